@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module direction (DESIGN.md §2): callhist → CallHistory → FuseAPI → Curl → CCurl,
+// and CallHistory → SQLite → CSQLite. Only SQLite imports CSQLite; only Curl imports CCurl.
+let package = Package(
+    name: "callhist",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "callhist", targets: ["callhist"]),
+        .executable(name: "fuse-mock", targets: ["fuse-mock"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "FuseAPI", dependencies: ["Curl"]),
+        .executableTarget(name: "Embedder"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["Embedder"]),
+        .target(name: "CallHistory", dependencies: ["FuseAPI", "SQLite"], plugins: ["EmbedMigrations"]),
+        .executableTarget(name: "callhist", dependencies: [
+            "CallHistory", "FuseAPI", "SQLite",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .target(name: "FuseMock", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "fuse-mock", dependencies: [
+            "FuseMock",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "FuseMock"]),
+        .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "SQLite", "FuseAPI"]),
+        .testTarget(name: "FuseMockTests", dependencies: ["FuseMock"]),
+        .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "SQLite"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

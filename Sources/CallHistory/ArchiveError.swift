@@ -1,0 +1,38 @@
+import SQLite
+
+/// What can go wrong with the archive file itself, with a message that says
+/// what to do. Exit codes follow DESIGN.md §4 (sysexits).
+public enum ArchiveError: Error, CustomStringConvertible, Equatable {
+    case notADatabase(path: String, detail: String)
+    case newerSchema(path: String, fileVersion: Int, supportedVersion: Int)
+    case migrationFailed(path: String, migration: String, detail: String)
+    case cannotOpen(path: String, detail: String)
+    case busy(path: String)
+    case missing(path: String)
+
+    public var description: String {
+        switch self {
+        case .notADatabase(let path, let detail):
+            "\(path) is not a callhist archive (not a SQLite database, or damaged: \(detail)). Check the --db path; callhist never overwrites a file it cannot read."
+        case .newerSchema(let path, let fileVersion, let supportedVersion):
+            "\(path) has schema version \(fileVersion), but this callhist knows versions up to \(supportedVersion). It was written by a newer callhist: upgrade callhist to use it."
+        case .migrationFailed(let path, let migration, let detail):
+            "could not apply migration \(migration) to \(path): \(detail). The file was left at its previous version."
+        case .cannotOpen(let path, let detail):
+            "cannot open \(path): \(detail)"
+        case .busy(let path):
+            "another callhist archive or import run is writing \(path). Try again when it ends (or pass --wait)."
+        case .missing(let path):
+            "\(path) does not exist. Create it with `callhist migrate --db \(path)` or by running `callhist archive`."
+        }
+    }
+
+    /// The sysexits code for this error.
+    public var exitCode: Int32 {
+        switch self {
+        case .busy: 75
+        case .notADatabase, .newerSchema, .migrationFailed, .missing: 65
+        case .cannotOpen: 73
+        }
+    }
+}

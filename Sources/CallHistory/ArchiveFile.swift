@@ -1,0 +1,51 @@
+import Foundation
+import SQLite
+
+/// Opens the archive file the way every command needs it.
+public enum ArchiveFile {
+    /// The path from `--db`, else `CALLHIST_DB`, else `./callhist.sqlite`.
+    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let env = environment["CALLHIST_DB"], !env.isEmpty { return env }
+        return "callhist.sqlite"
+    }
+
+    /// Opens (creating when missing) and migrates the archive for writing, in WAL mode.
+    public static func openForWriting(_ path: String, busyTimeout: Duration = .seconds(10)) throws -> Connection {
+        let db: Connection
+        do {
+            db = try Connection(path: path, mode: .readWriteCreate, busyTimeout: busyTimeout)
+        } catch {
+            throw ArchiveError.cannotOpen(path: path, detail: error.message)
+        }
+        _ = try Migrator.version(of: db)
+        do {
+            try db.enableWAL()
+        } catch {
+            throw error.isNotADatabase ? ArchiveError.notADatabase(path: path, detail: error.message) : error
+        }
+        try db.execute("PRAGMA synchronous = NORMAL")
+        try Migrator.migrate(db)
+        return db
+    }
+
+    /// Opens an existing archive for reading only; refuses a missing file,
+    /// a non-database, or a schema newer than this binary knows.
+    public static func openForReading(_ path: String) throws -> Connection {
+        guard FileManager.default.fileExists(atPath: path) else { throw ArchiveError.missing(path: path) }
+        let db: Connection
+        do {
+            db = try Connection(path: path, mode: .readOnly)
+        } catch {
+            throw ArchiveError.cannotOpen(path: path, detail: error.message)
+        }
+        let version = try Migrator.version(of: db)
+        guard version <= Migrator.latestVersion else {
+            throw ArchiveError.newerSchema(path: path, fileVersion: version, supportedVersion: Migrator.latestVersion)
+        }
+        guard version == Migrator.latestVersion else {
+            throw ArchiveError.cannotOpen(path: path, detail: "schema version \(version) is older than \(Migrator.latestVersion); run `callhist migrate --db \(path)` first")
+        }
+        return db
+    }
+}

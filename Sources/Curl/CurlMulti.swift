@@ -1,0 +1,125 @@
+import CCurl
+
+/// Runs many transfers concurrently on the calling thread with libcurl's
+/// multi interface: at most `maxInFlight` at once, connections kept alive and
+/// reused, each result delivered as soon as it completes.
+///
+/// The caller feeds work through `pull`, which may also say "nothing ready
+/// until this instant" (for retry backoff and rate limits). Not `Sendable`.
+public final class CurlMulti<Tag> {
+    public enum Pull {
+        /// Start this transfer now.
+        case start(Tag, CurlRequest)
+        /// Nothing is ready before this instant (more work may come later).
+        case wait(until: ContinuousClock.Instant)
+        /// Nothing is ready, and nothing will be unless a delivery adds work.
+        case idle
+    }
+
+    public let maxInFlight: Int
+    private let multi: UnsafeMutableRawPointer
+    private var idleHandles: [EasyHandle] = []
+    private var running: [UnsafeMutableRawPointer: (handle: EasyHandle, tag: Tag)] = [:]
+    private let clock = ContinuousClock()
+
+    public init(maxInFlight: Int) {
+        precondition(maxInFlight >= 1)
+        CurlGlobal.ensureInitialized()
+        guard let m = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        multi = m
+        self.maxInFlight = maxInFlight
+        _ = callhist_multi_setopt_long(m, CURLMOPT_MAX_HOST_CONNECTIONS, maxInFlight)
+        _ = callhist_multi_setopt_long(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxInFlight)
+        // Keep every connection we may need open between transfers.
+        _ = callhist_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, maxInFlight)
+    }
+
+    deinit {
+        // Fixed teardown order: detach every easy handle, then free the multi.
+        for (raw, _) in running { curl_multi_remove_handle(multi, raw) }
+        running.removeAll()
+        idleHandles.removeAll()
+        curl_multi_cleanup(multi)
+    }
+
+    public var inFlight: Int { running.count }
+
+    /// Runs until `pull` is idle and nothing is in flight, or `shouldStop`
+    /// returns true (then in-flight transfers are abandoned, undelivered).
+    public func run(
+        pull: (ContinuousClock.Instant) -> Pull,
+        deliver: (Tag, Result<CurlResponse, CurlError>) -> Void,
+        shouldStop: () -> Bool = { false }
+    ) {
+        defer { abandonRunning() }
+        while !shouldStop() {
+            var wakeAt: ContinuousClock.Instant?
+            var idle = false
+            while running.count < maxInFlight {
+                switch pull(clock.now) {
+                case .start(let tag, let request): start(tag, request)
+                case .wait(let instant): wakeAt = instant
+                case .idle: idle = true
+                }
+                if wakeAt != nil || idle { break }
+            }
+            if running.isEmpty {
+                if let wakeAt {
+                    let delay = wakeAt - clock.now
+                    if delay > .zero { sleep(delay) }
+                    continue
+                }
+                if idle { return }
+                continue
+            }
+            var stillRunning: Int32 = 0
+            curl_multi_perform(multi, &stillRunning)
+            deliverFinished(deliver)
+            if shouldStop() { return }
+            if running.count == Int(stillRunning) {
+                var timeoutMs: Int32 = 1000
+                if let wakeAt, running.count < maxInFlight {
+                    let ms = (wakeAt - clock.now).components
+                    timeoutMs = Int32(max(0, min(1000, ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000)))
+                }
+                var fds: Int32 = 0
+                curl_multi_poll(multi, nil, 0, timeoutMs, &fds)
+            }
+        }
+    }
+
+    private func start(_ tag: Tag, _ request: CurlRequest) {
+        let handle = idleHandles.popLast() ?? EasyHandle()
+        handle.configure(request)
+        running[handle.raw] = (handle, tag)
+        curl_multi_add_handle(multi, handle.raw)
+    }
+
+    private func deliverFinished(_ deliver: (Tag, Result<CurlResponse, CurlError>) -> Void) {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle,
+                  let entry = running.removeValue(forKey: raw) else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi, raw)
+            let result = entry.handle.result(code: code)
+            idleHandles.append(entry.handle)
+            deliver(entry.tag, result)
+        }
+    }
+
+    private func abandonRunning() {
+        for (raw, entry) in running {
+            curl_multi_remove_handle(multi, raw)
+            idleHandles.append(entry.handle)
+        }
+        running.removeAll()
+    }
+
+    private func sleep(_ d: Duration) {
+        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        // curl_multi_poll with no transfers is a plain, interruptible sleep.
+        var fds: Int32 = 0
+        curl_multi_poll(multi, nil, 0, Int32(max(1, min(ms, 1000))), &fds)
+    }
+}

@@ -1,0 +1,118 @@
+import CCurl
+import Foundation
+
+/// One libcurl easy handle and the buffers of its current transfer. Reused
+/// across transfers (so it keeps its connection and TLS session); not
+/// `Sendable`: only the driver's thread touches it.
+final class EasyHandle {
+    let raw: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    private(set) var body: [UInt8] = []
+    private var headers: [String: String] = [:]
+    private var maxBodyBytes = Int.max
+    private(set) var bodyTooLarge = false
+
+    init() {
+        CurlGlobal.ensureInitialized()
+        guard let h = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
+        raw = h
+    }
+
+    deinit {
+        curl_easy_cleanup(raw)
+        curl_slist_free_all(headerList)
+    }
+
+    /// Sets every option for `request` from a clean state.
+    func configure(_ request: CurlRequest) {
+        curl_easy_reset(raw)
+        curl_slist_free_all(headerList)
+        headerList = nil
+        body.removeAll(keepingCapacity: true)
+        headers.removeAll(keepingCapacity: true)
+        bodyTooLarge = false
+        maxBodyBytes = request.maxBodyBytes
+        errorBuffer.withUnsafeMutableBufferPointer { $0[0] = 0 }
+
+        setLong(CURLOPT_NOSIGNAL, 1)  // no SIGALRM for DNS timeouts: we run with threads
+        setString(CURLOPT_URL, request.url)
+        setString(CURLOPT_PROTOCOLS_STR, "http,https")
+        setLong(CURLOPT_FOLLOWLOCATION, 0)
+        setString(CURLOPT_USERAGENT, request.userAgent)
+        setString(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))  // HTTP/2 over TLS when offered
+        setLong(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an existing HTTP/2 connection
+        setLong(CURLOPT_TCP_KEEPALIVE, 1)
+        setLong(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout))
+        setLong(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
+        if let auth = request.auth {
+            setLong(CURLOPT_HTTPAUTH, callhist_curlauth_basic())
+            setString(CURLOPT_USERNAME, auth.user)
+            setString(CURLOPT_PASSWORD, auth.password)
+        } else if let netrc = request.netrcFile {
+            setLong(CURLOPT_HTTPAUTH, callhist_curlauth_basic())
+            setLong(CURLOPT_NETRC, Int(CURL_NETRC_REQUIRED.rawValue))
+            setString(CURLOPT_NETRC_FILE, netrc)
+        }
+        for header in request.headers { headerList = curl_slist_append(headerList, header) }
+        // curl does not copy the list: it lives as long as this handle's transfer.
+        if let headerList { _ = callhist_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList) }
+
+        errorBuffer.withUnsafeMutableBufferPointer {
+            _ = callhist_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, $0.baseAddress)
+        }
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        _ = callhist_easy_setopt_callback(raw, CURLOPT_WRITEFUNCTION) { ptr, size, count, context in
+            let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
+            let n = size * count
+            guard handle.body.count + n <= handle.maxBodyBytes else {
+                handle.bodyTooLarge = true
+                return 0  // any other count aborts the transfer with CURLE_WRITE_ERROR
+            }
+            if let ptr { handle.body.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n)) }
+            return n
+        }
+        _ = callhist_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, me)
+        _ = callhist_easy_setopt_callback(raw, CURLOPT_HEADERFUNCTION) { ptr, size, count, context in
+            let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
+            let n = size * count
+            guard let ptr else { return n }
+            handle.takeHeaderLine(UnsafeRawBufferPointer(start: ptr, count: n))
+            return n
+        }
+        _ = callhist_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, me)
+    }
+
+    private func takeHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll(keepingCapacity: true)  // a new response block (after 100 Continue)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        headers[name] = value
+    }
+
+    /// The outcome of the finished transfer, given libcurl's result code.
+    func result(code: CURLcode) -> Result<CurlResponse, CurlError> {
+        if bodyTooLarge {
+            return .failure(CurlError(kind: .bodyTooLarge, code: Int32(bitPattern: code.rawValue), message: "response body larger than \(maxBodyBytes) bytes"))
+        }
+        guard code == CURLE_OK else {
+            let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            return .failure(CurlError(code: code, detail: detail))
+        }
+        var status = 0
+        _ = callhist_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
+        return .success(CurlResponse(status: status, headers: headers, body: body))
+    }
+
+    private func setLong(_ option: CURLoption, _ value: Int) { _ = callhist_easy_setopt_long(raw, option, value) }
+    private func setString(_ option: CURLoption, _ value: String) { _ = callhist_easy_setopt_string(raw, option, value) }
+    private func milliseconds(_ d: Duration) -> Int {
+        Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,164 @@
+import CSQLite
+import Foundation
+
+/// One connection to a SQLite file. It has one owner and is used from one
+/// thread at a time, so it is deliberately not `Sendable`.
+public final class Connection {
+    public enum Mode: Sendable {
+        /// Read and write, creating the file when missing.
+        case readWriteCreate
+        /// Read and write an existing file.
+        case readWrite
+        /// Read only: never writes, never creates.
+        case readOnly
+    }
+
+    let handle: OpaquePointer
+    public let path: String
+    public let mode: Mode
+    private var cache: [String: Statement] = [:]
+    private var isClosed = false
+
+    /// Opens `path`. `busyTimeout` is how long a statement waits for another
+    /// connection's lock before failing with `SQLITE_BUSY`.
+    public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Duration = .seconds(5)) throws(SQLiteError) {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        switch mode {
+        case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let error = SQLiteError.from(db, code: rc, sql: nil)
+            sqlite3_close_v2(db)
+            throw SQLiteError(extendedCode: error.extendedCode, message: "cannot open \(path): \(error.message)", sql: nil)
+        }
+        self.handle = db
+        self.path = path
+        self.mode = mode
+        sqlite3_extended_result_codes(db, 1)
+        // SQLite takes milliseconds here; a value in seconds would wait 1000× too little.
+        let ms = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        sqlite3_busy_timeout(db, Int32(clamping: ms))
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
+    deinit {
+        cache.removeAll()
+        // close_v2 is safe whatever order statements and connection are freed in.
+        if !isClosed { sqlite3_close_v2(handle) }
+    }
+
+    /// Closes the connection now, finalizing cached statements. Throws if a
+    /// statement prepared by the caller is still alive (a leak).
+    public func close() throws(SQLiteError) {
+        guard !isClosed else { return }
+        cache.removeAll()
+        let rc = sqlite3_close(handle)
+        guard rc == SQLITE_OK else { throw SQLiteError.from(handle, code: rc, sql: nil) }
+        isClosed = true
+    }
+
+    /// Switches the file to WAL so readers and the writer do not block each other.
+    public func enableWAL() throws(SQLiteError) {
+        let mode = try scalarString("PRAGMA journal_mode = WAL")
+        guard mode?.lowercased() == "wal" else {
+            throw SQLiteError(extendedCode: SQLITE_ERROR, message: "could not switch \(path) to WAL (journal_mode is \(mode ?? "unknown"))", sql: "PRAGMA journal_mode = WAL")
+        }
+    }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if rc != SQLITE_OK {
+            let message = errmsg.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errmsg)
+            throw SQLiteError(extendedCode: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// A new prepared statement, owned by the caller.
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        try Statement(connection: self, sql: sql)
+    }
+
+    /// A prepared statement kept for reuse: for SQL that runs once per call or row.
+    public func cached(_ sql: String) throws(SQLiteError) -> Statement {
+        if let s = cache[sql] { return s }
+        let s = try Statement(connection: self, sql: sql)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`. Any error rolls back and
+    /// the first error is rethrown.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            // A failed COMMIT or an error SQLite already rolled back leaves no
+            // transaction; the original error is the one worth reporting.
+            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
+            throw error
+        }
+        return result
+    }
+
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    public var userVersion: Int {
+        get throws(SQLiteError) { Int(try scalarInt("PRAGMA user_version") ?? 0) }
+    }
+
+    public func setUserVersion(_ v: Int) throws(SQLiteError) {
+        try execute("PRAGMA user_version = \(v)")
+    }
+
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// The first column of the first row as an integer, nil for no row or NULL.
+    public func scalarInt(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) -> Int64? {
+        let s = try prepare(sql)
+        try s.bind(values)
+        return try s.step() ? s.optionalInt64(0) : nil
+    }
+
+    /// The first column of the first row as text, nil for no row or NULL.
+    public func scalarString(_ sql: String, _ values: [any SQLiteBindable] = []) throws(SQLiteError) -> String? {
+        let s = try prepare(sql)
+        try s.bind(values)
+        return try s.step() ? s.optionalString(0) : nil
+    }
+
+    /// Copies the whole database into `destination` with SQLite's online
+    /// backup API: a consistent snapshot even while another connection writes.
+    public func backup(to destination: Connection, pagesPerStep: Int32 = 1024) throws(SQLiteError) {
+        guard let b = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw SQLiteError.from(destination.handle, code: sqlite3_errcode(destination.handle), sql: nil)
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite3_backup_step(b, pagesPerStep)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(20) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(b)
+        guard rc == SQLITE_DONE, finish == SQLITE_OK else {
+            throw SQLiteError.from(destination.handle, code: rc == SQLITE_DONE ? finish : rc, sql: nil)
+        }
+    }
+
+    /// The SQLite library version, for `doctor` and `--version`.
+    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+}

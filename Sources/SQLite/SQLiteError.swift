@@ -1,0 +1,40 @@
+import CSQLite
+
+/// A failed sqlite3 call: the extended result code, SQLite's own message for
+/// the connection (`sqlite3_errmsg`), and the SQL that was running.
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    /// The extended result code (for example `SQLITE_CONSTRAINT_PRIMARYKEY`, 1555).
+    public let extendedCode: Int32
+    public let message: String
+    public let sql: String?
+
+    public init(extendedCode: Int32, message: String, sql: String?) {
+        self.extendedCode = extendedCode
+        self.message = message
+        self.sql = sql
+    }
+
+    /// The primary result code (`SQLITE_CONSTRAINT` for every constraint
+    /// failure), so callers can match a family of errors.
+    public var code: Int32 { extendedCode & 0xff }
+
+    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+    public var isConstraint: Bool { code == SQLITE_CONSTRAINT }
+    /// The file is not a database, or is damaged.
+    public var isNotADatabase: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
+
+    public var description: String {
+        var text = "SQLite error \(extendedCode) (\(String(cString: sqlite3_errstr(extendedCode)))): \(message)"
+        if let sql { text += " — in: \(sql.count > 300 ? String(sql.prefix(300)) + "…" : sql)" }
+        return text
+    }
+
+    static func from(_ db: OpaquePointer?, code: Int32, sql: String?) -> SQLiteError {
+        let extended = db.map { sqlite3_extended_errcode($0) } ?? code
+        let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+        // sqlite3_extended_errcode reflects the most recent failing call on the
+        // connection; fall back to the code we were handed when they disagree.
+        let chosen = (extended & 0xff) == (code & 0xff) ? extended : code
+        return SQLiteError(extendedCode: chosen, message: message, sql: sql)
+    }
+}

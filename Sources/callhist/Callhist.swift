@@ -1,0 +1,17 @@
+import ArgumentParser
+import CallHistory
+
+@main
+struct Callhist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callhist",
+        abstract: "Keep a permanent, queryable history of outbound calls placed through Plum Voice Fuse.",
+        discussion: """
+            The archive is one SQLite file (--db, else CALLHIST_DB, else ./callhist.sqlite).
+            Exit codes: 0 ok, 64 usage, 65 bad input data, 69 API unreachable,
+            75 temporary failure (retry later), 77 authentication refused, 78 configuration.
+            """,
+        version: CallhistVersion.string,
+        subcommands: [Migrate.self]
+    )
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import CallHistory
+import Foundation
+import SQLite
+
+/// Reports an error on stderr as one actionable line and turns it into the
+/// sysexits code of DESIGN.md §4.
+enum Failure {
+    static func exit(_ error: Error) -> ExitCode {
+        switch error {
+        case let error as ExitCode:
+            return error
+        case let error as ArchiveError:
+            printError(error.description)
+            return ExitCode(error.exitCode)
+        case let error as SQLiteError:
+            printError("database error: \(error)")
+            return ExitCode(error.isBusy ? 75 : 70)
+        default:
+            printError("\(error)")
+            return ExitCode(70)
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("callhist: \(message)\n".utf8))
+    }
+}
