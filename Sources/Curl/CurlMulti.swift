@@ -76,7 +76,8 @@ public final class CurlMulti<Tag> {
             curl_multi_perform(multi, &stillRunning)
             deliverFinished(deliver)
             if shouldStop() { return }
-            if running.count == Int(stillRunning) {
+            // Wait for sockets only when nothing finished: a finished slot is refilled at once.
+            if !running.isEmpty, running.count == Int(stillRunning) {
                 var timeoutMs: Int32 = 1000
                 if let wakeAt, running.count < maxInFlight {
                     let ms = (wakeAt - clock.now).components

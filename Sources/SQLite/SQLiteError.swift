@@ -18,6 +18,22 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// failure), so callers can match a family of errors.
     public var code: Int32 { extendedCode & 0xff }
 
+    /// Result codes callers match on, so they need not import the C module
+    /// (the extended ones are macros Swift cannot import).
+    public enum Code {
+        public static let error: Int32 = 1
+        public static let busy: Int32 = 5
+        public static let locked: Int32 = 6
+        public static let readOnly: Int32 = 8
+        public static let constraint: Int32 = 19
+        public static let range: Int32 = 25
+        public static let notADatabase: Int32 = 26
+        public static let constraintForeignKey: Int32 = 787
+        public static let constraintNotNull: Int32 = 1299
+        public static let constraintPrimaryKey: Int32 = 1555
+        public static let constraintUnique: Int32 = 2067
+    }
+
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
     public var isConstraint: Bool { code == SQLITE_CONSTRAINT }
     /// The file is not a database, or is damaged.

@@ -1,0 +1,53 @@
+/// The definite answer for one call id.
+public enum FetchOutcome: Sendable {
+    /// 200 with a readable body.
+    case found(CallStatus)
+    /// 404: no such call (an answer, not a failure).
+    case notFound(message: String)
+    /// 403: the call belongs to another account (an answer, not a failure).
+    case forbidden(message: String)
+    /// 401: the credentials were refused; the client stops at once.
+    case unauthorized(message: String)
+    /// No definite answer after every retry, or an answer that is an error.
+    case failed(FetchFailure)
+}
+
+/// Why an id could not be fetched, from its last attempt.
+public struct FetchFailure: Sendable, Error, CustomStringConvertible {
+    public let reason: String
+    /// The HTTP status of the last attempt, nil when none came.
+    public let httpStatus: Int?
+    /// True when no attempt got any HTTP answer because the server could not be reached.
+    public let unreachable: Bool
+    /// True for a 200 whose body could not be read.
+    public let malformed: Bool
+
+    public init(reason: String, httpStatus: Int?, unreachable: Bool = false, malformed: Bool = false) {
+        self.reason = reason
+        self.httpStatus = httpStatus
+        self.unreachable = unreachable
+        self.malformed = malformed
+    }
+
+    public var description: String { reason }
+}
+
+/// One id's result, delivered as soon as it is known.
+public struct FetchResult: Sendable {
+    public let callID: String
+    public let outcome: FetchOutcome
+    /// HTTP requests spent on this id (1 + retries).
+    public let requests: Int
+}
+
+/// What a whole `fetch` did.
+public struct FetchSummary: Sendable, Equatable {
+    public var requests = 0
+    public var delivered = 0
+    /// Ids that got at least one HTTP answer (any status).
+    public var answered = 0
+    /// Ids given up without an outcome because a budget ran out or a 401 stopped the run.
+    public var abandoned = 0
+    public var stoppedByUnauthorized = false
+    public var budgetExhausted = false
+}

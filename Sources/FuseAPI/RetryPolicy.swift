@@ -1,0 +1,43 @@
+import Foundation
+
+/// Exponential backoff with full jitter, and `Retry-After` taken at its word
+/// (within a cap).
+public struct RetryPolicy: Sendable {
+    /// Retries after the first attempt (so `retries + 1` requests at most).
+    public var retries: Int
+    public var baseDelay: Duration
+    public var maxDelay: Duration
+    /// The longest `Retry-After` honoured; a longer one is cut to this.
+    public var maxRetryAfter: Duration
+
+    public init(retries: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRetryAfter: Duration = .seconds(300)) {
+        self.retries = retries
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// The wait before retry number `retry` (1-based).
+    func delay(beforeRetry retry: Int, retryAfter: Duration?) -> Duration {
+        if let retryAfter { return min(retryAfter, maxRetryAfter) }
+        let ceiling = min(maxDelay, baseDelay * (1 << min(retry - 1, 20)))
+        let ms = ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000
+        return .milliseconds(Int64.random(in: 0...max(0, ms)))
+    }
+
+    /// `Retry-After` as seconds or as an HTTP date; nil when absent or unreadable.
+    static func parseRetryAfter(_ value: String?, now: Date = Date()) -> Duration? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Int64(value) { return .seconds(max(0, seconds)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: value) {
+                return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+            }
+        }
+        return nil
+    }
+}
