@@ -36,6 +36,10 @@ let package = Package(
             "FuseMock",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "fuse-bench", dependencies: [
+            "FuseAPI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "FuseMock"]),
         .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),

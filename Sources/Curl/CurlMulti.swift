@@ -72,12 +72,12 @@ public final class CurlMulti<Tag> {
                 if idle { return }
                 continue
             }
-            var stillRunning: Int32 = 0
+            var stillRunning: Int32 = 0  // not used: finished transfers are read from info_read
             curl_multi_perform(multi, &stillRunning)
-            deliverFinished(deliver)
+            let finished = deliverFinished(deliver)
             if shouldStop() { return }
-            // Wait for sockets only when nothing finished: a finished slot is refilled at once.
-            if !running.isEmpty, running.count == Int(stillRunning) {
+            // Wait for sockets only when nothing finished: a freed slot is refilled at once.
+            if finished == 0, !running.isEmpty {
                 var timeoutMs: Int32 = 1000
                 if let wakeAt, running.count < maxInFlight {
                     let ms = (wakeAt - clock.now).components
@@ -96,7 +96,8 @@ public final class CurlMulti<Tag> {
         curl_multi_add_handle(multi, handle.raw)
     }
 
-    private func deliverFinished(_ deliver: (Tag, Result<CurlResponse, CurlError>) -> Void) {
+    private func deliverFinished(_ deliver: (Tag, Result<CurlResponse, CurlError>) -> Void) -> Int {
+        var finished = 0
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle,
@@ -105,8 +106,10 @@ public final class CurlMulti<Tag> {
             curl_multi_remove_handle(multi, raw)
             let result = entry.handle.result(code: code)
             idleHandles.append(entry.handle)
+            finished += 1
             deliver(entry.tag, result)
         }
+        return finished
     }
 
     private func abandonRunning() {

@@ -42,7 +42,6 @@ final class EasyHandle {
         setString(CURLOPT_USERAGENT, request.userAgent)
         setString(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
         setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))  // HTTP/2 over TLS when offered
-        setLong(CURLOPT_PIPEWAIT, 1)  // prefer multiplexing on an existing HTTP/2 connection
         setLong(CURLOPT_TCP_KEEPALIVE, 1)
         setLong(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout))
         setLong(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))

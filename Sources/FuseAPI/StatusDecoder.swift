@@ -1,27 +1,24 @@
-import Foundation
-
 /// Reads status bodies (JSON or XML) into `CallStatus`, and error bodies
 /// (`{"error": …}`, `<result><error>…`) into their message.
 ///
-/// Both formats are first turned into the same loose shape (dictionaries,
-/// arrays, strings, numbers) so the field rules live in one place.
+/// Both formats are first turned into the same `LooseValue` shape, so the
+/// field rules of DESIGN.md §1 live in one place.
 public enum StatusDecoder {
     /// Decodes a 200 body. `format` is what was asked for; a body that is
     /// plainly the other format (by its first byte) is read as that one.
     public static func decode(_ body: [UInt8], format: BodyFormat) throws(StatusDecodingError) -> CallStatus {
         let actual = sniff(body) ?? format
-        let root: [String: Any]
-        switch actual {
-        case .json: root = try jsonObject(body)
-        case .xml: root = try xmlObject(body)
-        }
+        let root = try parse(body, actual)
         guard let details = root["call_details"] else {
-            if let message = root["error"] as? String {
+            if case .string(let message)? = root["error"] {
                 throw StatusDecodingError("the body is an error, not a call: \(message)", body: body)
             }
-            throw StatusDecodingError("no call_details in the body", body: body)
+            if case .object = root {
+                throw StatusDecodingError("no call_details in the body", body: body)
+            }
+            throw StatusDecodingError("the body is not an object", body: body)
         }
-        guard let fields = details as? [String: Any] else {
+        guard case .object(let fields) = details else {
             throw StatusDecodingError("call_details is not an object", body: body)
         }
         var status = try map(fields, body: body)
@@ -32,13 +29,9 @@ public enum StatusDecoder {
 
     /// The message of an error body, or nil when the body is not one.
     public static func errorMessage(_ body: [UInt8]) -> String? {
-        let root: [String: Any]? = switch sniff(body) {
-        case .json: try? jsonObject(body)
-        case .xml: try? xmlObject(body)
-        case nil: nil
-        }
-        guard let message = root?["error"] else { return nil }
-        return (message as? String) ?? "\(message)"
+        guard let format = sniff(body), let root = try? parse(body, format), let message = root["error"] else { return nil }
+        if case .string(let text) = message { return text }
+        return message.preview
     }
 
     static func sniff(_ body: [UInt8]) -> BodyFormat? {
@@ -53,71 +46,72 @@ public enum StatusDecoder {
         return nil
     }
 
-    private static func jsonObject(_ body: [UInt8]) throws(StatusDecodingError) -> [String: Any] {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(body), options: [])
-        } catch {
-            throw StatusDecodingError("not valid JSON", body: body)
+    private static func parse(_ body: [UInt8], _ format: BodyFormat) throws(StatusDecodingError) -> LooseValue {
+        switch format {
+        case .json:
+            return try JSONReader.parse(body)
+        case .xml:
+            let tree = try XMLTree(bytes: body)
+            guard tree.root.name == "result" else {
+                throw StatusDecodingError("the XML root is <\(tree.root.name)>, expected <result>", body: body)
+            }
+            return loose(tree.root)
         }
-        guard let dict = object as? [String: Any] else { throw StatusDecodingError("the JSON body is not an object", body: body) }
-        return dict
     }
 
-    /// `<result><call_details>…` becomes `["call_details": [...]]`; each
-    /// `<item>` inside `<events>` becomes one element of an array.
-    private static func xmlObject(_ body: [UInt8]) throws(StatusDecodingError) -> [String: Any] {
-        let tree = try XMLTree(bytes: body)
-        guard tree.root.name == "result" else {
-            throw StatusDecodingError("the XML root is <\(tree.root.name)>, expected <result>", body: body)
-        }
-        return loose(tree.root) as? [String: Any] ?? [:]
-    }
-
-    private static func loose(_ element: XMLTree.Element) -> Any {
-        if element.children.isEmpty { return element.text }
-        if element.name == "events" { return element.children.map(loose) }
-        var dict: [String: Any] = [:]
+    /// `<result><call_details>…` becomes an object of objects; every child
+    /// of `<events>` (Fuse uses `<item>`) becomes one element of a list.
+    private static func loose(_ element: XMLTree.Element) -> LooseValue {
+        if element.name == "events" { return .array(element.children.map(loose)) }
+        if element.children.isEmpty { return .string(element.text) }
+        var dict: [String: LooseValue] = [:]
         for child in element.children where dict[child.name] == nil { dict[child.name] = loose(child) }
-        return dict
+        return .object(dict)
     }
 
-    private static func map(_ f: [String: Any], body: [UInt8]) throws(StatusDecodingError) -> CallStatus {
+    private static func map(_ f: [String: LooseValue], body: [UInt8]) throws(StatusDecodingError) -> CallStatus {
         func int(_ key: String) throws(StatusDecodingError) -> Int64? {
             guard let value = f[key] else { return nil }
             guard let n = looseInt(value) else {
-                throw StatusDecodingError("\(key) is not a number: \(String(describing: value).prefix(40))", body: body)
+                throw StatusDecodingError("\(key) is not a number: \(value.preview)", body: body)
             }
             return n
         }
-        guard let statusValue = f["status"], let status = (statusValue as? String)?.trimmingCharacters(in: .whitespaces), !status.isEmpty else {
+        guard case .string(let rawStatus)? = f["status"], case let status = trimmed(rawStatus), !status.isEmpty else {
             throw StatusDecodingError("call_details has no status", body: body)
         }
         var events: [CallStatus.Event] = []
         switch f["events"] {
-        case nil, is NSNull: break
-        case let s as String where s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty: break
-        case let list as [Any]:
+        case nil, .null?: break
+        case .string(let s)? where trimmed(s).isEmpty: break
+        case .array(let list)?:
+            events.reserveCapacity(list.count)
             for (index, item) in list.enumerated() {
-                guard let e = item as? [String: Any] else {
+                guard case .object(let e) = item else {
                     throw StatusDecodingError("events[\(index)] is not an object", body: body)
                 }
-                let name = (e["event"] as? String) ?? e["event"].map { "\($0)" } ?? ""
-                guard let ts = e["timestamp"].map(looseInt) else {
-                    events.append(CallStatus.Event(event: name, timestamp: nil))
-                    continue
+                let name: String = switch e["event"] {
+                case .string(let s)?: s
+                case nil, .null?: ""
+                case let other?: other.preview
                 }
-                guard let ts else { throw StatusDecodingError("events[\(index)].timestamp is not a number", body: body) }
-                events.append(CallStatus.Event(event: name, timestamp: ts))
+                var timestamp: Int64?
+                if let raw = e["timestamp"] {
+                    guard let ts = looseInt(raw) else { throw StatusDecodingError("events[\(index)].timestamp is not a number: \(raw.preview)", body: body) }
+                    timestamp = ts
+                }
+                events.append(CallStatus.Event(event: name, timestamp: timestamp))
             }
         default:
             throw StatusDecodingError("events is not a list", body: body)
         }
         var phone: String?
-        if let raw = f["phone_number"], !(raw is NSNull) {
-            var text = ((raw as? String) ?? "\(raw)").trimmingCharacters(in: .whitespaces)
-            if text.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") { text = String(text.dropFirst().dropLast()) }
+        switch f["phone_number"] {
+        case .string(let s)?, .number(let s)?:
+            var text = trimmed(s)
+            if text.utf8.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") { text = String(text.dropFirst().dropLast()) }
             phone = text.isEmpty ? nil : text
+        default: phone = nil
         }
         return CallStatus(
             status: status,
@@ -131,30 +125,28 @@ public enum StatusDecoder {
 
     /// An integer from an int, a numeric string, `""` or null. Returns
     /// `.some(nil)` for "no value" and nil when the value is not a number.
-    static func looseInt(_ value: Any) -> Int64?? {
+    /// A fractional value keeps its whole part.
+    static func looseInt(_ value: LooseValue) -> Int64?? {
+        let text: String
         switch value {
-        case is NSNull: return .some(nil)
-        case let s as String:
-            let t = s.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty || t == "null" { return .some(nil) }
-            if let n = Int64(t) { return n }
-            if let d = Double(t), d.isFinite, d.rounded(.towardZero) == d, abs(d) < 9e15 { return Int64(d) }
-            return nil
-        case let n as NSNumber:
-            if String(cString: n.objCType) == "c" { return nil }  // JSON true/false arrive as char-typed NSNumbers
-            let d = n.doubleValue
-            guard d.isFinite, abs(d) < 9.2e18 else { return nil }
-            if d.rounded(.towardZero) == d { return n.int64Value }
-            return Int64(d.rounded(.towardZero))  // a fractional value keeps its whole seconds
+        case .null: return .some(nil)
+        case .number(let n): text = n
+        case .string(let s):
+            text = trimmed(s)
+            if text.isEmpty || text == "null" { return .some(nil) }
         default: return nil
         }
+        if let n = Int64(text) { return n }
+        if let d = Double(text), d.isFinite, abs(d) < 9e15 { return Int64(d.rounded(.towardZero)) }
+        return nil
     }
 
-    static func looseBool(_ value: Any) -> Bool? {
+    static func looseBool(_ value: LooseValue) -> Bool? {
         switch value {
-        case let n as NSNumber: return n.boolValue
-        case let s as String:
-            switch s.trimmingCharacters(in: .whitespaces).lowercased() {
+        case .bool(let b): return b
+        case .number(let n): return Double(n).map { $0 != 0 }
+        case .string(let s):
+            switch trimmed(s).lowercased() {
             case "true", "1", "yes": return true
             case "false", "0", "no": return false
             default: return nil
@@ -162,4 +154,16 @@ public enum StatusDecoder {
         default: return nil
         }
     }
+
+    /// Trims ASCII white space without Foundation (this runs for every field).
+    static func trimmed(_ s: String) -> String {
+        let utf8 = s.utf8
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return s }
+        let start = utf8.firstIndex { !isSpace($0) } ?? utf8.endIndex
+        guard start != utf8.endIndex else { return "" }
+        let end = utf8.lastIndex { !isSpace($0) }!
+        return String(s[start...end])
+    }
+
+    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 }

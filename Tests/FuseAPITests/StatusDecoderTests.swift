@@ -1,0 +1,152 @@
+import Foundation
+import FuseAPI
+import XCTest
+
+final class StatusDecoderTests: XCTestCase {
+    func fixture(_ name: String) throws -> [UInt8] {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"))
+        return Array(try Data(contentsOf: url))
+    }
+
+    /// The documented example call, field by field.
+    func assertDocumentedExample(_ s: CallStatus) {
+        XCTAssertEqual(s.status, "completed")
+        XCTAssertEqual(s.attempts, 1)
+        XCTAssertEqual(s.maxAttempts, 1)
+        XCTAssertEqual(s.queuedTimestamp, 1475095892)
+        XCTAssertEqual(s.startTimestamp, 1475095925)
+        XCTAssertEqual(s.endTimestamp, 1475095928)
+        XCTAssertEqual(s.reattemptWait, 300)
+        XCTAssertEqual(s.duration, 3)
+        XCTAssertEqual(s.phoneNumber, "6173720293")
+        XCTAssertEqual(s.events, [
+            .init(event: "queued", timestamp: 1475095892), .init(event: "dialing", timestamp: 1475095893),
+            .init(event: "connected", timestamp: 1475095925), .init(event: "disconnected", timestamp: 1475095928),
+        ])
+        XCTAssertTrue(s.isFinal)
+    }
+
+    func testDocumentedJSONExample() throws {
+        let body = try fixture("status-completed.json")
+        let s = try StatusDecoder.decode(body, format: .json)
+        assertDocumentedExample(s)
+        XCTAssertEqual(s.body, body, "the raw body is kept byte for byte")
+        XCTAssertEqual(s.format, .json)
+    }
+
+    func testDocumentedXMLExample() throws {
+        let body = try fixture("status-completed.xml")
+        let s = try StatusDecoder.decode(body, format: .xml)
+        assertDocumentedExample(s)
+        XCTAssertEqual(s.format, .xml)
+        let json = try StatusDecoder.decode(try fixture("status-completed.json"), format: .json)
+        XCTAssertTrue(s.sameFacts(as: json))
+    }
+
+    func testDocumentedErrorBodies() throws {
+        XCTAssertEqual(StatusDecoder.errorMessage(try fixture("error-404.json")), "No outbound call was found by that id.")
+        XCTAssertEqual(StatusDecoder.errorMessage(try fixture("error-404.xml")), "No outbound call was found by that id.")
+        XCTAssertThrowsError(try StatusDecoder.decode(try fixture("error-404.json"), format: .json)) { error in
+            XCTAssertTrue("\(error)".contains("No outbound call was found"), "\(error)")
+        }
+        XCTAssertNil(StatusDecoder.errorMessage(Array("<html>oops</html>".utf8)))
+    }
+
+    func decode(_ details: String) throws -> CallStatus {
+        try StatusDecoder.decode(Array("{\"call_details\": {\(details)}}".utf8), format: .json)
+    }
+
+    func testIntegersFromEveryLooseForm() throws {
+        XCTAssertEqual(try decode(#""status": "queued", "attempts": 2"#).attempts, 2)
+        XCTAssertEqual(try decode(#""status": "queued", "attempts": "2""#).attempts, 2)
+        XCTAssertEqual(try decode(#""status": "queued", "attempts": " 2 ""#).attempts, 2)
+        XCTAssertNil(try decode(#""status": "queued", "attempts": """#).attempts)
+        XCTAssertNil(try decode(#""status": "queued", "attempts": null"#).attempts)
+        XCTAssertNil(try decode(#""status": "queued""#).attempts)
+        XCTAssertEqual(try decode(#""status": "queued", "duration": 3.0"#).duration, 3)
+        XCTAssertEqual(try decode(#""status": "queued", "duration": "12.0""#).duration, 12)
+        XCTAssertEqual(try decode(#""status": "queued", "queued_timestamp": "1475095892""#).queuedTimestamp, 1475095892)
+    }
+
+    func testNonNumbersAreRejectedNamingTheField() {
+        XCTAssertThrowsError(try decode(#""status": "queued", "attempts": "two""#)) { error in
+            XCTAssertTrue("\(error)".contains("attempts is not a number"), "\(error)")
+        }
+        XCTAssertThrowsError(try decode(#""status": "queued", "duration": true"#)) { error in
+            XCTAssertTrue("\(error)".contains("duration"), "\(error)")
+        }
+    }
+
+    func testPhoneNumberQuotesAndAbsence() throws {
+        XCTAssertEqual(try decode(#""status": "queued", "phone_number": "'6173720293'""#).phoneNumber, "6173720293")
+        XCTAssertEqual(try decode(#""status": "queued", "phone_number": "6173720293""#).phoneNumber, "6173720293")
+        XCTAssertEqual(try decode(#""status": "queued", "phone_number": 6173720293"#).phoneNumber, "6173720293")
+        XCTAssertNil(try decode(#""status": "queued", "phone_number": "''""#).phoneNumber)
+        XCTAssertNil(try decode(#""status": "queued""#).phoneNumber)
+    }
+
+    func testEmptyScheduleFieldsAndUnknownValuesAreKept() throws {
+        let s = try decode(#""status": "voicemail", "start_timestamp": "", "end_timestamp": "", "events": [{"event": "beeped", "timestamp": 5}], "campaign": {"x": 1}, "success": "true""#)
+        XCTAssertEqual(s.status, "voicemail")
+        XCTAssertFalse(s.isFinal, "an unknown status is not final")
+        XCTAssertNil(s.startTimestamp)
+        XCTAssertNil(s.endTimestamp)
+        XCTAssertEqual(s.events, [.init(event: "beeped", timestamp: 5)])
+        XCTAssertEqual(s.success, true)
+        XCTAssertTrue(String(decoding: s.body, as: UTF8.self).contains("campaign"), "unknown fields stay in the raw body")
+        XCTAssertEqual(try decode(#""status": "queued", "events": """#).events, [])
+        XCTAssertEqual(try decode(#""status": "queued", "events": []"#).events, [])
+    }
+
+    func testXMLQuirks() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!-- a comment -->
+            <result><call_details><status>dialing</status><attempts></attempts><events/>
+            <phone_number>&apos;617&#55;&#x35;5&apos;</phone_number><duration/><note><![CDATA[a <b> & c]]></note>
+            </call_details></result>
+            """
+        let s = try StatusDecoder.decode(Array(xml.utf8), format: .xml)
+        XCTAssertEqual(s.status, "dialing")
+        XCTAssertNil(s.attempts)
+        XCTAssertNil(s.duration)
+        XCTAssertEqual(s.events, [])
+        XCTAssertEqual(s.phoneNumber, "617755")
+    }
+
+    func testFormatIsSniffedFromTheBody() throws {
+        // A server that ignores Accept and sends the other format is still read.
+        let s = try StatusDecoder.decode(try fixture("status-completed.xml"), format: .json)
+        XCTAssertEqual(s.format, .xml)
+        assertDocumentedExample(s)
+    }
+
+    func testMalformedBodiesSayWhatIsWrongAndQuoteTheStart() {
+        let cases: [(String, String)] = [
+            ("", "empty body"),
+            ("<html><body>Bad gateway</body></html>", "expected <result>"),
+            ("{\"call_details\": {\"status\": \"comp", "not valid JSON"),
+            ("{\"result\": 1}", "no call_details"),
+            ("{\"call_details\": []}", "call_details is not an object"),
+            ("{\"call_details\": {\"attempts\": 1}}", "no status"),
+            ("{\"call_details\": {\"status\": \"queued\", \"events\": 5}}", "events is not a list"),
+            ("<result><call_details><status>x</status></call_detail></result>", "does not close"),
+            ("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><result>&lol;</result>", "DOCTYPE"),
+            ("<result><error>&lol;</error></result>", "unknown entity"),
+            ("Service Unavailable", "not valid JSON"),
+        ]
+        for (body, expected) in cases {
+            XCTAssertThrowsError(try StatusDecoder.decode(Array(body.utf8), format: .json), body) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(body) → \(error)")
+                if body.count > 10 { XCTAssertTrue("\(error)".contains(String(body.prefix(10))), "quotes the body: \(error)") }
+            }
+        }
+    }
+
+    func testDeepXMLNestingIsBounded() {
+        let deep = String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)
+        XCTAssertThrowsError(try StatusDecoder.decode(Array(("<result>" + deep + "</result>").utf8), format: .xml)) { error in
+            XCTAssertTrue("\(error)".contains("nesting"), "\(error)")
+        }
+    }
+}
