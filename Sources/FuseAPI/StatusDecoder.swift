@@ -27,6 +27,27 @@ public enum StatusDecoder {
         return status
     }
 
+    /// Decodes one saved record, `{"call_id": "…", "call_details": {…}}` (the
+    /// status body with its id, as `callhist import` reads and `export` writes).
+    /// The record itself is kept as the body.
+    public static func decodeRecord(_ line: [UInt8]) throws(StatusDecodingError) -> (callID: String, status: CallStatus) {
+        let root = try JSONReader.parse(line)
+        guard case .object = root else { throw StatusDecodingError("the line is not a JSON object", body: line) }
+        let callID: String
+        switch root["call_id"] {
+        case .string(let s)?: callID = s
+        case .number(let n)?: callID = n
+        case nil: throw StatusDecodingError("the record has no call_id", body: line)
+        case let other?: throw StatusDecodingError("call_id is \(other.preview), not a string", body: line)
+        }
+        guard let details = root["call_details"] else { throw StatusDecodingError("the record has no call_details", body: line) }
+        guard case .object(let fields) = details else { throw StatusDecodingError("call_details is not an object", body: line) }
+        var status = try map(fields, body: line)
+        status.body = line
+        status.format = .json
+        return (callID, status)
+    }
+
     /// The message of an error body, or nil when the body is not one.
     public static func errorMessage(_ body: [UInt8]) -> String? {
         guard let format = sniff(body), let root = try? parse(body, format), let message = root["error"] else { return nil }

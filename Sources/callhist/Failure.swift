@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallHistory
 import Foundation
+import FuseAPI
 import SQLite
 
 /// Reports an error on stderr as one actionable line and turns it into the
@@ -13,6 +14,12 @@ enum Failure {
         case let error as ArchiveError:
             printError(error.description)
             return ExitCode(error.exitCode)
+        case let error as InputError:
+            printError(error.message)
+            return ExitCode(65)
+        case let error as FuseConfigurationError:
+            printError(error.message)
+            return ExitCode(78)
         case let error as SQLiteError:
             printError("database error: \(error)")
             return ExitCode(error.isBusy ? 75 : 70)

@@ -1,0 +1,238 @@
+import Foundation
+import FuseAPI
+import SQLite
+
+/// One `callhist archive` run: gathers the ids (given, and archived ones
+/// due for a re-check), fetches them politely, and stores each answer in
+/// batches. The caller holds the `RunLock`.
+public final class Archiver {
+    public struct Options {
+        public var ids: [String] = []
+        /// Ids files (`-` is stdin).
+        public var idFiles: [String] = []
+        /// Re-check archived calls that are not final and are due.
+        public var refresh = true
+        /// Re-check every non-final call now, stale ones included.
+        public var refreshAll = false
+        /// Calls queued longer ago than this are stale: listed, no longer fetched.
+        public var staleAfter: Int64 = 30 * 86_400
+        public var batchSize = 500
+        public var batchInterval: Duration = .seconds(1)
+        public init() {}
+    }
+
+    /// What a dry run would do.
+    public struct Plan: Equatable {
+        public var requested = 0
+        public var new = 0
+        public var alreadyFinal = 0
+        public var due = 0
+        public var stale = 0
+        public var waiting = 0
+        public var toFetch = 0
+    }
+
+    public struct Progress {
+        public let done: Int
+        public let total: Int
+        public let failed: Int
+        public let elapsed: Duration
+    }
+
+    public struct Report {
+        public var counts: RunCounts
+        public var exitCode: Int32
+        /// Why the run ended badly, or nil.
+        public var message: String?
+        public var runID: Int64
+    }
+
+    let db: Connection
+    let options: Options
+    let now: () -> Int64
+
+    public init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.db = db
+        self.options = options
+        self.now = now
+    }
+
+    /// Reads every id first: a refused id stops the run before any request.
+    /// Ids go to a temporary table, so a million of them cost no Swift memory.
+    private func loadRequestedIDs() throws {
+        try db.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS requested (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
+            DELETE FROM temp.requested;
+            """)
+        try db.transaction {
+            let insert = try db.cached("INSERT INTO temp.requested (call_id) VALUES (?) ON CONFLICT (call_id) DO NOTHING")
+            for (index, id) in options.ids.enumerated() {
+                if let problem = CallID.problem(with: id) {
+                    throw InputError("argument \(index + 1): refused id \(id.debugDescription): \(problem). Nothing was fetched.")
+                }
+                try insert.run([id])
+            }
+            for file in options.idFiles {
+                try IDFileReader.read(file) { id, _ in try insert.run([id]) }
+            }
+        }
+    }
+
+    /// Counts what a run would do, without writing or fetching anything.
+    public func plan() throws -> Plan {
+        try loadRequestedIDs()
+        let t = now()
+        var p = Plan()
+        p.requested = Int(try db.scalarInt("SELECT count(*) FROM temp.requested") ?? 0)
+        p.new = Int(try db.scalarInt("SELECT count(*) FROM temp.requested r WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = r.call_id)") ?? 0)
+        p.alreadyFinal = Int(try db.scalarInt("SELECT count(*) FROM temp.requested r JOIN calls c USING (call_id) WHERE c.is_final = 1") ?? 0)
+        let staleBefore = t - options.staleAfter
+        p.stale = Int(try db.scalarInt("""
+            SELECT count(*) FROM calls WHERE is_final = 0 AND (is_stale = 1 OR coalesce(queued_timestamp, first_seen_at) < ?)
+            """, [staleBefore]) ?? 0)
+        if options.refresh {
+            p.due = Int(try db.scalarInt("""
+                SELECT count(*) FROM calls WHERE is_final = 0 AND call_id NOT IN (SELECT call_id FROM temp.requested)
+                AND (?1 OR (is_stale = 0 AND coalesce(queued_timestamp, first_seen_at) >= ?2 AND next_check_at <= ?3))
+                """, [options.refreshAll, staleBefore, t]) ?? 0)
+            p.waiting = Int(try db.scalarInt("""
+                SELECT count(*) FROM calls WHERE is_final = 0 AND is_stale = 0 AND next_check_at > ? AND coalesce(queued_timestamp, first_seen_at) >= ?
+                """, [t, staleBefore]) ?? 0)
+        }
+        p.toFetch = p.requested - p.alreadyFinal + p.due
+        return p
+    }
+
+    /// Runs the archive. Bad ids throw `InputError` (after recording the
+    /// run); every other outcome is in the report's exit code.
+    public func run(client: FuseClient, progress: (Progress) -> Void = { _ in }) throws -> Report {
+        let log = try RunLog(db: db, kind: "archive", at: now())
+        var counts = RunCounts()
+        do {
+            try loadRequestedIDs()
+        } catch let error as InputError {
+            try log.finish(counts, exitCode: 65, message: error.message, at: now())
+            throw error
+        }
+        let store = CallStore(db: db, runID: log.runID)
+        try db.transaction {
+            let t = now()
+            try db.cached("""
+                UPDATE calls SET is_stale = 1
+                WHERE is_final = 0 AND is_stale = 0 AND coalesce(queued_timestamp, first_seen_at) < ?
+                """).run([t - options.staleAfter])
+            try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.requested WHERE true ON CONFLICT (call_id) DO NOTHING")
+                .run([t, log.runID])
+            try db.execute("""
+                CREATE TEMP TABLE IF NOT EXISTS targets (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
+                DELETE FROM temp.targets;
+                INSERT INTO temp.targets (call_id)
+                    SELECT r.call_id FROM temp.requested r JOIN calls c USING (call_id) WHERE c.is_final = 0 ORDER BY r.seq;
+                """)
+            if options.refresh {
+                try db.cached("""
+                    INSERT INTO temp.targets (call_id)
+                    SELECT call_id FROM calls WHERE is_final = 0 AND (?1 OR (is_stale = 0 AND next_check_at <= ?2))
+                    ORDER BY next_check_at
+                    ON CONFLICT (call_id) DO NOTHING
+                    """).run([options.refreshAll, t])
+            }
+            counts.requested = Int(try db.scalarInt("SELECT count(*) FROM temp.targets") ?? 0)
+            try log.update(counts)
+        }
+
+        let writer = BatchWriter(db: db, maxRows: options.batchSize, maxInterval: options.batchInterval) { try log.update(counts) }
+        let started = ContinuousClock.now
+        var unauthorized: String?
+        var unreachableFailures = 0
+        var lastFailure: String?
+        var writeError: Error?
+        let summary = client.fetch(TargetSequence(db: db)) { result in
+            guard writeError == nil else { return }
+            counts.httpRequests += result.requests
+            do {
+                try writer.write {
+                    let t = now()
+                    switch result.outcome {
+                    case .found(let status):
+                        counts.fetched += 1
+                        switch try store.store(result.callID, status, at: t) {
+                        case .new: counts.new += 1; counts.changed += 1
+                        case .changed: counts.changed += 1
+                        case .unchanged: counts.unchanged += 1
+                        }
+                    case .notFound(let message):
+                        counts.notFound += 1
+                        try store.recordProblem(result.callID, outcome: "not_found", httpStatus: 404, message: message, at: t)
+                    case .forbidden(let message):
+                        counts.forbidden += 1
+                        try store.recordProblem(result.callID, outcome: "forbidden", httpStatus: 403, message: message, at: t)
+                    case .unauthorized(let message):
+                        unauthorized = message
+                    case .failed(let failure):
+                        counts.failed += 1
+                        if failure.unreachable { unreachableFailures += 1 }
+                        lastFailure = "\(result.callID): \(failure.reason)"
+                        try store.recordProblem(result.callID, outcome: failure.malformed ? "malformed" : "failed",
+                                                httpStatus: failure.httpStatus, message: failure.reason, at: t)
+                    }
+                }
+            } catch {
+                writeError = error
+            }
+            progress(Progress(done: counts.done, total: counts.requested, failed: counts.failed, elapsed: ContinuousClock.now - started))
+        }
+        if let writeError { throw writeError }
+        counts.httpRequests = summary.requests
+        counts.leftOver = max(0, counts.requested - counts.done)
+        try writer.commit()
+
+        var exitCode: Int32 = 0
+        var message: String?
+        if let unauthorized {
+            exitCode = 77
+            message = "authentication refused (HTTP 401: \(unauthorized)). Check FUSE_EMAIL and FUSE_DEVELOPER_KEY (or the netrc file); the run stopped at once."
+        } else if counts.failed > 0 && summary.answered == 0 && unreachableFailures == counts.failed {
+            exitCode = 69
+            message = "the API could not be reached (\(lastFailure ?? "no answer")). Check --base-url and the network; the ids stay due for the next run."
+        } else if counts.failed > 0 {
+            exitCode = 75
+            message = "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
+        }
+        try db.transaction { try log.finish(counts, exitCode: exitCode, message: message, at: now()) }
+        return Report(counts: counts, exitCode: exitCode, message: message, runID: log.runID)
+    }
+}
+
+/// The run's targets, read from the temporary table a chunk at a time so
+/// memory stays flat however many ids there are.
+private struct TargetSequence: Sequence, IteratorProtocol {
+    let db: Connection
+    var buffer: [String] = []
+    var position = 0
+    var lastSeq: Int64 = 0
+    var finished = false
+
+    init(db: Connection) { self.db = db }
+
+    mutating func next() -> String? {
+        if position == buffer.count {
+            guard !finished else { return nil }
+            var rows: [(Int64, String)] = []
+            do {
+                rows = try db.cached("SELECT seq, call_id FROM temp.targets WHERE seq > ? ORDER BY seq LIMIT 1000").map([lastSeq]) { ($0.int64(0), $0.string(1)) }
+            } catch {
+                // The temporary table is ours alone; a read failure here means
+                // the connection itself failed, which the next write reports.
+                rows = []
+            }
+            buffer = rows.map(\.1)
+            position = 0
+            lastSeq = rows.last?.0 ?? lastSeq
+            if rows.count < 1000 { finished = true }
+            if buffer.isEmpty { return nil }
+        }
+        defer { position += 1 }
+        return buffer[position]
+    }
+}

@@ -1,0 +1,142 @@
+import FuseAPI
+import SQLite
+
+/// The write side of the archive: every id remembered, every distinct body
+/// kept, `calls` and `call_events` derived from each call's newest snapshot.
+/// It never erases archived call data: problems are recorded beside it.
+/// Callers group calls into transactions (see `Archiver`).
+public final class CallStore {
+    public enum Change: Equatable {
+        /// The first successful body for this call.
+        case new
+        /// The call's facts differ from what was archived.
+        case changed
+        /// Same facts (same body, or the same call in other bytes).
+        case unchanged
+    }
+
+    let db: Connection
+    /// The `archive_runs` row of the run writing, for provenance.
+    public let runID: Int64?
+
+    /// The longest a call waits between checks when nothing changes.
+    public static let maxBackoff: Int64 = 7 * 86_400
+    /// The wait after the first unchanged check; it doubles each time.
+    public static let firstBackoff: Int64 = 3_600
+
+    public init(db: Connection, runID: Int64?) {
+        self.db = db
+        self.runID = runID
+    }
+
+    /// The wait before the next check after `k` consecutive checks without news.
+    public static func backoff(afterQuietChecks k: Int) -> Int64 {
+        k <= 0 ? 0 : min(maxBackoff, firstBackoff << Int64(min(k - 1, 20)))
+    }
+
+    /// Adds `id` to `calls` when it is new; returns true when it was.
+    @discardableResult
+    public func remember(_ id: String, at now: Int64) throws -> Bool {
+        try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")
+            .run([id, now, runID])
+        return db.changes > 0
+    }
+
+    /// Archives a successful body for `id`.
+    public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
+        try remember(id, at: now)
+        let hash = SHA256.hex(status.body)
+        let snapshotID = try db.cached("""
+            INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
+            RETURNING snapshot_id
+            """).first([id, hash, status.format.rawValue, String(decoding: status.body, as: UTF8.self), now, now, runID]) { $0.int64(0) }!
+
+        let current = try db.cached("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
+            .first([id]) { (snapshot: $0.optionalInt64(0), status: $0.optionalString(1), quiet: $0.int(2)) }!
+
+        if current.snapshot == snapshotID {
+            try markQuiet(id, at: now, quietChecks: current.quiet + 1)
+            return .unchanged
+        }
+        let change: Change
+        if current.snapshot == nil {
+            change = .new
+        } else if let old = try facts(of: id), old.sameFacts(as: status) {
+            change = .unchanged
+        } else {
+            change = .changed
+        }
+        if current.status != status.status {
+            try db.cached("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
+                .run([id, current.status, status.status, now, runID])
+        }
+        let quiet = change == .unchanged ? current.quiet + 1 : 0
+        try derive(id, from: status, snapshotID: snapshotID)
+        try db.cached("""
+            UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
+                is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = NULL
+            WHERE call_id = ?1
+            """).run([id, now, quiet, now + Self.backoff(afterQuietChecks: quiet), change == .unchanged ? "unchanged" : "ok"])
+        return change
+    }
+
+    /// Writes the derived columns and events of `id` from one snapshot's
+    /// decoding. Also used by `rebuild`.
+    func derive(_ id: String, from s: CallStatus, snapshotID: Int64) throws {
+        try db.cached("""
+            UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
+                start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
+                success = ?12, snapshot_id = ?13, is_final = ?14
+            WHERE call_id = ?1
+            """).run([id, s.status, s.phoneNumber, s.attempts, s.maxAttempts, s.queuedTimestamp, s.startTimestamp, s.endTimestamp,
+                      s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal])
+        try db.cached("DELETE FROM call_events WHERE call_id = ? AND seq >= ?").run([id, s.events.count])
+        let upsert = try db.cached("""
+            INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)
+            ON CONFLICT (call_id, seq) DO UPDATE SET event = excluded.event, timestamp = excluded.timestamp
+            WHERE event IS NOT excluded.event OR timestamp IS NOT excluded.timestamp
+            """)
+        for (seq, e) in s.events.enumerated() { try upsert.run([id, seq, e.event, e.timestamp]) }
+    }
+
+    /// Records a fetch that brought no body (404, 403, failure, malformed
+    /// body) beside whatever is archived, and backs the next check off.
+    public func recordProblem(_ id: String, outcome: String, httpStatus: Int?, message: String, at now: Int64) throws {
+        try remember(id, at: now)
+        // The first problem leaves the id due on the next run; repeats back off.
+        try db.cached("""
+            UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
+                next_check_at = ?2 + CASE WHEN unchanged_checks = 0 THEN 0
+                                          ELSE min(?6, ?7 << min(unchanged_checks - 1, 20)) END,
+                unchanged_checks = unchanged_checks + 1
+            WHERE call_id = ?1
+            """).run([id, now, outcome, httpStatus, message, Self.maxBackoff, Self.firstBackoff])
+    }
+
+    private func markQuiet(_ id: String, at now: Int64, quietChecks: Int) throws {
+        try db.cached("""
+            UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
+                is_stale = 0, last_outcome = 'unchanged', last_http_code = 200, last_error = NULL
+            WHERE call_id = ?1
+            """).run([id, now, quietChecks, now + Self.backoff(afterQuietChecks: quietChecks)])
+    }
+
+    /// The archived facts of `id` (derived columns and events), without a body.
+    func facts(of id: String) throws -> CallStatus? {
+        guard var s = try db.cached("""
+            SELECT status, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp,
+                   reattempt_wait, duration, phone_number, success
+            FROM calls WHERE call_id = ? AND status IS NOT NULL
+            """).first([id], { r in
+                CallStatus(status: r.string(0), attempts: r.optionalInt64(1), maxAttempts: r.optionalInt64(2), queuedTimestamp: r.optionalInt64(3),
+                           startTimestamp: r.optionalInt64(4), endTimestamp: r.optionalInt64(5), lastAttemptTimestamp: r.optionalInt64(6),
+                           reattemptWait: r.optionalInt64(7), duration: r.optionalInt64(8), phoneNumber: r.optionalString(9),
+                           success: r.optionalInt64(10).map { $0 != 0 })
+            }) else { return nil }
+        s.events = try db.cached("SELECT event, timestamp FROM call_events WHERE call_id = ? ORDER BY seq")
+            .map([id]) { CallStatus.Event(event: $0.string(0), timestamp: $0.optionalInt64(1)) }
+        return s
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import CallHistory
+import Foundation
+import FuseAPI
+import SQLite
+
+struct Archive: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch call statuses from Fuse and archive them.",
+        discussion: """
+            Ids come from the arguments, from --ids files (one a line; '-' is stdin; blank lines and
+            # comments skipped; a CSV with a call_id column works too), and from every archived call
+            that is not final and is due for a re-check (unless --no-refresh).
+            Credentials: FUSE_EMAIL and FUSE_DEVELOPER_KEY, or --netrc-file.
+            Exit codes: 0 every id got an answer, 65 a refused id (nothing fetched), 69 API unreachable,
+            75 some calls failed after retries or another run holds the archive, 77 credentials
+            refused (401), 78 missing or bad configuration.
+            """
+    )
+
+    @Argument(help: "Call ids to archive.") var ids: [String] = []
+    @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"))
+    var idFiles: [String] = []
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var fuse: FuseOptions
+    @Option(help: "Requests in flight at most.") var concurrency = 8
+    @Option(help: ArgumentHelp("At most this many requests in any one-second window.", valueName: "per-second")) var rate: Double?
+    @Option(help: ArgumentHelp("Give up on one request after this long (e.g. 30s).", valueName: "duration")) var timeout = DurationArgument(argument: "30s")!
+    @Option(help: "Retries of one id after 5xx, 429, timeouts and malformed bodies.") var retries = 4
+    @Flag(help: "Do not re-check archived calls; fetch only the ids given.") var noRefresh = false
+    @Flag(help: "Re-check every non-final call now, stale ones included.") var refreshAll = false
+    @Option(help: ArgumentHelp("Calls queued longer ago than this are stale: no longer re-checked.", valueName: "duration")) var staleAfter = DurationArgument(argument: "30d")!
+    @Option(help: "Ask the API for json or xml.") var format: BodyFormat = .json
+    @Option(help: ArgumentHelp("Stop starting requests after this many; the rest waits for the next run.", valueName: "n")) var maxRequests: Int?
+    @Option(help: ArgumentHelp("Stop starting requests after this long (e.g. 20m); the rest waits for the next run.", valueName: "duration")) var maxRuntime: DurationArgument?
+    @Flag(help: "Show what would be fetched, without fetching or writing anything.") var dryRun = false
+    @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of requests per second") }
+        guard timeout.seconds >= 1 else { throw ValidationError("--timeout must be at least 1s") }
+        guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
+        if let maxRequests, maxRequests < 1 { throw ValidationError("--max-requests must be at least 1") }
+        if noRefresh && refreshAll { throw ValidationError("--no-refresh and --refresh-all contradict each other") }
+    }
+
+    func run() throws {
+        do {
+            var options = Archiver.Options()
+            options.ids = ids
+            options.idFiles = idFiles
+            options.refresh = !noRefresh
+            options.refreshAll = refreshAll
+            options.staleAfter = staleAfter.seconds
+            if dryRun { return try showPlan(options) }
+
+            let endpoint = try fuse.endpoint()
+            let credentials = try fuse.credentials()
+            var config = FuseClient.Configuration(endpoint: endpoint, credentials: credentials)
+            config.concurrency = concurrency
+            config.ratePerSecond = rate
+            config.timeout = timeout.duration
+            config.format = format
+            config.retry.retries = retries
+            config.userAgent = "callhist/\(CallhistVersion.string)"
+            config.maxRequests = maxRequests
+            config.deadline = maxRuntime.map { ContinuousClock.now + $0.duration }
+
+            let lock = try RunLock(archivePath: database.path, wait: wait)
+            let db = try ArchiveFile.openForWriting(database.path)
+            let started = ContinuousClock.now
+            var line = ProgressLine(enabled: output.showsProgress)
+            let report = try Archiver(db: db, options: options).run(client: FuseClient(config)) { p in
+                line.update(verb: "archiving", done: p.done, total: p.total, failed: p.failed, elapsed: p.elapsed)
+            }
+            line.finish()
+            try db.close()
+            withExtendedLifetime(lock) {}
+            let c = report.counts
+            let elapsed = ContinuousClock.now - started
+            var summary = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))s: "
+            summary += "\(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged), "
+            summary += "\(c.notFound) not found, \(c.forbidden) forbidden, \(c.failed) failed"
+            if c.leftOver > 0 { summary += "; \(c.leftOver) left for the next run (budget reached)" }
+            summary += " [run \(report.runID), \(c.httpRequests) requests]"
+            output.say(summary)
+            if let message = report.message { Failure.printError(message) }
+            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        } catch {
+            throw Failure.exit(error)
+        }
+    }
+
+    private func showPlan(_ options: Archiver.Options) throws {
+        let db: Connection
+        if FileManager.default.fileExists(atPath: database.path) {
+            db = try ArchiveFile.openForReading(database.path)
+        } else {
+            db = try Connection(path: ":memory:")
+            try Migrator.migrate(db)
+        }
+        let p = try Archiver(db: db, options: options).plan()
+        print("dry run: would fetch \(p.toFetch) ids")
+        print("  requested:        \(p.requested) (\(p.new) new, \(p.alreadyFinal) already final and skipped)")
+        if options.refresh {
+            print("  due for re-check: \(p.due)")
+            print("  waiting:          \(p.waiting) (not due yet)")
+        }
+        print("  stale:            \(p.stale) (\(options.refreshAll ? "fetched with --refresh-all" : "not fetched; --refresh-all fetches them"))")
+    }
+}
+
+extension BodyFormat: ExpressibleByArgument {}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import CallHistory
+import Foundation
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Archive saved status bodies: NDJSON lines {\"call_id\": …, \"call_details\": {…}}.",
+        discussion: """
+            Each line is the status body with its call id, as `callhist export calls --format ndjson`
+            writes it (or a saved API response, or a result_url callback body with its id added).
+            Bad lines are reported with their line number and skipped; the rest land. Exit 65 if any line was bad.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("NDJSON files ('-' for stdin).", valueName: "file")) var files: [String]
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one file ('-' for stdin)") }
+    }
+
+    func run() throws {
+        do {
+            let lock = try RunLock(archivePath: database.path, wait: wait)
+            let db = try ArchiveFile.openForWriting(database.path)
+            var shown = 0
+            let report = try Importer(db: db).run(files: files) { problem in
+                shown += 1
+                if shown <= 20 { Failure.printError(problem) }
+            }
+            try db.close()
+            withExtendedLifetime(lock) {}
+            if shown > 20 { Failure.printError("… and \(shown - 20) more bad lines") }
+            let c = report.counts
+            output.say("imported \(c.fetched) of \(c.requested) records: \(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged, \(report.badLines) bad [run \(report.runID)]")
+            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        } catch {
+            throw Failure.exit(error)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// A single self-rewriting progress line on stderr: done, rate, failures, ETA.
+/// Redrawn at most four times a second.
+struct ProgressLine {
+    let enabled: Bool
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    mutating func update(verb: String, done: Int, total: Int, failed: Int, elapsed: Duration) {
+        guard enabled, ContinuousClock.now - lastDraw >= .milliseconds(250) || done == total else { return }
+        lastDraw = .now
+        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let rate = Double(done) / seconds
+        var line = "\(verb) \(done)/\(total)"
+        if total > 0 { line += String(format: " (%.0f%%)", 100 * Double(done) / Double(total)) }
+        line += String(format: ", %.0f/s", rate)
+        if failed > 0 { line += ", \(failed) failed" }
+        if rate > 0, total > done { line += ", ETA \(Self.clock(Int(Double(total - done) / rate)))" }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        drawn = true
+    }
+
+    mutating func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+
+    static func clock(_ seconds: Int) -> String {
+        seconds >= 3600 ? String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+            : String(format: "%d:%02d", seconds / 60, seconds % 60)
+    }
+}
