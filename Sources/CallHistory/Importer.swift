@@ -38,7 +38,7 @@ public final class Importer {
             } else {
                 guard let h = FileHandle(forReadingAtPath: file) else {
                     try writer.commit()
-                    try log.finish(counts, exitCode: 66, message: "cannot read \(file)", at: now())
+                    try log.finish(counts, exitCode: 65, message: "cannot read \(file)", at: now())
                     throw InputError("cannot read import file \(file): no such file or not readable")
                 }
                 handle = h
