@@ -35,7 +35,7 @@ CREATE TABLE calls (
     reattempt_wait         INTEGER,
     duration               INTEGER,
     success                INTEGER,
-    snapshot_id            INTEGER REFERENCES call_snapshots (snapshot_id),
+    snapshot_id            INTEGER REFERENCES call_snapshots (snapshot_id) DEFERRABLE INITIALLY DEFERRED,
     -- Bookkeeping.
     is_final               INTEGER NOT NULL DEFAULT 0,
     is_stale               INTEGER NOT NULL DEFAULT 0,
@@ -52,7 +52,8 @@ CREATE TABLE calls (
 
 CREATE TABLE call_snapshots (
     snapshot_id   INTEGER PRIMARY KEY,
-    call_id       TEXT    NOT NULL REFERENCES calls (call_id),
+    -- Deferred: a call's first snapshot and its row are written in one transaction, in either order.
+    call_id       TEXT    NOT NULL REFERENCES calls (call_id) DEFERRABLE INITIALLY DEFERRED,
     body_sha256   TEXT    NOT NULL,
     format        TEXT    NOT NULL CHECK (format IN ('json', 'xml')),
     body          TEXT    NOT NULL,   -- verbatim; json_extract works on JSON bodies

@@ -24,7 +24,10 @@ public enum ArchiveFile {
         } catch {
             throw error.isNotADatabase ? ArchiveError.notADatabase(path: path, detail: error.message) : error
         }
-        try db.execute("PRAGMA synchronous = NORMAL")
+        // NORMAL is durable across process crashes in WAL mode (only a power
+        // loss can undo the last commits); a bigger page cache keeps the call-id
+        // B-trees in memory during large runs.
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
         try Migrator.migrate(db)
         return db
     }

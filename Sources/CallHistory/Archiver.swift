@@ -114,7 +114,7 @@ public final class Archiver {
             try log.finish(counts, exitCode: 65, message: error.message, at: now())
             throw error
         }
-        let store = CallStore(db: db, runID: log.runID)
+        let store = try CallStore(db: db, runID: log.runID)
         try db.transaction {
             let t = now()
             try db.cached("""

@@ -4,7 +4,7 @@ import SQLite
 /// The write side of the archive: every id remembered, every distinct body
 /// kept, `calls` and `call_events` derived from each call's newest snapshot.
 /// It never erases archived call data: problems are recorded beside it.
-/// Callers group calls into transactions (see `Archiver`).
+/// Callers group calls into transactions (see `BatchWriter`).
 public final class CallStore {
     public enum Change: Equatable {
         /// The first successful body for this call.
@@ -24,9 +24,63 @@ public final class CallStore {
     /// The wait after the first unchanged check; it doubles each time.
     public static let firstBackoff: Int64 = 3_600
 
-    public init(db: Connection, runID: Int64?) {
+    // Prepared once: these run for every call of a large run.
+    private let rememberStatement: Statement
+    private let snapshotStatement: Statement
+    private let currentStatement: Statement
+    private let insertCallStatement: Statement
+    private let deriveStatement: Statement
+    private let quietStatement: Statement
+    private let problemStatement: Statement
+    private let statusChangeStatement: Statement
+    private let trimEventsStatement: Statement
+    private let upsertEventStatement: Statement
+    private var insertEventsStatements: [Int: Statement] = [:]
+
+    public init(db: Connection, runID: Int64?) throws {
         self.db = db
         self.runID = runID
+        rememberStatement = try db.prepare("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")
+        snapshotStatement = try db.prepare("""
+            INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
+            ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
+            RETURNING snapshot_id
+            """)
+        currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
+        let derived = "status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp, reattempt_wait, duration, success, snapshot_id, is_final"
+        insertCallStatement = try db.prepare("""
+            INSERT INTO calls (call_id, \(derived), first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?15, ?15, ?15, 'ok', 200)
+            """)
+        deriveStatement = try db.prepare("""
+            UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
+                start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
+                success = ?12, snapshot_id = ?13, is_final = ?14,
+                last_fetched_at = ?15, last_success_at = ?15, unchanged_checks = ?16, next_check_at = ?17,
+                is_stale = 0, last_outcome = ?18, last_http_code = 200, last_error = NULL
+            WHERE call_id = ?1
+            """)
+        quietStatement = try db.prepare("""
+            UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
+                is_stale = 0, last_outcome = 'unchanged', last_http_code = 200, last_error = NULL
+            WHERE call_id = ?1
+            """)
+        // The first problem leaves the id due on the next run; repeats back off.
+        problemStatement = try db.prepare("""
+            UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
+                next_check_at = ?2 + CASE WHEN unchanged_checks = 0 THEN 0
+                                          ELSE min(?6, ?7 << min(unchanged_checks - 1, 20)) END,
+                unchanged_checks = unchanged_checks + 1
+            WHERE call_id = ?1
+            """)
+        statusChangeStatement = try db.prepare("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
+        trimEventsStatement = try db.prepare("DELETE FROM call_events WHERE call_id = ? AND seq >= ?")
+        upsertEventStatement = try db.prepare("""
+            INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)
+            ON CONFLICT (call_id, seq) DO UPDATE SET event = excluded.event, timestamp = excluded.timestamp
+            WHERE event IS NOT excluded.event OR timestamp IS NOT excluded.timestamp
+            """)
     }
 
     /// The wait before the next check after `k` consecutive checks without news.
@@ -37,27 +91,32 @@ public final class CallStore {
     /// Adds `id` to `calls` when it is new; returns true when it was.
     @discardableResult
     public func remember(_ id: String, at now: Int64) throws -> Bool {
-        try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")
-            .run([id, now, runID])
+        try rememberStatement.run([id, now, runID])
         return db.changes > 0
     }
 
-    /// Archives a successful body for `id`.
+    /// Archives a successful body for `id`. Inside the caller's transaction
+    /// (a batch) when there is one, else in its own: the deferred foreign keys
+    /// between a call and its first snapshot need one.
     public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
-        try remember(id, at: now)
-        let hash = SHA256.hex(status.body)
-        let snapshotID = try db.cached("""
-            INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
-            RETURNING snapshot_id
-            """).first([id, hash, status.format.rawValue, String(decoding: status.body, as: UTF8.self), now, now, runID]) { $0.int64(0) }!
+        guard db.isInTransaction else { return try db.transaction { try storeInTransaction(id, status, at: now) } }
+        return try storeInTransaction(id, status, at: now)
+    }
 
-        let current = try db.cached("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
-            .first([id]) { (snapshot: $0.optionalInt64(0), status: $0.optionalString(1), quiet: $0.int(2)) }!
-
+    private func storeInTransaction(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
+        let current = try currentStatement.first([id]) { (snapshot: $0.optionalInt64(0), status: $0.optionalString(1), quiet: $0.int(2)) }
+        let snapshotID = try snapshotStatement.first([id, SHA256.hex(status.body), status.format.rawValue,
+                                                      String(decoding: status.body, as: UTF8.self), now, runID]) { $0.int64(0) }!
+        guard let current else {
+            // Never seen: one INSERT carries the whole row.
+            try insertCallStatement.run(derivedValues(id, status, snapshotID) + [now, runID])
+            try statusChangeStatement.run([id, nil as String?, status.status, now, runID])
+            try insertEvents(id, status.events, from: 0)
+            return .new
+        }
         if current.snapshot == snapshotID {
-            try markQuiet(id, at: now, quietChecks: current.quiet + 1)
+            let quiet = current.quiet + 1
+            try quietStatement.run([id, now, quiet, now + Self.backoff(afterQuietChecks: quiet)])
             return .unchanged
         }
         let change: Change
@@ -69,58 +128,60 @@ public final class CallStore {
             change = .changed
         }
         if current.status != status.status {
-            try db.cached("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
-                .run([id, current.status, status.status, now, runID])
+            try statusChangeStatement.run([id, current.status, status.status, now, runID])
         }
         let quiet = change == .unchanged ? current.quiet + 1 : 0
-        try derive(id, from: status, snapshotID: snapshotID)
-        try db.cached("""
-            UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
-                is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = NULL
-            WHERE call_id = ?1
-            """).run([id, now, quiet, now + Self.backoff(afterQuietChecks: quiet), change == .unchanged ? "unchanged" : "ok"])
+        try deriveStatement.run(derivedValues(id, status, snapshotID) + [
+            now, quiet, now + Self.backoff(afterQuietChecks: quiet), change == .unchanged ? "unchanged" : "ok",
+        ])
+        try syncEvents(id, status.events)
         return change
     }
 
-    /// Writes the derived columns and events of `id` from one snapshot's
-    /// decoding. Also used by `rebuild`.
-    func derive(_ id: String, from s: CallStatus, snapshotID: Int64) throws {
+    /// Re-derives `id` from one snapshot's decoding, leaving bookkeeping alone (for `rebuild`).
+    func rederive(_ id: String, from s: CallStatus, snapshotID: Int64) throws {
         try db.cached("""
             UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
                 start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
                 success = ?12, snapshot_id = ?13, is_final = ?14
             WHERE call_id = ?1
-            """).run([id, s.status, s.phoneNumber, s.attempts, s.maxAttempts, s.queuedTimestamp, s.startTimestamp, s.endTimestamp,
-                      s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal])
-        try db.cached("DELETE FROM call_events WHERE call_id = ? AND seq >= ?").run([id, s.events.count])
-        let upsert = try db.cached("""
-            INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)
-            ON CONFLICT (call_id, seq) DO UPDATE SET event = excluded.event, timestamp = excluded.timestamp
-            WHERE event IS NOT excluded.event OR timestamp IS NOT excluded.timestamp
-            """)
-        for (seq, e) in s.events.enumerated() { try upsert.run([id, seq, e.event, e.timestamp]) }
+            """).run(derivedValues(id, s, snapshotID))
+        try syncEvents(id, s.events)
+    }
+
+    private func derivedValues(_ id: String, _ s: CallStatus, _ snapshotID: Int64) -> [any SQLiteBindable] {
+        [id, s.status, s.phoneNumber, s.attempts, s.maxAttempts, s.queuedTimestamp, s.startTimestamp, s.endTimestamp,
+         s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal]
+    }
+
+    private func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {
+        try trimEventsStatement.run([id, events.count])
+        for (seq, e) in events.enumerated() { try upsertEventStatement.run([id, seq, e.event, e.timestamp]) }
+    }
+
+    /// Inserts a new call's events with one multi-row statement per event count.
+    private func insertEvents(_ id: String, _ events: [CallStatus.Event], from start: Int) throws {
+        guard !events.isEmpty else { return }
+        if events.count > 32 { return try syncEvents(id, events) }
+        let statement: Statement
+        if let s = insertEventsStatements[events.count] {
+            statement = s
+        } else {
+            let rows = Array(repeating: "(?, ?, ?, ?)", count: events.count).joined(separator: ", ")
+            statement = try db.prepare("INSERT INTO call_events (call_id, seq, event, timestamp) VALUES \(rows)")
+            insertEventsStatements[events.count] = statement
+        }
+        var values: [any SQLiteBindable] = []
+        values.reserveCapacity(events.count * 4)
+        for (seq, e) in events.enumerated() { values += [id, start + seq, e.event, e.timestamp] as [any SQLiteBindable] }
+        try statement.run(values)
     }
 
     /// Records a fetch that brought no body (404, 403, failure, malformed
     /// body) beside whatever is archived, and backs the next check off.
     public func recordProblem(_ id: String, outcome: String, httpStatus: Int?, message: String, at now: Int64) throws {
         try remember(id, at: now)
-        // The first problem leaves the id due on the next run; repeats back off.
-        try db.cached("""
-            UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
-                next_check_at = ?2 + CASE WHEN unchanged_checks = 0 THEN 0
-                                          ELSE min(?6, ?7 << min(unchanged_checks - 1, 20)) END,
-                unchanged_checks = unchanged_checks + 1
-            WHERE call_id = ?1
-            """).run([id, now, outcome, httpStatus, message, Self.maxBackoff, Self.firstBackoff])
-    }
-
-    private func markQuiet(_ id: String, at now: Int64, quietChecks: Int) throws {
-        try db.cached("""
-            UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
-                is_stale = 0, last_outcome = 'unchanged', last_http_code = 200, last_error = NULL
-            WHERE call_id = ?1
-            """).run([id, now, quietChecks, now + Self.backoff(afterQuietChecks: quietChecks)])
+        try problemStatement.run([id, now, outcome, httpStatus, message, Self.maxBackoff, Self.firstBackoff])
     }
 
     /// The archived facts of `id` (derived columns and events), without a body.

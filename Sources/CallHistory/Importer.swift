@@ -26,7 +26,7 @@ public final class Importer {
     /// Imports every file (`-` is stdin); `problem` receives one message per bad line.
     public func run(files: [String], problem: (String) -> Void) throws -> Report {
         let log = try RunLog(db: db, kind: "import", at: now())
-        let store = CallStore(db: db, runID: log.runID)
+        let store = try CallStore(db: db, runID: log.runID)
         var counts = RunCounts()
         var bad = 0
         let writer = BatchWriter(db: db, maxRows: batchSize, maxInterval: .seconds(1)) { try log.update(counts) }

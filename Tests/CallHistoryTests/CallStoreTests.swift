@@ -10,7 +10,7 @@ final class CallStoreTests: XCTestCase {
     override func setUp() async throws {
         dir = try TemporaryDirectory()
         db = try ArchiveFile.openForWriting(dir.path("a.sqlite"))
-        store = CallStore(db: db, runID: nil)
+        store = try CallStore(db: db, runID: nil)
     }
 
     func status(_ json: String) throws -> CallStatus {
