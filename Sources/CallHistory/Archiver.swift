@@ -141,48 +141,59 @@ public final class Archiver {
             try log.update(counts)
         }
 
+        // The fetching (curl, decoding) runs on its own thread; this thread
+        // writes. A bounded queue between them keeps memory flat and lets
+        // the store work while the next answers arrive.
+        let targets = try db.prepare("SELECT call_id FROM temp.targets ORDER BY seq").map { $0.string(0) }
+        let queue = BlockingQueue<FetchResult>(capacity: 4096)
+        let fetched = FetchThread(client: client, ids: targets, queue: queue)
+        fetched.start()
+
         let writer = BatchWriter(db: db, maxRows: options.batchSize, maxInterval: options.batchInterval) { try log.update(counts) }
         let started = ContinuousClock.now
         var unauthorized: String?
         var unreachableFailures = 0
         var lastFailure: String?
-        var writeError: Error?
-        let summary = client.fetch(TargetSequence(db: db)) { result in
-            guard writeError == nil else { return }
-            counts.httpRequests += result.requests
-            do {
-                try writer.write {
-                    let t = now()
-                    switch result.outcome {
-                    case .found(let status):
-                        counts.fetched += 1
-                        switch try store.store(result.callID, status, at: t) {
-                        case .new: counts.new += 1; counts.changed += 1
-                        case .changed: counts.changed += 1
-                        case .unchanged: counts.unchanged += 1
+        do {
+            while case let batch = queue.takeAll(), !batch.isEmpty {
+                for result in batch {
+                    counts.httpRequests += result.requests
+                    try writer.write {
+                        let t = now()
+                        switch result.outcome {
+                        case .found(let status):
+                            counts.fetched += 1
+                            switch try store.store(result.callID, status, at: t) {
+                            case .new: counts.new += 1; counts.changed += 1
+                            case .changed: counts.changed += 1
+                            case .unchanged: counts.unchanged += 1
+                            }
+                        case .notFound(let message):
+                            counts.notFound += 1
+                            try store.recordProblem(result.callID, outcome: "not_found", httpStatus: 404, message: message, at: t)
+                        case .forbidden(let message):
+                            counts.forbidden += 1
+                            try store.recordProblem(result.callID, outcome: "forbidden", httpStatus: 403, message: message, at: t)
+                        case .unauthorized(let message):
+                            unauthorized = message
+                        case .failed(let failure):
+                            counts.failed += 1
+                            if failure.unreachable { unreachableFailures += 1 }
+                            lastFailure = "\(result.callID): \(failure.reason)"
+                            try store.recordProblem(result.callID, outcome: failure.malformed ? "malformed" : "failed",
+                                                    httpStatus: failure.httpStatus, message: failure.reason, at: t)
                         }
-                    case .notFound(let message):
-                        counts.notFound += 1
-                        try store.recordProblem(result.callID, outcome: "not_found", httpStatus: 404, message: message, at: t)
-                    case .forbidden(let message):
-                        counts.forbidden += 1
-                        try store.recordProblem(result.callID, outcome: "forbidden", httpStatus: 403, message: message, at: t)
-                    case .unauthorized(let message):
-                        unauthorized = message
-                    case .failed(let failure):
-                        counts.failed += 1
-                        if failure.unreachable { unreachableFailures += 1 }
-                        lastFailure = "\(result.callID): \(failure.reason)"
-                        try store.recordProblem(result.callID, outcome: failure.malformed ? "malformed" : "failed",
-                                                httpStatus: failure.httpStatus, message: failure.reason, at: t)
                     }
                 }
-            } catch {
-                writeError = error
+                progress(Progress(done: counts.done, total: counts.requested, failed: counts.failed, elapsed: ContinuousClock.now - started))
             }
-            progress(Progress(done: counts.done, total: counts.requested, failed: counts.failed, elapsed: ContinuousClock.now - started))
+        } catch {
+            fetched.stop()
+            queue.close()
+            _ = fetched.wait()
+            throw error
         }
-        if let writeError { throw writeError }
+        let summary = fetched.wait()
         counts.httpRequests = summary.requests
         counts.leftOver = max(0, counts.requested - counts.done)
         try writer.commit()
@@ -201,38 +212,5 @@ public final class Archiver {
         }
         try db.transaction { try log.finish(counts, exitCode: exitCode, message: message, at: now()) }
         return Report(counts: counts, exitCode: exitCode, message: message, runID: log.runID)
-    }
-}
-
-/// The run's targets, read from the temporary table a chunk at a time so
-/// memory stays flat however many ids there are.
-private struct TargetSequence: Sequence, IteratorProtocol {
-    let db: Connection
-    var buffer: [String] = []
-    var position = 0
-    var lastSeq: Int64 = 0
-    var finished = false
-
-    init(db: Connection) { self.db = db }
-
-    mutating func next() -> String? {
-        if position == buffer.count {
-            guard !finished else { return nil }
-            var rows: [(Int64, String)] = []
-            do {
-                rows = try db.cached("SELECT seq, call_id FROM temp.targets WHERE seq > ? ORDER BY seq LIMIT 1000").map([lastSeq]) { ($0.int64(0), $0.string(1)) }
-            } catch {
-                // The temporary table is ours alone; a read failure here means
-                // the connection itself failed, which the next write reports.
-                rows = []
-            }
-            buffer = rows.map(\.1)
-            position = 0
-            lastSeq = rows.last?.0 ?? lastSeq
-            if rows.count < 1000 { finished = true }
-            if buffer.isEmpty { return nil }
-        }
-        defer { position += 1 }
-        return buffer[position]
     }
 }

@@ -23,55 +23,90 @@ public final class Importer {
         self.batchSize = batchSize
     }
 
+    /// One decoded line, or why a line or file could not be read.
+    enum Item: Sendable {
+        case record(callID: String, status: CallStatus)
+        case bad(String)
+        case unreadable(String)
+    }
+
     /// Imports every file (`-` is stdin); `problem` receives one message per bad line.
+    /// Lines are read and decoded on a second thread while this one writes.
     public func run(files: [String], problem: (String) -> Void) throws -> Report {
         let log = try RunLog(db: db, kind: "import", at: now())
         let store = try CallStore(db: db, runID: log.runID)
         var counts = RunCounts()
         var bad = 0
         let writer = BatchWriter(db: db, maxRows: batchSize, maxInterval: .seconds(1)) { try log.update(counts) }
-        for file in files {
-            let name = file == "-" ? "stdin" : file
-            let handle: FileHandle
-            if file == "-" {
-                handle = .standardInput
-            } else {
-                guard let h = FileHandle(forReadingAtPath: file) else {
-                    try writer.commit()
-                    try log.finish(counts, exitCode: 65, message: "cannot read \(file)", at: now())
-                    throw InputError("cannot read import file \(file): no such file or not readable")
-                }
-                handle = h
-            }
-            try LineReader(handle: handle).forEachLine { line, number in
-                var bytes = line
-                if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-                while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-                counts.requested += 1
-                let record: (callID: String, status: CallStatus)
-                do {
-                    record = try StatusDecoder.decodeRecord(bytes)
-                    if let reason = CallID.problem(with: record.callID) { throw InputError("call_id \(record.callID.debugDescription): \(reason)") }
-                } catch {
-                    bad += 1
-                    counts.failed += 1
-                    problem("\(name):\(number): \(error)")
-                    return
-                }
-                try writer.write {
-                    counts.fetched += 1
-                    switch try store.store(record.callID, record.status, at: now()) {
-                    case .new: counts.new += 1; counts.changed += 1
-                    case .changed: counts.changed += 1
-                    case .unchanged: counts.unchanged += 1
+        let queue = BlockingQueue<Item>(capacity: 8192)
+        let reader = Thread { Self.read(files, into: queue) }
+        reader.name = "callhist-import-read"
+        reader.start()
+        do {
+            while case let batch = queue.takeAll(), !batch.isEmpty {
+                for item in batch {
+                    switch item {
+                    case .unreadable(let file):
+                        throw InputError("cannot read import file \(file): no such file or not readable")
+                    case .bad(let message):
+                        counts.requested += 1
+                        counts.failed += 1
+                        bad += 1
+                        problem(message)
+                    case .record(let callID, let status):
+                        counts.requested += 1
+                        try writer.write {
+                            counts.fetched += 1
+                            switch try store.store(callID, status, at: now()) {
+                            case .new: counts.new += 1; counts.changed += 1
+                            case .changed: counts.changed += 1
+                            case .unchanged: counts.unchanged += 1
+                            }
+                        }
                     }
                 }
             }
+        } catch {
+            queue.close()
+            try? writer.commit()
+            try? db.transaction { try log.finish(counts, exitCode: 65, message: "\(error)", at: now()) }
+            throw error
         }
         try writer.commit()
         let message = bad > 0 ? "\(bad) lines could not be imported; the others were" : nil
         try db.transaction { try log.finish(counts, exitCode: bad > 0 ? 65 : 0, message: message, at: now()) }
         return Report(counts: counts, badLines: bad, runID: log.runID)
+    }
+
+    /// The reading thread: every line of every file, decoded, in order.
+    private static func read(_ files: [String], into queue: BlockingQueue<Item>) {
+        defer { queue.close() }
+        for file in files {
+            let name = file == "-" ? "stdin" : file
+            guard let handle = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
+                queue.put(.unreadable(file))
+                return
+            }
+            var open = true
+            try? LineReader(handle: handle).forEachLine { line, number in
+                guard open else { return }
+                var bytes = line
+                if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+                let item: Item
+                do {
+                    let record = try StatusDecoder.decodeRecord(bytes)
+                    if let reason = CallID.problem(with: record.callID) {
+                        throw InputError("call_id \(record.callID.debugDescription): \(reason)")
+                    }
+                    item = .record(callID: record.callID, status: record.status)
+                } catch {
+                    item = .bad("\(name):\(number): \(error)")
+                }
+                open = queue.put(item)
+            }
+            if !open { return }
+        }
     }
 }

@@ -50,4 +50,6 @@ public struct FetchSummary: Sendable, Equatable {
     public var abandoned = 0
     public var stoppedByUnauthorized = false
     public var budgetExhausted = false
+
+    public init() {}
 }

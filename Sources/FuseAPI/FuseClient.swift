@@ -39,8 +39,9 @@ public struct FuseClient: Sendable {
     /// Fetches every id from `ids`, calling `deliver` once per id with a
     /// definite outcome. Ids still waiting when a budget ends the run, or
     /// when a 401 stops it, are counted as abandoned and not delivered.
+    /// `shouldStop` lets the caller end the run early (nothing more starts).
     @discardableResult
-    public func fetch<S: Sequence<String>>(_ ids: S, deliver: (FetchResult) -> Void) -> FetchSummary {
+    public func fetch<S: Sequence<String>>(_ ids: S, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false }) -> FetchSummary {
         var run = FetchRun(configuration: configuration, ids: ids.makeIterator())
         let multi = CurlMulti<Int>(maxInFlight: configuration.concurrency)
         multi.run(
@@ -48,7 +49,7 @@ public struct FuseClient: Sendable {
             deliver: { slot, result in
                 if let r = run.complete(slot: slot, result: result, now: ContinuousClock.now) { deliver(r) }
             },
-            shouldStop: { run.summary.stoppedByUnauthorized }
+            shouldStop: { run.summary.stoppedByUnauthorized || shouldStop() }
         )
         run.finish()
         return run.summary

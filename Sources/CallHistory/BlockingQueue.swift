@@ -1,0 +1,47 @@
+import Foundation
+
+/// A bounded hand-off between two threads: the producer blocks when the
+/// queue is full (so memory stays flat), the consumer takes everything
+/// available at once (so locking stays cheap).
+final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
+    // All state is guarded by `condition`.
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var closed = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Adds an item, waiting while the queue is full. Returns false once the
+    /// consumer has closed the queue (the item is dropped).
+    @discardableResult
+    func put(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !closed { condition.wait() }
+        guard !closed else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Everything queued, waiting for at least one item; empty once the
+    /// queue is closed and drained.
+    func takeAll() -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed { condition.wait() }
+        let taken = items
+        items.removeAll(keepingCapacity: true)
+        condition.broadcast()
+        return taken
+    }
+
+    /// No more items will come (producer done), or none are wanted (consumer gave up).
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import FuseAPI
+import Synchronization
+
+/// Runs a `FuseClient` fetch on a thread of its own, handing every result
+/// to a queue that the writing thread drains.
+final class FetchThread: Sendable {
+    private let client: FuseClient
+    private let ids: [String]
+    private let queue: BlockingQueue<FetchResult>
+    private let stopped = Mutex(false)
+    private let done = DispatchSemaphore(value: 0)
+    private let summary = Mutex(FetchSummary())
+
+    init(client: FuseClient, ids: [String], queue: BlockingQueue<FetchResult>) {
+        self.client = client
+        self.ids = ids
+        self.queue = queue
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            let result = client.fetch(ids, deliver: { r in
+                if !queue.put(r) { stopped.withLock { $0 = true } }
+            }, shouldStop: { stopped.withLock { $0 } })
+            summary.withLock { $0 = result }
+            queue.close()
+            done.signal()
+        }
+        thread.name = "callhist-fetch"
+        thread.start()
+    }
+
+    /// Asks the fetch to stop starting requests (the writer failed).
+    func stop() { stopped.withLock { $0 = true } }
+
+    /// Waits for the fetch to end and returns what it did.
+    func wait() -> FetchSummary {
+        done.wait()
+        return summary.withLock { $0 }
+    }
+}
