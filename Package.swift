@@ -40,12 +40,13 @@ let package = Package(
             "FuseAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "FuseMock"]),
         .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "SQLite", "FuseAPI"]),
+        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "SQLite", "FuseAPI", "TestSupport"]),
         .testTarget(name: "FuseMockTests", dependencies: ["FuseMock"]),
-        .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "SQLite"]),
+        .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -35,6 +35,8 @@ struct Archive: ParsableCommand {
     @Option(help: ArgumentHelp("Stop starting requests after this long (e.g. 20m); the rest waits for the next run.", valueName: "duration")) var maxRuntime: DurationArgument?
     @Flag(help: "Show what would be fetched, without fetching or writing anything.") var dryRun = false
     @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
+    @Option(help: ArgumentHelp("Write the run's figures here in Prometheus text format (for node_exporter's textfile collector).", valueName: "path"))
+    var metricsFile: String?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -76,11 +78,16 @@ struct Archive: ParsableCommand {
                 line.update(verb: "archiving", done: p.done, total: p.total, failed: p.failed, elapsed: p.elapsed)
             }
             line.finish()
+            let elapsed = ContinuousClock.now - started
+            if let metricsFile {
+                let lastSuccess = try db.scalarInt("SELECT max(ended_at) FROM archive_runs WHERE kind = 'archive' AND exit_code = 0")
+                try MetricsFile.write(to: metricsFile, counts: report.counts, exitCode: report.exitCode, seconds: elapsed.seconds,
+                                      finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess)
+            }
             try db.close()
             withExtendedLifetime(lock) {}
             let c = report.counts
-            let elapsed = ContinuousClock.now - started
-            var summary = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))s: "
+            var summary = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", elapsed.seconds))s: "
             summary += "\(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged), "
             summary += "\(c.notFound) not found, \(c.forbidden) forbidden, \(c.failed) failed"
             if c.leftOver > 0 { summary += "; \(c.leftOver) left for the next run (budget reached)" }
@@ -113,3 +120,7 @@ struct Archive: ParsableCommand {
 }
 
 extension BodyFormat: ExpressibleByArgument {}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CallHistory
+import Foundation
 import SQLite
 
 struct Migrate: ParsableCommand {
@@ -11,10 +12,11 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         do {
+            let existed = FileManager.default.fileExists(atPath: database.path)
             let db = try ArchiveFile.openForWriting(database.path)
             let version = try Migrator.version(of: db)
             try db.close()
-            print("\(database.path): schema version \(version)")
+            print("\(database.path): \(existed ? "schema" : "created at schema") version \(version)")
         } catch {
             throw Failure.exit(error)
         }

@@ -12,7 +12,7 @@ struct ProgressLine {
     mutating func update(verb: String, done: Int, total: Int, failed: Int, elapsed: Duration) {
         guard enabled, ContinuousClock.now - lastDraw >= .milliseconds(250) || done == total else { return }
         lastDraw = .now
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = max(0.001, elapsed.seconds)
         let rate = Double(done) / seconds
         var line = "\(verb) \(done)/\(total)"
         if total > 0 { line += String(format: " (%.0f%%)", 100 * Double(done) / Double(total)) }

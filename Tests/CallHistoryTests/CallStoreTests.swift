@@ -1,6 +1,7 @@
 @testable import CallHistory
 import FuseAPI
 import SQLite
+import TestSupport
 import XCTest
 
 final class CallStoreTests: XCTestCase {

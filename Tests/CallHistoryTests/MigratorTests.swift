@@ -1,5 +1,6 @@
 @testable import CallHistory
 import SQLite
+import TestSupport
 import XCTest
 
 final class MigratorTests: XCTestCase {

@@ -3,8 +3,8 @@ import SQLite
 import XCTest
 
 final class ArchiveCommandTests: XCTestCase {
-    var scratch: Scratch!
-    override func setUp() async throws { scratch = try Scratch() }
+    var scratch: TemporaryDirectory!
+    override func setUp() async throws { scratch = try TemporaryDirectory() }
 
     func scalar(_ db: String, _ sql: String) throws -> Int64? {
         try Connection(path: db, mode: .readOnly).scalarInt(sql)

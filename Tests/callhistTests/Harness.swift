@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+@_exported import TestSupport
 import XCTest
 
 /// Runs the built binaries as a user would: real processes, a real fuse-mock
@@ -140,22 +141,6 @@ final class MockProcess {
         let text = String(decoding: response, as: UTF8.self)
         return text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
     }
-}
-
-/// A temporary folder for one test's files.
-final class Scratch {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("callhist-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = path(name)
-        try text.write(toFile: p, atomically: true, encoding: .utf8)
-        return p
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 /// The archived call data of a file, without run bookkeeping: two archives

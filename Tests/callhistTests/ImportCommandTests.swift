@@ -3,8 +3,8 @@ import SQLite
 import XCTest
 
 final class ImportCommandTests: XCTestCase {
-    var scratch: Scratch!
-    override func setUp() async throws { scratch = try Scratch() }
+    var scratch: TemporaryDirectory!
+    override func setUp() async throws { scratch = try TemporaryDirectory() }
 
     func record(_ id: String, status: String, attempts: String = "1", events: String = "") -> String {
         #"{"call_id": "\#(id)", "call_details": {"status": "\#(status)", "attempts": "\#(attempts)", "max_attempts": "2", "phone_number": "'6175550101'", "queued_timestamp": "1795000000", "duration": 12, "events": [\#(events)]}}"#

@@ -4,7 +4,7 @@ import XCTest
 
 final class MigrateCommandTests: XCTestCase {
     func testMigrateCreatesAFileOtherToolsRead() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         let env = Harness.environment(baseURL: nil, extra: ["CALLHIST_DB": scratch.path("env.sqlite")])
         let r = try Harness.callhist(["migrate"], env: env)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -19,13 +19,13 @@ final class MigrateCommandTests: XCTestCase {
     }
 
     func testDefaultPathIsTheWorkingDirectory() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         XCTAssertEqual(try Harness.callhist(["migrate"], env: Harness.environment(baseURL: nil), cwd: scratch.url).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.path("callhist.sqlite")))
     }
 
     func testGarbageAndNewerFilesAreRefusedUntouched() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         let garbage = try scratch.write("g.sqlite", String(repeating: "not a database\n", count: 100))
         let before = try Data(contentsOf: URL(fileURLWithPath: garbage))
         let r = try Harness.callhist(["migrate", "--db", garbage], env: Harness.environment(baseURL: nil))
@@ -52,7 +52,7 @@ final class MigrateCommandTests: XCTestCase {
     }
 
     func testTheBinaryAloneCarriesItsMigrations() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryDirectory()
         let copy = scratch.path("callhist")
         try FileManager.default.copyItem(atPath: Harness.binDirectory.appendingPathComponent("callhist").path, toPath: copy)
         let p = Process()

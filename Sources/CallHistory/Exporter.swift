@@ -1,0 +1,108 @@
+import Foundation
+import SQLite
+
+/// `callhist export`: calls, events or snapshots as CSV (RFC 4180, a header,
+/// a stable column order) or NDJSON, streamed row by row.
+/// `export calls --format ndjson` writes exactly what `import` reads.
+public struct Exporter {
+    public enum Table: String, CaseIterable, Sendable { case calls, events, snapshots }
+    public enum Format: String, CaseIterable, Sendable { case csv, ndjson }
+
+    public static let callColumns = [
+        "call_id", "status", "phone_number", "attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp",
+        "last_attempt_timestamp", "reattempt_wait", "duration", "success", "is_final", "is_stale", "first_seen_at",
+        "last_fetched_at", "last_success_at", "next_check_at", "last_outcome", "last_http_code", "last_error",
+    ]
+    public static let eventColumns = ["call_id", "seq", "event", "timestamp"]
+    public static let snapshotColumns = ["snapshot_id", "call_id", "body_sha256", "format", "first_seen_at", "last_seen_at", "times_seen", "body"]
+
+    let db: Connection
+
+    public init(db: Connection) { self.db = db }
+
+    /// Writes the rows and returns how many.
+    @discardableResult
+    public func export(_ table: Table, format: Format, filter: ExportFilter, to sink: OutputSink) throws -> Int {
+        let (whereSQL, values) = filter.clause()
+        let sql: String
+        let columns: [String]
+        switch (table, format) {
+        case (.calls, .ndjson):
+            // The newest snapshot's call_details as received (unknown fields
+            // kept); a call archived from XML is rebuilt from its columns.
+            columns = []
+            sql = """
+                SELECT json_object('call_id', c.call_id, 'call_details',
+                    CASE WHEN s.format = 'json' AND json_valid(s.body) AND json_type(s.body, '$.call_details') = 'object'
+                         THEN json(json_extract(s.body, '$.call_details'))
+                         ELSE json_object('status', c.status, 'attempts', c.attempts, 'max_attempts', c.max_attempts,
+                              'phone_number', c.phone_number, 'queued_timestamp', c.queued_timestamp,
+                              'start_timestamp', c.start_timestamp, 'end_timestamp', c.end_timestamp,
+                              'last_attempt_timestamp', c.last_attempt_timestamp, 'reattempt_wait', c.reattempt_wait,
+                              'duration', c.duration, 'success', CASE WHEN c.success IS NULL THEN NULL WHEN c.success THEN json('true') ELSE json('false') END,
+                              'events', (SELECT json_group_array(json_object('event', e.event, 'timestamp', e.timestamp))
+                                         FROM (SELECT * FROM call_events e WHERE e.call_id = c.call_id ORDER BY e.seq) e))
+                    END)
+                FROM calls c JOIN call_snapshots s ON s.snapshot_id = c.snapshot_id
+                WHERE \(whereSQL) ORDER BY c.call_id
+                """
+        case (.calls, .csv):
+            columns = Self.callColumns
+            sql = "SELECT \(columns.map { "c.\($0)" }.joined(separator: ", ")) FROM calls c WHERE \(whereSQL) ORDER BY c.call_id"
+        case (.events, _):
+            columns = Self.eventColumns
+            sql = "SELECT e.call_id, e.seq, e.event, e.timestamp FROM call_events e JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY e.call_id, e.seq"
+        case (.snapshots, _):
+            columns = Self.snapshotColumns
+            sql = "SELECT \(columns.map { "s.\($0)" }.joined(separator: ", ")) FROM call_snapshots s JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY s.call_id, s.snapshot_id"
+        }
+        let statement = try db.prepare(sql)
+        var rows = 0
+        if format == .csv { sink.write(columns.joined(separator: ",") + "\r\n") }
+        try statement.forEachRow(values) { row in
+            rows += 1
+            if columns.isEmpty {
+                sink.write(row.string(0) + "\n")
+            } else if format == .csv {
+                sink.write((0..<row.columnCount).map { row.isNull($0) ? "" : OutputSink.csvField(row.string($0)) }.joined(separator: ",") + "\r\n")
+            } else {
+                sink.write(Self.jsonObject(columns, row) + "\n")
+            }
+        }
+        sink.flush()
+        return rows
+    }
+
+    /// A row as a JSON object, integers as numbers, text as strings.
+    private static func jsonObject(_ columns: [String], _ row: Statement) -> String {
+        var out = "{"
+        for (i, name) in columns.enumerated() {
+            if i > 0 { out += "," }
+            out += "\"\(name)\":"
+            switch row.value(Int32(i)) {
+            case .null: out += "null"
+            case .integer(let v): out += String(v)
+            case .real(let v): out += String(v)
+            case .text(let s): out += jsonString(s)
+            case .blob(let d): out += jsonString(d.base64EncodedString())
+            }
+        }
+        return out + "}"
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

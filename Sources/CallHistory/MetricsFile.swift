@@ -1,0 +1,37 @@
+import Foundation
+
+/// The figures of the last archive run in Prometheus text format, for
+/// node_exporter's textfile collector. Written to a temporary file and
+/// renamed, so the collector never reads half a file.
+public enum MetricsFile {
+    public static func write(to path: String, counts: RunCounts, exitCode: Int32, seconds: Double, finishedAt: Int64, lastSuccessAt: Int64?) throws {
+        var lines: [String] = []
+        func metric(_ name: String, _ help: String, _ value: String) {
+            lines.append("# HELP callhist_\(name) \(help)")
+            lines.append("# TYPE callhist_\(name) gauge")
+            lines.append("callhist_\(name) \(value)")
+        }
+        metric("archive_requested_ids", "Ids the last archive run set out to fetch.", String(counts.requested))
+        metric("archive_fetched_ids", "Ids of the last run that returned a call status.", String(counts.fetched))
+        metric("archive_changed_ids", "Calls new or changed in the last run.", String(counts.changed))
+        metric("archive_not_found_ids", "Ids answered 404 in the last run.", String(counts.notFound))
+        metric("archive_forbidden_ids", "Ids answered 403 in the last run.", String(counts.forbidden))
+        metric("archive_failed_ids", "Ids the last run could not fetch after retries.", String(counts.failed))
+        metric("archive_left_over_ids", "Ids a budget left for the next run.", String(counts.leftOver))
+        metric("archive_http_requests", "HTTP requests sent by the last run.", String(counts.httpRequests))
+        metric("archive_run_seconds", "Length of the last archive run.", String(format: "%.3f", seconds))
+        metric("archive_exit_code", "Exit code of the last archive run.", String(exitCode))
+        metric("archive_last_run_timestamp_seconds", "When the last archive run ended (unix time).", String(finishedAt))
+        if let lastSuccessAt {
+            metric("archive_last_success_timestamp_seconds", "When the last archive run that exited 0 ended (unix time).", String(lastSuccessAt))
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw InputError("cannot write metrics file \(path): \(reason)")
+        }
+    }
+}

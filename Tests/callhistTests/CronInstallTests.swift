@@ -1,0 +1,93 @@
+import Foundation
+import SQLite
+import XCTest
+
+/// scripts/install-cron.sh, with a stand-in `crontab` that keeps the table in a file,
+/// then the exact command it installs, run against fuse-mock.
+final class CronInstallTests: XCTestCase {
+    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func run(_ args: [String], env: [String: String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = args
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func testInstallsOnceRunsTheInstalledLineAndUninstalls() throws {
+        let dir = try TemporaryDirectory()
+        let bin = dir.path("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let table = dir.path("crontab.txt")
+        try "MAILTO=ops@example.com\n0 1 * * * /usr/bin/true # someone else's job\n".write(toFile: table, atomically: true, encoding: .utf8)
+        let shim = """
+            #!/bin/bash
+            case "$1" in
+              -l) [ -f "\(table)" ] && cat "\(table)" || exit 1 ;;
+              -r) rm -f "\(table)" ;;
+              -) cat > "\(table)" ;;
+            esac
+            """
+        try shim.write(toFile: bin + "/crontab", atomically: true, encoding: .utf8)
+        chmod(bin + "/crontab", 0o755)
+        let mock = try MockProcess(["--calls", "50"])
+        var env = Harness.environment(baseURL: mock.baseURL)
+        env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        let config = dir.path("config"), db = dir.path("data/nightly.sqlite"), metrics = dir.path("callhist.prom")
+        let ids = try dir.write("ids.txt", ids(1...50).joined(separator: "\n"))
+        let install = ["scripts/install-cron.sh".prefixed(repo), "--time", "03:15", "--db", db, "--ids", ids, "--metrics-file", metrics,
+                       "--callhist", Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir", config]
+        for _ in 0..<2 {
+            let (status, output) = try run(install, env: env)
+            XCTAssertEqual(status, 0, output)
+        }
+        let lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
+        let ours = lines.filter { $0.contains("# callhist-nightly") }
+        XCTAssertEqual(ours.count, 1, "re-running does not duplicate the line")
+        XCTAssertTrue(ours[0].hasPrefix("15 3 * * * "), String(ours[0]))
+        XCTAssertTrue(lines.contains("0 1 * * * /usr/bin/true # someone else's job"))
+        XCTAssertTrue(lines.contains("MAILTO=ops@example.com"))
+
+        let envFile = config + "/env"
+        let mode = try FileManager.default.attributesOfItem(atPath: envFile)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+        XCTAssertTrue(try String(contentsOfFile: envFile, encoding: .utf8).contains(Harness.key))
+        XCTAssertFalse(ours[0].contains(Harness.key))
+        XCTAssertFalse(try String(contentsOfFile: config + "/nightly.sh", encoding: .utf8).contains(Harness.key), "the key lives only in the env file")
+
+        // Run the installed command as cron would: no credentials in the environment.
+        let command = ours[0].split(separator: " ").dropFirst(5).joined(separator: " ")
+        let cronEnv = ["PATH": "/usr/bin:/bin", "HOME": dir.url.path, "SHELL": "/bin/sh"]
+        let (status, output) = try run(["-c", command], env: cronEnv)
+        XCTAssertEqual(status, 0, output)
+        XCTAssertEqual(output, "", "a good night prints nothing, so cron sends no mail")
+        XCTAssertEqual(try Connection(path: db, mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL"), 50)
+        let log = try String(contentsOfFile: dir.path("data/callhist.log"), encoding: .utf8)
+        XCTAssertNotNil(log.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ archived 50 of 50 ids"#, options: [.regularExpression, .anchored]), log)
+        XCTAssertTrue(log.contains(" exit 0\n"), log)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: metrics))
+
+        // A failing night prints one line, so cron mails it.
+        try "FUSE_EMAIL=\(Harness.email)\nFUSE_DEVELOPER_KEY=wrong\nFUSE_BASE_URL=\(mock.baseURL)\n".write(toFile: envFile, atomically: true, encoding: .utf8)
+        let (failed, failOutput) = try run(["-c", command], env: cronEnv)
+        XCTAssertEqual(failed, 77)
+        XCTAssertTrue(failOutput.contains("exited 77"), failOutput)
+
+        let (removed, removeOutput) = try run(["scripts/install-cron.sh".prefixed(repo), "--uninstall", "--config-dir", config], env: env)
+        XCTAssertEqual(removed, 0, removeOutput)
+        let after = try String(contentsOfFile: table, encoding: .utf8)
+        XCTAssertFalse(after.contains("callhist-nightly"))
+        XCTAssertTrue(after.contains("someone else's job"))
+    }
+}
+
+private extension String {
+    func prefixed(_ repo: URL) -> String { repo.appendingPathComponent(self).path }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Installs (or with --uninstall removes) a nightly `callhist archive` for the
+# current user: a crontab line marked "# callhist-nightly", a wrapper script
+# that runs the archive under flock with credentials from an env file (mode
+# 600, never on a command line) and appends timestamped output to a log.
+# Re-running replaces the line; it never duplicates it. See docs/cron.md.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/install-cron.sh [--time HH:MM] [--db PATH] [--ids FILE] [--metrics-file PATH]
+                               [--callhist PATH] [--config-dir DIR] [--log PATH] [-- EXTRA ARCHIVE OPTIONS…]
+       scripts/install-cron.sh --uninstall [--config-dir DIR]
+Credentials are taken from FUSE_EMAIL / FUSE_DEVELOPER_KEY (and FUSE_BASE_URL)
+if set now, and written to CONFIG_DIR/env with mode 600; otherwise edit that file.
+USAGE
+}
+
+time_of_day=02:30
+config_dir="${XDG_CONFIG_HOME:-$HOME/.config}/callhist"
+db="${XDG_DATA_HOME:-$HOME/.local/share}/callhist/callhist.sqlite"
+log=
+ids=
+metrics=
+callhist=
+uninstall=false
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --time) time_of_day=$2; shift 2 ;;
+    --db) db=$2; shift 2 ;;
+    --ids) ids=$2; shift 2 ;;
+    --metrics-file) metrics=$2; shift 2 ;;
+    --callhist) callhist=$2; shift 2 ;;
+    --config-dir) config_dir=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --uninstall) uninstall=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "install-cron: unknown option $1" >&2; usage >&2; exit 64 ;;
+  esac
+done
+marker="# callhist-nightly"
+command -v crontab >/dev/null || { echo "install-cron: crontab not found (Debian: apt-get install cron)" >&2; exit 69; }
+
+current=$(crontab -l 2>/dev/null || true)
+without=$(printf '%s\n' "$current" | grep -vF "$marker" | sed '/^$/d' || true)
+if $uninstall; then
+  if [ -n "$without" ]; then printf '%s\n' "$without" | crontab -; else crontab -r 2>/dev/null || true; fi
+  rm -f "$config_dir/nightly.sh"
+  echo "install-cron: removed the nightly archive (kept $config_dir/env, the log and the archive)"
+  exit 0
+fi
+
+[[ "$time_of_day" =~ ^([01]?[0-9]|2[0-3]):([0-5][0-9])$ ]] || { echo "install-cron: --time wants HH:MM, got $time_of_day" >&2; exit 64; }
+hour=$((10#${BASH_REMATCH[1]})); minute=$((10#${BASH_REMATCH[2]}))
+if [ -z "$callhist" ]; then
+  callhist=$(command -v callhist || true)
+  [ -n "$callhist" ] || callhist="$(cd "$(dirname "$0")/.." && pwd)/.build/release/callhist"
+fi
+[ -x "$callhist" ] || { echo "install-cron: no callhist binary at $callhist (build it with scripts/bootstrap.sh, or pass --callhist)" >&2; exit 78; }
+callhist=$(cd "$(dirname "$callhist")" && pwd)/$(basename "$callhist")
+[ -n "$log" ] || log="$(dirname "$db")/callhist.log"
+mkdir -p "$config_dir" "$(dirname "$db")" "$(dirname "$log")"
+
+env_file="$config_dir/env"
+if [ ! -f "$env_file" ]; then
+  (
+    umask 077
+    {
+      echo "# Credentials for the nightly callhist archive. Keep this file mode 600."
+      printf 'FUSE_EMAIL=%q\n' "${FUSE_EMAIL:-you@example.com}"
+      printf 'FUSE_DEVELOPER_KEY=%q\n' "${FUSE_DEVELOPER_KEY:-put-your-developer-key-here}"
+      [ -n "${FUSE_BASE_URL:-}" ] && printf 'FUSE_BASE_URL=%q\n' "$FUSE_BASE_URL"
+    } >"$env_file"
+  )
+  [ -n "${FUSE_DEVELOPER_KEY:-}" ] || echo "install-cron: edit $env_file and put your Fuse login and developer key there"
+fi
+chmod 600 "$env_file"
+
+args=(archive --db "$db" --progress never)
+[ -n "$ids" ] && args+=(--ids "$ids")
+[ -n "$metrics" ] && args+=(--metrics-file "$metrics")
+args+=("${extra[@]}")
+wrapper="$config_dir/nightly.sh"
+{
+  echo '#!/usr/bin/env bash'
+  echo '# Written by scripts/install-cron.sh: the nightly callhist archive.'
+  echo 'set -uo pipefail'
+  echo "set -a; . $(printf '%q' "$env_file"); set +a"
+  printf 'log=%q\n' "$log"
+  printf 'lock=%q\n' "$db.cron.lock"
+  printf 'cmd=(%s)\n' "$(printf '%q ' "$callhist" "${args[@]}")"
+  cat <<'BODY'
+# flock -n: if last night's run is somehow still going, skip this one (exit 75).
+flock -n -E 75 "$lock" "${cmd[@]}" 2>&1 | while IFS= read -r line; do printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$line"; done >>"$log"
+status=${PIPESTATUS[0]}
+printf '%s exit %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$status" >>"$log"
+# Printing makes cron mail the owner (MAILTO) when the run needs attention.
+[ "$status" -eq 0 ] || echo "callhist nightly archive exited $status; see $log"
+exit "$status"
+BODY
+} >"$wrapper"
+chmod 700 "$wrapper"
+
+line="$minute $hour * * * /bin/bash $(printf '%q' "$wrapper") $marker"
+{ [ -n "$without" ] && printf '%s\n' "$without"; printf '%s\n' "$line"; } | crontab -
+echo "install-cron: installed: $line"
+echo "install-cron: archive $db, log $log, credentials $env_file"
