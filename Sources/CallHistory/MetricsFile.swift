@@ -28,10 +28,6 @@ public enum MetricsFile {
         let text = lines.joined(separator: "\n") + "\n"
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw InputError("cannot write metrics file \(path): \(reason)")
-        }
+        try AtomicRename.move(temporary, over: path)
     }
 }

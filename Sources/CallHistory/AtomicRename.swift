@@ -1,11 +1,10 @@
-import CallHistory
 import Foundation
 
 /// Moves a finished temporary file over its destination in one step
 /// (rename(2) on the same file system): readers see the old file or the new
 /// one, never half of either.
-enum AtomicRename {
-    static func move(_ temporary: String, over destination: String) throws {
+public enum AtomicRename {
+    public static func move(_ temporary: String, over destination: String) throws {
         guard rename(temporary, destination) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
