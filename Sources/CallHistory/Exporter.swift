@@ -22,7 +22,7 @@ public struct Exporter {
 
     /// Writes the rows and returns how many.
     @discardableResult
-    public func export(_ table: Table, format: Format, filter: ExportFilter, to sink: OutputSink) throws -> Int {
+    public func export(_ table: Table, format: Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
         let (whereSQL, values) = filter.clause()
         let sql: String
         let columns: [String]

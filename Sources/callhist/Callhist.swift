@@ -12,6 +12,6 @@ struct Callhist: ParsableCommand {
             75 temporary failure (retry later), 77 authentication refused, 78 configuration.
             """,
         version: CallhistVersion.string,
-        subcommands: [Archive.self, Import.self, Export.self, Rebuild.self, Backup.self, Doctor.self, Migrate.self]
+        subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Backup.self, Doctor.self, Migrate.self]
     )
 }

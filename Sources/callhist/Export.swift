@@ -23,7 +23,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         do {
-            var filter = ExportFilter(status: status)
+            var filter = CallFilter(status: status)
             for (name, text) in [("--since", since), ("--until", until)] {
                 guard let text else { continue }
                 guard let value = TimeBound.parse(text, utc: utc) else {

@@ -1,0 +1,75 @@
+import SQLite
+
+/// `report call ID`: one call's fields, its event timeline with the gaps
+/// between events, its status changes and its snapshot history.
+public struct CallReport: Sendable {
+    public struct Event: Equatable, Sendable {
+        public var seq: Int
+        public var event: String
+        public var timestamp: Int64?
+        /// Seconds since the previous event in time order (nil for the first).
+        public var sincePrevious: Int64?
+    }
+
+    public struct StatusChange: Equatable, Sendable {
+        public var oldStatus: String?
+        public var newStatus: String
+        public var observedAt: Int64
+        public var runID: Int64?
+    }
+
+    public struct Snapshot: Equatable, Sendable {
+        public var snapshotID: Int64
+        public var sha256: String
+        public var format: String
+        public var firstSeenAt: Int64
+        public var lastSeenAt: Int64
+        public var timesSeen: Int
+        public var current: Bool
+    }
+
+    /// Column name and value of every `calls` column, in table order.
+    public var fields: [(name: String, value: SQLiteValue)] = []
+    public var events: [Event] = []
+    /// Queue wait (queued → first dialing), ring time (last dialing before
+    /// connected → connected), talk time (connected → following disconnected);
+    /// nil where the events do not show it.
+    public var queueWait: Int64?
+    public var ringTime: Int64?
+    public var talkTime: Int64?
+    public var statusChanges: [StatusChange] = []
+    public var snapshots: [Snapshot] = []
+
+    /// nil when the archive has never seen `id`.
+    public static func run(_ db: Connection, id: String) throws -> CallReport? {
+        var report = CallReport()
+        let row = try db.prepare("SELECT * FROM calls WHERE call_id = ?")
+        guard try row.first([id], { r in
+            report.fields = (0..<r.columnCount).map { (r.columnName($0), r.value($0)) }
+        }) != nil else { return nil }
+        // Time order (then list order): the API's list may be out of order.
+        var previous: Int64?
+        report.events = try db.prepare("SELECT seq, event, timestamp FROM call_events WHERE call_id = ? ORDER BY timestamp IS NULL, timestamp, seq")
+            .map([id]) { r in
+                let ts = r.optionalInt64(2)
+                defer { if ts != nil { previous = ts } }
+                return Event(seq: r.int(0), event: r.string(1), timestamp: ts, sincePrevious: ts.flatMap { t in previous.map { t - $0 } })
+            }
+        let timed = report.events.compactMap { e in e.timestamp.map { (e.event, $0) } }
+        let queued = report.fields.first { $0.name == "queued_timestamp" }.flatMap { if case .integer(let v) = $0.value { v } else { nil } }
+            ?? timed.first { $0.0 == "queued" }?.1
+        if let queued, let dial = timed.first(where: { $0.0 == "dialing" })?.1 { report.queueWait = dial - queued }
+        if let connected = timed.first(where: { $0.0 == "connected" })?.1 {
+            if let dial = timed.last(where: { $0.0 == "dialing" && $0.1 <= connected })?.1 { report.ringTime = connected - dial }
+            if let end = timed.first(where: { $0.0 == "disconnected" && $0.1 >= connected })?.1 { report.talkTime = end - connected }
+        }
+        report.statusChanges = try db.prepare("SELECT old_status, new_status, observed_at, run_id FROM status_changes WHERE call_id = ? ORDER BY change_id")
+            .map([id]) { StatusChange(oldStatus: $0.optionalString(0), newStatus: $0.string(1), observedAt: $0.int64(2), runID: $0.optionalInt64(3)) }
+        report.snapshots = try db.prepare("""
+            SELECT s.snapshot_id, s.body_sha256, s.format, s.first_seen_at, s.last_seen_at, s.times_seen, s.snapshot_id = c.snapshot_id
+            FROM call_snapshots s JOIN calls c USING (call_id) WHERE s.call_id = ? ORDER BY s.snapshot_id
+            """).map([id]) { Snapshot(snapshotID: $0.int64(0), sha256: $0.string(1), format: $0.string(2), firstSeenAt: $0.int64(3),
+                                      lastSeenAt: $0.int64(4), timesSeen: $0.int(5), current: $0.int(6) != 0) }
+        return report
+    }
+}

@@ -1,0 +1,38 @@
+import SQLite
+
+/// `report durations`: a histogram of completed calls' durations in readable
+/// buckets, and the statistics of `report summary`.
+public struct DurationsReport: Equatable, Sendable {
+    public struct Bucket: Equatable, Sendable {
+        /// Inclusive lower bound, seconds.
+        public var from: Int64
+        /// Exclusive upper bound, seconds; nil for the last bucket.
+        public var to: Int64?
+        public var count: Int
+    }
+
+    /// Bucket edges in seconds: 0–10 s, 10–30 s, 30 s–1 m, 1–2 m, 2–5 m, 5–10 m, 10–30 m, 30 m and more.
+    public static let edges: [Int64] = [0, 10, 30, 60, 120, 300, 600, 1800]
+
+    public var buckets: [Bucket] = []
+    public var stats = DurationStats()
+    /// Completed calls whose duration is unknown (not in the histogram).
+    public var unknown = 0
+
+    public static func run(_ db: Connection, filter: CallFilter) throws -> DurationsReport {
+        let base = ReportSQL.base(filter)
+        var report = DurationsReport()
+        var counts = [Int](repeating: 0, count: edges.count)
+        let caseSQL = "CASE " + edges.enumerated().reversed().map { "WHEN v >= \($1) THEN \($0)" }.joined(separator: " ") + " ELSE 0 END"
+        try db.prepare("""
+            WITH v AS (SELECT \(ReportSQL.effectiveDuration) AS v FROM (\(base.sql)) c WHERE c.status = 'completed')
+            SELECT CASE WHEN v IS NULL THEN -1 ELSE \(caseSQL) END AS b, count(*) FROM v GROUP BY b
+            """).forEachRow(base.values) { row in
+            let b = row.int(0)
+            if b < 0 { report.unknown = row.int(1) } else { counts[b] = row.int(1) }
+        }
+        report.buckets = edges.indices.map { i in Bucket(from: edges[i], to: i + 1 < edges.count ? edges[i + 1] : nil, count: counts[i]) }
+        report.stats = try SummaryReport.durations(db, filter: filter)
+        return report
+    }
+}

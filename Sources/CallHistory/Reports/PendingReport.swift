@@ -1,0 +1,53 @@
+import SQLite
+
+/// `report pending`: calls not final yet, and ids never fetched successfully,
+/// oldest first, with how long they have been open and which are stale.
+public struct PendingReport: Sendable {
+    public struct Row: Equatable, Sendable {
+        public var callID: String
+        /// nil for an id that never got a successful answer.
+        public var status: String?
+        public var queuedAt: Int64?
+        public var firstSeenAt: Int64
+        public var attempts: Int64?
+        public var maxAttempts: Int64?
+        public var lastFetchedAt: Int64?
+        public var nextCheckAt: Int64
+        public var stale: Bool
+        public var lastOutcome: String?
+        public var lastError: String?
+
+        /// Seconds the call has been open at `now` (since queued, else since first seen).
+        public func openFor(now: Int64) -> Int64 { now - (queuedAt ?? firstSeenAt) }
+    }
+
+    /// Calls with a status that are not final, and ids without a status (also counted).
+    public var pending = 0
+    public var unfetched = 0
+    public var stale = 0
+    public var rows: [Row] = []
+
+    /// At most `limit` rows (0 for all), oldest first.
+    public static func run(_ db: Connection, filter: CallFilter, limit: Int) throws -> PendingReport {
+        var report = PendingReport()
+        let (whereSQL, values) = filter.clause()
+        let open = "c.is_final = 0 AND \(whereSQL)"
+        try db.prepare("SELECT sum(c.status IS NOT NULL), sum(c.status IS NULL), sum(c.is_stale) FROM calls c WHERE \(open)").forEachRow(values) {
+            report.pending = $0.int(0)
+            report.unfetched = $0.int(1)
+            report.stale = $0.int(2)
+        }
+        report.rows = try db.prepare("""
+            SELECT c.call_id, c.status, c.queued_timestamp, c.first_seen_at, c.attempts, c.max_attempts, c.last_fetched_at,
+                   c.next_check_at, c.is_stale, c.last_outcome, c.last_error
+            FROM calls c WHERE \(open)
+            ORDER BY coalesce(c.queued_timestamp, c.first_seen_at), c.call_id
+            \(limit > 0 ? "LIMIT \(limit)" : "")
+            """).map(values) { r in
+            Row(callID: r.string(0), status: r.optionalString(1), queuedAt: r.optionalInt64(2), firstSeenAt: r.int64(3), attempts: r.optionalInt64(4),
+                maxAttempts: r.optionalInt64(5), lastFetchedAt: r.optionalInt64(6), nextCheckAt: r.int64(7), stale: r.int(8) != 0,
+                lastOutcome: r.optionalString(9), lastError: r.optionalString(10))
+        }
+        return report
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Numbers, durations and times as people read them.
+enum Humanize {
+    /// 45s, 1m 23s, 2h 05m, 3d 4h.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int((seconds).rounded())
+        if s < 60 { return seconds < 10 && seconds != seconds.rounded() ? String(format: "%.1fs", seconds) : "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(String(format: "%02d", s % 60))s" }
+        if s < 86_400 { return "\(s / 3600)h \(String(format: "%02d", s / 60 % 60))m" }
+        return "\(s / 86_400)d \(s / 3600 % 24)h"
+    }
+
+    static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
+
+    /// Up to `digits` decimals, no trailing zeros.
+    static func number(_ v: Double, digits: Int = 6) -> String {
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+        var s = String(format: "%.\(digits)f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
+    /// `2026-11-28 14:03` in the local zone (or UTC).
+    static func time(_ unix: Int64, utc: Bool) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = utc ? TimeZone(identifier: "UTC") : TimeZone.current
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: Date(timeIntervalSince1970: TimeInterval(unix)))
+    }
+
+    /// ISO-8601 UTC, for machine-readable output.
+    static func isoTime(_ unix: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(unix)))
+    }
+
+    /// A bar of `width` cells for a fraction 0…1, in eighths.
+    static func bar(_ fraction: Double?, width: Int = 10) -> String {
+        guard let fraction else { return "" }
+        let eighths = Int((max(0, min(1, fraction)) * Double(width * 8)).rounded())
+        let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        return String(repeating: "█", count: eighths / 8) + blocks[eighths % 8]
+    }
+}

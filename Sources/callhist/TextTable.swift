@@ -1,0 +1,57 @@
+import Foundation
+
+/// A report's rows, rendered as an aligned table, RFC 4180 CSV or Markdown.
+/// Cells carry both a raw value (for CSV: numbers as numbers, rates as
+/// fractions, seconds) and a display text (for people: 80.0%, 1m 23s).
+struct TextTable {
+    struct Cell {
+        let raw: String
+        let display: String
+        var numeric = false
+
+        static func text(_ s: String?) -> Cell { Cell(raw: s ?? "", display: s ?? "—") }
+        static func int<I: BinaryInteger>(_ v: I?) -> Cell { Cell(raw: v.map { String($0) } ?? "", display: v.map { String($0) } ?? "—", numeric: true) }
+        static func rate(_ v: Double?) -> Cell { Cell(raw: v.map { String($0) } ?? "", display: v.map { Humanize.percent($0) } ?? "—", numeric: true) }
+        static func seconds(_ v: Double?) -> Cell { Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.duration($0) } ?? "—", numeric: true) }
+        static func seconds(_ v: Int64?) -> Cell { seconds(v.map(Double.init)) }
+        static func number(_ v: Double?) -> Cell { Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.number($0, digits: 2) } ?? "—", numeric: true) }
+        static func time(_ v: Int64?, utc: Bool) -> Cell { Cell(raw: v.map { Humanize.isoTime($0) } ?? "", display: v.map { Humanize.time($0, utc: utc) } ?? "—") }
+    }
+
+    var title: String?
+    var columns: [String]
+    var rows: [[Cell]] = []
+
+    func render(_ format: ReportOptions.Format) -> String {
+        switch format {
+        case .csv:
+            return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(Self.csvField).joined(separator: ",") + "\r\n" }.joined()
+        case .markdown:
+            var out = title.map { "### \($0)\n\n" } ?? ""
+            out += "| " + columns.joined(separator: " | ") + " |\n"
+            out += "|" + columns.indices.map { i in rows.first?[i].numeric == true ? " ---: |" : " --- |" }.joined() + "\n"
+            for row in rows { out += "| " + row.map { $0.display.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+            return String(out.dropLast())
+        case .table, .json:
+            var widths = columns.map(\.count)
+            for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.display.count) } }
+            func line(_ cells: [String], numeric: [Bool]) -> String {
+                cells.enumerated().map { i, text in
+                    let pad = String(repeating: " ", count: widths[i] - text.count)
+                    return numeric[i] ? pad + text : text + pad
+                }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }
+            let numeric = columns.indices.map { i in rows.first?[i].numeric ?? false }
+            var out = title.map { "\($0)\n" } ?? ""
+            out += line(columns, numeric: numeric) + "\n"
+            out += line(widths.map { String(repeating: "─", count: $0) }, numeric: numeric)
+            for row in rows { out += "\n" + line(row.map(\.display), numeric: numeric) }
+            return out
+        }
+    }
+
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
