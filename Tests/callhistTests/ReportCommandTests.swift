@@ -1,0 +1,102 @@
+import Foundation
+import SQLite
+import XCTest
+
+final class ReportCommandTests: XCTestCase {
+    var dir: TemporaryDirectory!
+    var db: String!
+
+    func record(_ id: String, _ status: String, queued: Int64, duration: Int? = nil, attempts: Int = 1, max: Int = 2) -> String {
+        #"{"call_id":"\#(id)","call_details":{"status":"\#(status)","attempts":"\#(attempts)","max_attempts":"\#(max)","queued_timestamp":"\#(queued)","duration":\#(duration.map(String.init) ?? "null"),"phone_number":"'6175550000'","events":[{"event":"queued","timestamp":\#(queued)}]}}"#
+    }
+
+    override func setUp() async throws {
+        dir = try TemporaryDirectory()
+        db = dir.path("r.sqlite")
+        // Around the start of daylight saving time in New York, 2026-03-08 02:00 local:
+        // 04:30Z = Mar 7 23:30 EST · 05:30Z = Mar 8 00:30 EST · 2026-03-09 03:30Z = Mar 8 23:30 EDT.
+        let lines = [
+            record("dst-1", "completed", queued: 1_772_944_200, duration: 10),
+            record("dst-2", "failed", queued: 1_772_947_800),
+            record("dst-3", "completed", queued: 1_773_027_000, duration: 20, attempts: 2),
+            record("dst-4", "dialing", queued: 1_773_027_100),
+        ]
+        let file = try dir.write("dst.ndjson", lines.joined(separator: "\n") + "\n")
+        let r = try Harness.callhist(["import", "--db", db, file], env: Harness.environment(baseURL: nil))
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    func report(_ args: [String], tz: String = "America/New_York") throws -> String {
+        let r = try Harness.callhist(["report"] + args + ["--db", db], env: Harness.environment(baseURL: nil, extra: ["TZ": tz]))
+        XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+        return r.stdout
+    }
+
+    func json(_ args: [String], tz: String = "America/New_York") throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(try report(args + ["--format", "json"], tz: tz).utf8))
+    }
+
+    func csv(_ text: String) -> [[String]] {
+        text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
+    }
+
+    func testDayBucketsFollowTheLocalZoneAcrossDaylightSaving() throws {
+        let local = try XCTUnwrap(try json(["daily"]) as? [[String: Any]])
+        XCTAssertEqual(local.map { $0["day"] as? String }, ["2026-03-07", "2026-03-08"])
+        XCTAssertEqual(local.map { $0["calls"] as? Int }, [1, 3])
+        let utc = try XCTUnwrap(try json(["daily", "--utc"]) as? [[String: Any]])
+        XCTAssertEqual(utc.map { $0["day"] as? String }, ["2026-03-08", "2026-03-09"])
+        XCTAssertEqual(utc.map { $0["calls"] as? Int }, [2, 2])
+        // --since a day means local midnight: 2026-03-08 00:00 EST = 05:00Z.
+        let since = try XCTUnwrap(try json(["summary", "--since", "2026-03-08"]) as? [String: Any])
+        XCTAssertEqual(since["calls"] as? Int, 3)
+        let until = try XCTUnwrap(try json(["summary", "--until", "2026-03-08", "--utc"]) as? [String: Any])
+        XCTAssertEqual(until["calls"] as? Int, 0, "until is exclusive and UTC midnight precedes every call")
+        let hours = try XCTUnwrap(try json(["daily", "--by", "hour"]) as? [[String: Any]])
+        XCTAssertEqual(hours.map { $0["hour"] as? String }, ["2026-03-07T23:00", "2026-03-08T00:00", "2026-03-08T23:00"])
+    }
+
+    func testSummaryJSONAndCSVCarryTheSameNumbers() throws {
+        let j = try XCTUnwrap(try json(["summary"]) as? [String: Any])
+        XCTAssertEqual(j["calls"] as? Int, 4)
+        XCTAssertEqual(j["final"] as? Int, 3)
+        XCTAssertEqual(j["pending"] as? Int, 1)
+        XCTAssertEqual(j["completion_rate"] as? Double ?? 0, 2.0 / 3.0, accuracy: 1e-12)
+        let d = try XCTUnwrap(j["duration"] as? [String: Any])
+        XCTAssertEqual(d["p50"] as? Int, 10)
+        XCTAssertEqual(d["mean"] as? Double, 15)
+        let rows = Dictionary(uniqueKeysWithValues: csv(try report(["summary", "--format", "csv"])).dropFirst().map { ($0[0], $0[1]) })
+        XCTAssertEqual(rows["calls"], "4")
+        XCTAssertEqual(Double(rows["completion_rate"] ?? "") ?? 0, j["completion_rate"] as? Double ?? -1, accuracy: 1e-12)
+        XCTAssertEqual(rows["duration_p50"], "10")
+        XCTAssertEqual(rows["duration_mean"], "15")
+        XCTAssertEqual(rows["by_status.completed"], "2")
+        XCTAssertEqual(rows["attempts_distribution.2"], "1")
+        let empty = try JSONSerialization.jsonObject(with: Data(try report(["summary", "--format", "json", "--status", "nothing"]).utf8)) as? [String: Any]
+        XCTAssertTrue(empty?["completion_rate"] is NSNull, "null where undefined")
+    }
+
+    func testEveryReportInEveryFormat() throws {
+        let reports: [[String]] = [["summary"], ["daily"], ["attempts"], ["durations"], ["pending"], ["runs"], ["call", "dst-3"]]
+        for args in reports {
+            for format in ["table", "csv", "json", "markdown"] {
+                let out = try report(args + ["--format", format])
+                XCTAssertFalse(out.isEmpty, "\(args) \(format)")
+                if format == "json" { XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(out.utf8)), "\(args)") }
+                if format == "csv" {
+                    let rows = csv(out)
+                    XCTAssertTrue(rows.allSatisfy { $0.count == rows[0].count }, "\(args): rectangular CSV")
+                }
+                if format == "markdown" { XCTAssertTrue(out.contains("| ---"), "\(args)") }
+            }
+        }
+        let daily = csv(try report(["daily", "--format", "csv"]))
+        let dailyJSON = try XCTUnwrap(try json(["daily"]) as? [[String: Any]])
+        XCTAssertEqual(daily.dropFirst().map { Int($0[1]) }, dailyJSON.map { $0["calls"] as? Int })
+        let durations = Dictionary(uniqueKeysWithValues: csv(try report(["durations", "--format", "csv"])).dropFirst().map { ($0[0], $0[1]) })
+        XCTAssertEqual(durations["bucket_10_30"], "2")
+        XCTAssertEqual(durations["max"], "20")
+        let missing = try Harness.callhist(["report", "call", "nope", "--db", db], env: Harness.environment(baseURL: nil))
+        XCTAssertEqual(missing.status, 65)
+    }
+}
