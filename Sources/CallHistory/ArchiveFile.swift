@@ -42,6 +42,8 @@ public enum ArchiveFile {
         } catch {
             throw ArchiveError.cannotOpen(path: path, detail: error.message)
         }
+        // Reports scan large tables: a bigger cache and memory-mapped reads.
+        try db.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824")
         let version = try Migrator.version(of: db)
         guard version <= Migrator.latestVersion else {
             throw ArchiveError.newerSchema(path: path, fileVersion: version, supportedVersion: Migrator.latestVersion)

@@ -48,17 +48,17 @@ public final class CallStore {
             RETURNING snapshot_id
             """)
         currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
-        let derived = "status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp, reattempt_wait, duration, success, snapshot_id, is_final"
+        let derived = "status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp, reattempt_wait, duration, success, snapshot_id, is_final, event_duration"
         insertCallStatement = try db.prepare("""
             INSERT INTO calls (call_id, \(derived), first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?15, ?15, ?15, 'ok', 200)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?16, ?16, 'ok', 200)
             """)
         deriveStatement = try db.prepare("""
             UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
                 start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
-                success = ?12, snapshot_id = ?13, is_final = ?14,
-                last_fetched_at = ?15, last_success_at = ?15, unchanged_checks = ?16, next_check_at = ?17,
-                is_stale = 0, last_outcome = ?18, last_http_code = 200, last_error = NULL
+                success = ?12, snapshot_id = ?13, is_final = ?14, event_duration = ?15,
+                last_fetched_at = ?16, last_success_at = ?16, unchanged_checks = ?17, next_check_at = ?18,
+                is_stale = 0, last_outcome = ?19, last_http_code = 200, last_error = NULL
             WHERE call_id = ?1
             """)
         quietStatement = try db.prepare("""
@@ -143,7 +143,7 @@ public final class CallStore {
         try db.cached("""
             UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
                 start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
-                success = ?12, snapshot_id = ?13, is_final = ?14
+                success = ?12, snapshot_id = ?13, is_final = ?14, event_duration = ?15
             WHERE call_id = ?1
             """).run(derivedValues(id, s, snapshotID))
         try syncEvents(id, s.events)
@@ -151,7 +151,17 @@ public final class CallStore {
 
     private func derivedValues(_ id: String, _ s: CallStatus, _ snapshotID: Int64) -> [any SQLiteBindable] {
         [id, s.status, s.phoneNumber, s.attempts, s.maxAttempts, s.queuedTimestamp, s.startTimestamp, s.endTimestamp,
-         s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal]
+         s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal, Self.eventDuration(s.events)]
+    }
+
+    /// Seconds from the first `connected` event to the first `disconnected`
+    /// at or after it, by timestamp whatever the list order; nil without both.
+    /// Reports use it where the API gave no `duration` (docs/reports.md).
+    static func eventDuration(_ events: [CallStatus.Event]) -> Int64? {
+        guard let connected = events.filter({ $0.event == "connected" }).compactMap(\.timestamp).min(),
+              let end = events.filter({ $0.event == "disconnected" }).compactMap(\.timestamp).filter({ $0 >= connected }).min()
+        else { return nil }
+        return end - connected
     }
 
     private func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {

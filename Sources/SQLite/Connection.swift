@@ -159,6 +159,27 @@ public final class Connection {
         }
     }
 
+    /// Calls `body` with the SQL of every statement as it starts, parameters
+    /// filled in (`sqlite3_expanded_sql`): for benchmarks that replay exactly
+    /// what a command ran. The handler lives as long as the connection.
+    public func trace(_ body: @escaping (String) -> Void) {
+        let box = TraceBox(body)
+        traceBox = box
+        sqlite3_trace_v2(handle, UInt32(SQLITE_TRACE_STMT), { _, context, statement, _ in
+            guard let context, let statement, let expanded = sqlite3_expanded_sql(OpaquePointer(statement)) else { return 0 }
+            defer { sqlite3_free(expanded) }
+            Unmanaged<TraceBox>.fromOpaque(context).takeUnretainedValue().body(String(cString: expanded))
+            return 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+    }
+
+    private var traceBox: TraceBox?
+
+    private final class TraceBox {
+        let body: (String) -> Void
+        init(_ body: @escaping (String) -> Void) { self.body = body }
+    }
+
     /// The SQLite library version, for `doctor` and `--version`.
     public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 }

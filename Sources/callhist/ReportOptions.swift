@@ -28,7 +28,20 @@ struct ReportOptions: ParsableArguments {
                    status: status, phone: phone)
     }
 
-    func open() throws -> Connection { try ArchiveFile.openForReading(database.path) }
+    /// Opens the archive read-only. With CALLHIST_TRACE_SQL=FILE every
+    /// statement the report runs is appended to FILE (scripts/bench-reports.sh
+    /// replays them with sqlite3 to measure the ceiling).
+    func open() throws -> Connection {
+        let db = try ArchiveFile.openForReading(database.path)
+        if let path = ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"], let sink = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)
+        }() {
+            sink.seekToEndOfFile()
+            db.trace { sql in sink.write(Data((sql + ";\n").utf8)) }
+        }
+        return db
+    }
 
     /// Prints tables in the chosen format, or `json` when the format is JSON.
     func emit(_ tables: [TextTable], json: @autoclosure () -> Any) {

@@ -1,4 +1,5 @@
 @testable import CallHistory
+import FuseAPI
 import SQLite
 import TestSupport
 import XCTest
@@ -72,5 +73,30 @@ final class MigratorTests: XCTestCase {
         }
         XCTAssertEqual(try db.userVersion, 0)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'archive_runs'"), 0, "rolled back whole")
+    }
+
+    func testVersion2BackfillsEventDurationsAsTheStoreDerivesThem() throws {
+        let db = try Connection(path: dir.path("v1.sqlite"))
+        try Migrator.migrate(db, to: 1)
+        let cases: [(String, [(String, Int64)])] = [
+            ("ordered", [("queued", 1), ("connected", 10), ("disconnected", 25)]),
+            ("shuffled", [("disconnected", 100), ("queued", 10), ("connected", 40), ("dialing", 20)]),
+            ("early-hangup", [("disconnected", 5), ("connected", 10), ("disconnected", 12)]),
+            ("no-answer", [("dialing", 1), ("disconnected", 9)]),
+        ]
+        try db.transaction {
+            for (id, events) in cases {
+                try db.prepare("INSERT INTO calls (call_id, status, first_seen_at) VALUES (?, 'completed', 0)").run([id])
+                for (seq, e) in events.enumerated() { try db.prepare("INSERT INTO call_events VALUES (?, ?, ?, ?)").run([id, seq, e.0, e.1]) }
+            }
+        }
+        try Migrator.migrate(db)
+        for (id, events) in cases {
+            let expected = CallStore.eventDuration(events.map { CallStatus.Event(event: $0.0, timestamp: $0.1) })
+            XCTAssertEqual(try db.scalarInt("SELECT event_duration FROM calls WHERE call_id = ?", [id]), expected, id)
+        }
+        XCTAssertEqual(CallStore.eventDuration([.init(event: "disconnected", timestamp: 100), .init(event: "connected", timestamp: 40)]), 60)
+        XCTAssertEqual(CallStore.eventDuration([.init(event: "disconnected", timestamp: 5), .init(event: "connected", timestamp: 10), .init(event: "disconnected", timestamp: 12)]), 2)
+        XCTAssertNil(CallStore.eventDuration([.init(event: "connected", timestamp: 10)]))
     }
 }

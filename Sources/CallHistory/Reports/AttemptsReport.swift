@@ -18,13 +18,23 @@ public struct AttemptsReport: Equatable, Sendable {
 
     public static func run(_ db: Connection, filter: CallFilter) throws -> AttemptsReport {
         let base = ReportSQL.base(filter)
-        func rows(_ column: String) throws -> [Row] {
-            try db.prepare("""
-                SELECT c.\(column), count(*), sum(c.status = 'completed'), sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
-                FROM (\(base.sql)) c WHERE c.status IN \(ReportSQL.finalStatuses)
-                GROUP BY c.\(column) ORDER BY c.\(column) IS NULL, c.\(column)
-                """).map(base.values) { Row(attempts: $0.optionalInt64(0), final: $0.int(1), completed: $0.int(2), exhausted: $0.int(3)) }
+        // One grouped pass; both views are folded from it.
+        var byAttempts: [Int64?: Row] = [:], byMax: [Int64?: Row] = [:]
+        try db.prepare("""
+            SELECT c.attempts, c.max_attempts, count(*), sum(c.status = 'completed'), sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
+            FROM (\(base.sql)) c WHERE +c.status IN \(ReportSQL.finalStatuses)
+            GROUP BY c.attempts, c.max_attempts
+            """).forEachRow(base.values) { r in
+            for (key, table) in [(r.optionalInt64(0), 0), (r.optionalInt64(1), 1)] {
+                var row = (table == 0 ? byAttempts[key] : byMax[key]) ?? Row(attempts: key, final: 0, completed: 0, exhausted: 0)
+                row.final += r.int(2)
+                row.completed += r.int(3)
+                row.exhausted += r.int(4)
+                if table == 0 { byAttempts[key] = row } else { byMax[key] = row }
+            }
         }
-        return AttemptsReport(byAttempts: try rows("attempts"), byMaxAttempts: try rows("max_attempts"))
+        // Known values ascending, unknown last.
+        func ordered(_ rows: [Int64?: Row]) -> [Row] { rows.values.sorted { ($0.attempts ?? .max) < ($1.attempts ?? .max) } }
+        return AttemptsReport(byAttempts: ordered(byAttempts), byMaxAttempts: ordered(byMax))
     }
 }

@@ -56,8 +56,11 @@ public struct CallReport: Sendable {
                 return Event(seq: r.int(0), event: r.string(1), timestamp: ts, sincePrevious: ts.flatMap { t in previous.map { t - $0 } })
             }
         let timed = report.events.compactMap { e in e.timestamp.map { (e.event, $0) } }
-        let queued = report.fields.first { $0.name == "queued_timestamp" }.flatMap { if case .integer(let v) = $0.value { v } else { nil } }
-            ?? timed.first { $0.0 == "queued" }?.1
+        var queued = timed.first { $0.0 == "queued" }?.1
+        for field in report.fields where field.name == "queued_timestamp" {
+            // (A plain loop: an if-case expression here crashes the 6.3 optimizer.)
+            if case .integer(let v) = field.value { queued = v }
+        }
         if let queued, let dial = timed.first(where: { $0.0 == "dialing" })?.1 { report.queueWait = dial - queued }
         if let connected = timed.first(where: { $0.0 == "connected" })?.1 {
             if let dial = timed.last(where: { $0.0 == "dialing" && $0.1 <= connected })?.1 { report.ringTime = connected - dial }

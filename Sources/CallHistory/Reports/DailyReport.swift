@@ -1,38 +1,66 @@
+import Foundation
 import SQLite
 
 /// `report daily`: per hour, day, week (starting Monday) or month of
 /// `queued_timestamp`, in the local time zone (TZ) or UTC. Periods without
 /// calls are left out; calls with no queued time cannot be placed and are too.
+///
+/// SQL aggregates per quarter hour (an integer key, cheap to group, and every
+/// time zone's offset is a multiple of 15 minutes); the quarters are then
+/// folded into local periods with the calendar, daylight saving included.
 public struct DailyReport: Sendable {
     public enum Period: String, CaseIterable, Sendable { case hour, day, week, month }
 
     public struct Row: Equatable, Sendable {
         /// `2026-11-28T14:00`, `2026-11-28`, the week's Monday, or `2026-11`.
         public var period: String
-        public var calls: Int
-        public var final: Int
-        public var completed: Int
+        public var calls = 0
+        public var final = 0
+        public var completed = 0
+        var durationSum = 0.0
+        var durationCount = 0
         public var completionRate: Double? { final > 0 ? Double(completed) / Double(final) : nil }
         /// Mean duration of the period's completed calls whose duration is known.
-        public var meanDuration: Double?
+        public var meanDuration: Double? { durationCount > 0 ? durationSum / Double(durationCount) : nil }
     }
 
-    public static func run(_ db: Connection, filter: CallFilter, by period: Period, utc: Bool) throws -> [Row] {
+    public static func run(_ db: Connection, filter: CallFilter, by period: Period, utc: Bool, timeZone: TimeZone = .current) throws -> [Row] {
         let base = ReportSQL.base(filter)
-        let zone = utc ? "" : ", 'localtime'"
-        let bucket = switch period {
-        case .hour: "strftime('%Y-%m-%dT%H:00', c.queued_timestamp, 'unixepoch'\(zone))"
-        case .day: "date(c.queued_timestamp, 'unixepoch'\(zone))"
-        case .week: "date(c.queued_timestamp, 'unixepoch'\(zone), '-6 days', 'weekday 1')"
-        case .month: "strftime('%Y-%m', c.queued_timestamp, 'unixepoch'\(zone))"
-        }
-        return try db.prepare("""
-            SELECT \(bucket) AS period, count(*), sum(c.status IN \(ReportSQL.finalStatuses)), sum(c.status = 'completed'),
-                   avg(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
+        var rows: [String: Row] = [:]
+        try db.prepare("""
+            SELECT c.queued_timestamp / 900 AS q, count(*), sum(c.status IN \(ReportSQL.finalStatuses)), sum(c.status = 'completed'),
+                   sum(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
+                   count(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END)
             FROM (\(base.sql)) c WHERE c.queued_timestamp IS NOT NULL
-            GROUP BY period ORDER BY period
-            """).map(base.values) { row in
-            Row(period: row.string(0), calls: row.int(1), final: row.int(2), completed: row.int(3), meanDuration: row.optionalDouble(4))
+            GROUP BY q
+            """).forEachRow(base.values) { r in
+            let label = Self.label(r.int64(0) * 900, period, calendar)
+            var row = rows[label] ?? Row(period: label)
+            row.calls += r.int(1)
+            row.final += r.int(2)
+            row.completed += r.int(3)
+            row.durationSum += r.double(4)
+            row.durationCount += r.int(5)
+            rows[label] = row
+        }
+        return rows.values.sorted { $0.period < $1.period }
+    }
+
+    static func label(_ unix: Int64, _ period: Period, _ calendar: Calendar) -> String {
+        let date = Date(timeIntervalSince1970: TimeInterval(unix))
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .weekday], from: date)
+        let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        switch period {
+        case .hour: return day + String(format: "T%02d:00", c.hour!)
+        case .day: return day
+        case .month: return String(format: "%04d-%02d", c.year!, c.month!)
+        case .week:
+            // Back to Monday (weekday: 1 is Sunday … 7 is Saturday).
+            let monday = calendar.date(byAdding: .day, value: -((c.weekday! + 5) % 7), to: calendar.startOfDay(for: date))!
+            let m = calendar.dateComponents([.year, .month, .day], from: monday)
+            return String(format: "%04d-%02d-%02d", m.year!, m.month!, m.day!)
         }
     }
 }

@@ -1,4 +1,7 @@
-/// Count, mean, nearest-rank percentiles and maximum of call durations (seconds).
+import SQLite
+
+/// Count, mean, nearest-rank percentiles and maximum of the durations
+/// (seconds) of completed calls whose duration is known.
 public struct DurationStats: Equatable, Sendable {
     public var count = 0
     public var mean: Double?
@@ -9,4 +12,42 @@ public struct DurationStats: Equatable, Sendable {
     public var max: Int64?
 
     public init() {}
+
+    /// The statistics from a histogram of (duration, calls) in ascending
+    /// duration order: the p-th percentile of n values is the value at
+    /// 1-based rank ceil(p × n / 100). SQL groups the values (an index walk,
+    /// no sort of every call); only distinct durations reach Swift.
+    init(histogram: [(value: Int64, count: Int)]) {
+        count = histogram.reduce(0) { $0 + $1.count }
+        guard count > 0 else { return }
+        mean = Double(histogram.reduce(0.0) { $0 + Double($1.value) * Double($1.count) }) / Double(count)
+        max = histogram.last?.value
+        func percentile(_ p: Int) -> Int64? {
+            let rank = (p * count + 99) / 100
+            var seen = 0
+            for bucket in histogram {
+                seen += bucket.count
+                if seen >= rank { return bucket.value }
+            }
+            return histogram.last?.value
+        }
+        p50 = percentile(50)
+        p90 = percentile(90)
+        p95 = percentile(95)
+        p99 = percentile(99)
+    }
+
+    /// The durations of the completed calls `filter` selects.
+    static func run(_ db: Connection, filter: CallFilter) throws -> DurationStats {
+        DurationStats(histogram: try histogram(db, filter: filter))
+    }
+
+    static func histogram(_ db: Connection, filter: CallFilter) throws -> [(value: Int64, count: Int)] {
+        let (whereSQL, values) = filter.clause()
+        return try db.prepare("""
+            SELECT \(ReportSQL.effectiveDuration) AS v, count(*) FROM calls c
+            WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NOT NULL AND \(whereSQL)
+            GROUP BY \(ReportSQL.effectiveDuration) ORDER BY v
+            """).map(values) { (value: $0.int64(0), count: $0.int(1)) }
+    }
 }

@@ -20,19 +20,16 @@ public struct DurationsReport: Equatable, Sendable {
     public var unknown = 0
 
     public static func run(_ db: Connection, filter: CallFilter) throws -> DurationsReport {
-        let base = ReportSQL.base(filter)
         var report = DurationsReport()
+        let histogram = try DurationStats.histogram(db, filter: filter)
         var counts = [Int](repeating: 0, count: edges.count)
-        let caseSQL = "CASE " + edges.enumerated().reversed().map { "WHEN v >= \($1) THEN \($0)" }.joined(separator: " ") + " ELSE 0 END"
-        try db.prepare("""
-            WITH v AS (SELECT \(ReportSQL.effectiveDuration) AS v FROM (\(base.sql)) c WHERE c.status = 'completed')
-            SELECT CASE WHEN v IS NULL THEN -1 ELSE \(caseSQL) END AS b, count(*) FROM v GROUP BY b
-            """).forEachRow(base.values) { row in
-            let b = row.int(0)
-            if b < 0 { report.unknown = row.int(1) } else { counts[b] = row.int(1) }
-        }
+        for (value, n) in histogram { counts[(edges.lastIndex { $0 <= value }) ?? 0] += n }
         report.buckets = edges.indices.map { i in Bucket(from: edges[i], to: i + 1 < edges.count ? edges[i + 1] : nil, count: counts[i]) }
-        report.stats = try SummaryReport.durations(db, filter: filter)
+        report.stats = DurationStats(histogram: histogram)
+        let (whereSQL, values) = filter.clause()
+        report.unknown = Int(try db.scalarInt("""
+            SELECT count(*) FROM calls c WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NULL AND \(whereSQL)
+            """, values) ?? 0)
         return report
     }
 }

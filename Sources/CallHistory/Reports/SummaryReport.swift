@@ -34,39 +34,31 @@ public struct SummaryReport: Equatable, Sendable {
         }
         r.completionRate = r.final > 0 ? Double(r.completed) / Double(r.final) : nil
         r.duration = try durations(db, filter: filter)
+        // One pass over the final calls gives the mean, the distribution,
+        // first-attempt completions and exhausted calls.
+        var attemptSum = 0.0, attemptCount = 0, firstAttempt = 0
         try db.prepare("""
-            SELECT avg(c.attempts), sum(c.status = 'completed' AND c.attempts = 1),
-                   sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
-            FROM (\(base.sql)) c WHERE c.status IN \(ReportSQL.finalStatuses)
+            SELECT c.attempts, count(*), sum(c.status = 'completed'), sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
+            FROM (\(base.sql)) c WHERE +c.status IN \(ReportSQL.finalStatuses) GROUP BY c.attempts
             """).forEachRow(base.values) { row in
-            r.meanAttempts = row.optionalDouble(0)
-            r.firstAttemptCompletionRate = r.final > 0 ? Double(row.int(1)) / Double(r.final) : nil
-            r.exhausted = row.int(2)
+            let n = row.int(1)
+            if let attempts = row.optionalInt64(0) {
+                r.attemptsDistribution[String(attempts)] = n
+                attemptSum += Double(attempts) * Double(n)
+                attemptCount += n
+                if attempts == 1 { firstAttempt = row.int(2) }
+            } else {
+                r.attemptsDistribution["unknown"] = n
+            }
+            r.exhausted += row.int(3)
         }
-        try db.prepare("SELECT c.attempts, count(*) FROM (\(base.sql)) c WHERE c.status IN \(ReportSQL.finalStatuses) GROUP BY c.attempts")
-            .forEachRow(base.values) { row in r.attemptsDistribution[row.optionalInt64(0).map(String.init) ?? "unknown"] = row.int(1) }
+        r.meanAttempts = attemptCount > 0 ? attemptSum / Double(attemptCount) : nil
+        r.firstAttemptCompletionRate = r.final > 0 ? Double(firstAttempt) / Double(r.final) : nil
         return r
     }
 
     /// Duration statistics of the completed calls whose duration is known.
     public static func durations(_ db: Connection, filter: CallFilter) throws -> DurationStats {
-        let base = ReportSQL.base(filter)
-        var d = DurationStats()
-        try db.prepare("""
-            WITH v AS (SELECT \(ReportSQL.effectiveDuration) AS v FROM (\(base.sql)) c WHERE c.status = 'completed'),
-                 r AS (SELECT v, row_number() OVER (ORDER BY v) AS rn, count(*) OVER () AS n FROM v WHERE v IS NOT NULL)
-            SELECT count(*), avg(v), \(ReportSQL.percentile(50)), \(ReportSQL.percentile(90)), \(ReportSQL.percentile(95)),
-                   \(ReportSQL.percentile(99)), max(v)
-            FROM r
-            """).forEachRow(base.values) { row in
-            d.count = row.int(0)
-            d.mean = row.optionalDouble(1)
-            d.p50 = row.optionalInt64(2)
-            d.p90 = row.optionalInt64(3)
-            d.p95 = row.optionalInt64(4)
-            d.p99 = row.optionalInt64(5)
-            d.max = row.optionalInt64(6)
-        }
-        return d
+        try DurationStats.run(db, filter: filter)
     }
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Report benchmark (issue 5): a synthetic archive of CALLS calls (default
+# 1,000,000) with 4 events each; every report timed as a whole `callhist`
+# process, beside sqlite3 running exactly the SQL that report ran (traced
+# with CALLHIST_TRACE_SQL) on the same file in the same run. Best of 3.
+# Targets: each report under 1 s, and at most 1.5x sqlite3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+calls=${CALLS:-1000000}
+swift build -c release --product callhist >/dev/null
+bin=$(swift build -c release --show-bin-path)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db="$tmp/reports.sqlite"
+
+echo "== building a synthetic archive of $calls calls and $((calls * 4)) events"
+python3 scripts/lib/make-report-archive.py "$calls" "$tmp/a"
+"$bin/callhist" migrate --db "$db" >/dev/null
+sqlite3 "$db" <<SQL
+CREATE TEMP TABLE ic (call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, reattempt_wait, is_final, duration, first_seen_at, event_duration);
+.mode csv
+.import $tmp/a-calls.csv ic
+.import $tmp/a-events.csv call_events
+INSERT INTO calls (call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, reattempt_wait, is_final, duration, first_seen_at, event_duration)
+SELECT call_id, status, phone_number, attempts, max_attempts, queued_timestamp, nullif(start_timestamp, ''), nullif(end_timestamp, ''),
+       reattempt_wait, is_final, nullif(duration, ''), first_seen_at, event_duration FROM ic;
+ANALYZE;
+SQL
+rm -f "$tmp"/a-*.csv
+best() {  # best wall time of 3 runs of "$@", in seconds
+  local b=999
+  for _ in 1 2 3; do
+    /usr/bin/time -f %e -o "$tmp/t" "$@" >/dev/null 2>&1
+    b=$(awk -v a="$b" -v t="$(cat "$tmp/t")" 'BEGIN {print (t < a ? t : a)}')
+  done
+  echo "$b"
+}
+printf "%-34s %10s %10s %7s %s\n" report "callhist s" "sqlite3 s" ratio verdict
+for spec in "summary" "summary --since 2026-09-01 --until 2026-09-15" "daily" "daily --by week" "attempts" "durations" \
+            "pending --limit 100" "runs" "call call-00500000" "summary --status completed" "summary --phone 6170500000"; do
+  read -r -a args <<<"$spec"
+  rm -f "$tmp/trace.sql"
+  CALLHIST_TRACE_SQL="$tmp/trace.sql" "$bin/callhist" report "${args[@]}" --db "$db" --format json --utc >/dev/null
+  ours=$(best "$bin/callhist" report "${args[@]}" --db "$db" --format json --utc)
+  ceiling=$(best sqlite3 "$db" "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;" ".read $tmp/trace.sql")
+  verdict=$(awk -v a="$ours" -v b="$ceiling" 'BEGIN {r = (b > 0 ? a / b : 1); print ((a < 1 && (r <= 1.5 || a - b < 0.02)) ? "ok" : "SLOW")}')
+  printf "%-34s %10s %10s %7s %s\n" "$spec" "$ours" "$ceiling" "$(awk -v a="$ours" -v b="$ceiling" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')" "$verdict"
+done
+echo "== query plan of a time-filtered summary (must use an index, no full scan of calls)"
+rm -f "$tmp/trace.sql"
+CALLHIST_TRACE_SQL="$tmp/trace.sql" "$bin/callhist" report summary --since 2026-09-01 --until 2026-09-15 --db "$db" --utc >/dev/null
+head -1 "$tmp/trace.sql" | sed 's/^/EXPLAIN QUERY PLAN /' | sqlite3 "$db"
