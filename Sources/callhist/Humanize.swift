@@ -24,17 +24,21 @@ enum Humanize {
 
     /// `2026-11-28 14:03` in the local zone (or UTC).
     static func time(_ unix: Int64, utc: Bool) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = utc ? TimeZone(identifier: "UTC") : TimeZone.current
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.string(from: Date(timeIntervalSince1970: TimeInterval(unix)))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = utc ? utcZone : TimeZone.current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(unix)))
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
     }
 
     /// ISO-8601 UTC, for machine-readable output.
     static func isoTime(_ unix: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(unix)))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = utcZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(unix)))
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
+
+    private static let utcZone = TimeZone(identifier: "UTC")!
 
     /// A bar of `width` cells for a fraction 0…1, in eighths.
     static func bar(_ fraction: Double?, width: Int = 10) -> String {
