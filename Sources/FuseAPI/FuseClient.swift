@@ -156,6 +156,9 @@ private struct FetchRun<Ids: IteratorProtocol<String>> {
 
     mutating func complete(slot: Int, result: Result<CurlResponse, CurlError>, now: ContinuousClock.Instant) -> FetchResult? {
         guard var active = slots[slot] else { return nil }
+        // After a 401 nothing more is reported: transfers that finished in the
+        // same instant are abandoned with the rest.
+        guard !summary.stoppedByUnauthorized else { return nil }
         var retryAfter: Duration?
         let failure: FetchFailure
         switch result {
