@@ -88,8 +88,6 @@ private struct FetchRun<Ids: IteratorProtocol<String>> {
     var nextSlot = 0
     var waiting: [Int] = []  // slots waiting for a retry
     var limiter: RateLimiter?
-    /// A 429's Retry-After pauses every new request, not just that id's.
-    var pausedUntil: ContinuousClock.Instant?
     var summary = FetchSummary()
 
     init(configuration: FuseClient.Configuration, ids: Ids) {
@@ -111,9 +109,7 @@ private struct FetchRun<Ids: IteratorProtocol<String>> {
             summary.budgetExhausted = summary.budgetExhausted || !idsExhausted || !waiting.isEmpty
             return .idle
         }
-        var gate = pausedUntil
-        if let start = limiter?.earliestStart(), gate.map({ start > $0 }) ?? true { gate = start }
-        if let gate, gate > now { return .wait(until: gate) }
+        if let gate = limiter?.earliestStart(), gate > now { return .wait(until: gate) }
 
         // Retries first: they are older work.
         if let index = waiting.indices.min(by: { slots[waiting[$0]]!.readyAt! < slots[waiting[$1]]!.readyAt! }) {
@@ -182,10 +178,6 @@ private struct FetchRun<Ids: IteratorProtocol<String>> {
             case 429, 500...599:
                 retryAfter = RetryPolicy.parseRetryAfter(response.header("Retry-After"))
                 failure = FetchFailure(reason: "HTTP \(response.status): \(message())", httpStatus: response.status)
-                if response.status == 429, let retryAfter {
-                    let until = now + min(retryAfter, configuration.retry.maxRetryAfter)
-                    pausedUntil = max(pausedUntil ?? until, until)
-                }
             default:
                 // Another 4xx will not change on retry: report it as it is.
                 return finish(slot: slot, active, .failed(FetchFailure(reason: "HTTP \(response.status): \(message())", httpStatus: response.status)))

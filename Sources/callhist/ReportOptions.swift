@@ -33,12 +33,12 @@ struct ReportOptions: ParsableArguments {
     /// replays them with sqlite3 to measure the ceiling).
     func open() throws -> Connection {
         let db = try ArchiveFile.openForReading(database.path)
-        if let path = ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"], let sink = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() {
-            sink.seekToEndOfFile()
-            db.trace { sql in sink.write(Data((sql + ";\n").utf8)) }
+        if let path = ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"] {
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            if let sink = FileHandle(forWritingAtPath: path) {
+                sink.seekToEndOfFile()
+                db.trace { sql in sink.write(Data((sql + ";\n").utf8)) }
+            }
         }
         return db
     }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Fault soak (issue 7): archives IDS ids (default 100000) from fuse-mock with
+# 10% 500s, 5% 429s, 2% malformed bodies, 2% dropped connections and 50 ms
+# latency, while a reader queries the file continuously and the archiver is
+# killed with SIGKILL at random moments KILLS times (default 10) and
+# restarted. Then runs until every id has a definite outcome, and checks the
+# file against one undisturbed archive of the same simulated calls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ids=${IDS:-100000}
+kills=${KILLS:-10}
+swift build -c release >/dev/null
+bin=$(swift build -c release --show-bin-path)
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+export FUSE_EMAIL=demo@example.com FUSE_DEVELOPER_KEY=demo-key
+
+start_mock() {  # $1: port file; rest: options. Prints the port.
+  local file=$1; shift
+  "$bin/fuse-mock" --port 0 --calls "$ids" "$@" >"$file" 2>/dev/null &
+  pids+=($!)
+  for _ in $(seq 100); do [ -s "$file" ] && break; sleep 0.1; done
+  head -1 "$file"
+}
+faulty=$(start_mock "$tmp/p1" --error-rate 0.10 --rate-limit-rate 0.05 --retry-after 1 --malformed-rate 0.02 --drop-rate 0.02 --latency 50)
+clean=$(start_mock "$tmp/p2")
+"$bin/fuse-mock" --calls "$ids" --list-ids >"$tmp/ids.txt"
+db="$tmp/soak.sqlite"
+archive() { "$bin/callhist" archive --db "$db" --base-url "http://127.0.0.1:$faulty/api" --concurrency 64 --retries 6 --quiet "$@"; }
+
+"$bin/callhist" migrate --db "$db" >/dev/null
+# The reader: read-only queries over the views, as other tools would, all along.
+python3 - "$db" "$tmp/reader.log" <<'PY' &
+import sqlite3, sys, time, os
+db, log = sys.argv[1], sys.argv[2]
+reads = errors = 0
+with open(log, "w") as out:
+    while not os.path.exists(db + ".stop-reader"):
+        try:
+            c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=0)
+            c.execute("SELECT count(*), sum(status IS NOT NULL) FROM calls_view").fetchone()
+            c.execute("SELECT count(*) FROM call_events_view").fetchone()
+            c.close()
+            reads += 1
+        except Exception as e:
+            errors += 1
+            out.write("error: %s\n" % e)
+        time.sleep(0.05)
+    out.write("reads %d errors %d\n" % (reads, errors))
+PY
+reader=$!
+pids+=($reader)
+
+start=$(date +%s)
+runs=0
+for k in $(seq "$kills"); do
+  archive --ids "$tmp/ids.txt" & a=$!
+  runs=$((runs + 1))
+  sleep "$(python3 -c 'import random; print(round(random.uniform(2, 8), 2))')"
+  if kill -KILL "$a" 2>/dev/null; then echo "kill $k: archiver killed after $(sqlite3 "$db" 'SELECT count(*) FROM calls WHERE status IS NOT NULL') calls archived"; fi
+  wait "$a" 2>/dev/null || true
+  check=$(sqlite3 "$db" 'PRAGMA integrity_check')
+  [ "$check" = ok ] || { echo "integrity_check after kill $k: $check"; exit 1; }
+done
+# Then let it finish: runs until every id has a definite answer (exit 0).
+final=1
+for attempt in 1 2 3 4 5 6; do
+  runs=$((runs + 1))
+  if archive --ids "$tmp/ids.txt"; then final=0; break; fi
+done
+elapsed=$(( $(date +%s) - start ))
+touch "$db.stop-reader"; wait "$reader" || true
+
+"$bin/callhist" archive --db "$tmp/clean.sqlite" --base-url "http://127.0.0.1:$clean/api" --concurrency 32 --quiet --ids "$tmp/ids.txt"
+dump() { sqlite3 "$1" "SELECT call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, reattempt_wait, duration, is_final, event_duration FROM calls ORDER BY call_id; SELECT * FROM call_events ORDER BY call_id, seq;" | sha256sum | cut -c1-16; }
+
+echo "== soak figures"
+echo "ids: $ids; kills: $kills; archive runs: $runs; wall: ${elapsed}s; final run exit: $final"
+echo "requests sent: $(sqlite3 "$db" 'SELECT sum(http_requests) FROM archive_runs') (the mock answered $(python3 -c "import urllib.request,json; print(json.load(urllib.request.urlopen('http://127.0.0.1:$faulty/_mock/stats'))['by_status'])"))"
+echo "runs recorded: $(sqlite3 "$db" 'SELECT count(*) FROM archive_runs') ($(sqlite3 "$db" 'SELECT count(*) FROM archive_runs WHERE ended_at IS NULL') killed)"
+echo "definite outcome: $(sqlite3 "$db" "SELECT count(*) FROM calls WHERE status IS NOT NULL OR last_outcome IN ('not_found', 'forbidden')") of $ids"
+echo "integrity_check: $(sqlite3 "$db" 'PRAGMA integrity_check'); foreign_key_check rows: $(sqlite3 "$db" 'PRAGMA foreign_key_check' | wc -l)"
+echo "calls with duplicate events: $(sqlite3 "$db" 'SELECT count(DISTINCT call_id) FROM (SELECT call_id FROM call_events GROUP BY call_id, event, timestamp HAVING count(*) > 1)')"
+echo "content digest: soaked $(dump "$db"), undisturbed $(dump "$tmp/clean.sqlite")"
+echo "reader: $(tail -1 "$tmp/reader.log")"
+[ "$final" = 0 ] && [ "$(dump "$db")" = "$(dump "$tmp/clean.sqlite")" ] && ! grep -q '^error' "$tmp/reader.log" \
+  && [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] && echo "soak: PASS" || { echo "soak: FAIL"; exit 1; }
