@@ -28,7 +28,7 @@ faulty=$(start_mock "$tmp/p1" --error-rate 0.10 --rate-limit-rate 0.05 --retry-a
 clean=$(start_mock "$tmp/p2")
 "$bin/fuse-mock" --calls "$ids" --list-ids >"$tmp/ids.txt"
 db="$tmp/soak.sqlite"
-archive() { "$bin/callhist" archive --db "$db" --base-url "http://127.0.0.1:$faulty/api" --concurrency 64 --retries 6 --quiet "$@"; }
+archive=("$bin/callhist" archive --db "$db" --base-url "http://127.0.0.1:$faulty/api" --concurrency 64 --retries 6 --quiet --ids "$tmp/ids.txt")
 
 "$bin/callhist" migrate --db "$db" >/dev/null
 # The reader: read-only queries over the views, as other tools would, all along.
@@ -56,7 +56,8 @@ pids+=($reader)
 start=$(date +%s)
 runs=0
 for k in $(seq "$kills"); do
-  archive --ids "$tmp/ids.txt" & a=$!
+  # Started directly (not through a function) so $! is the archiver itself.
+  "${archive[@]}" & a=$!
   runs=$((runs + 1))
   sleep "$(python3 -c 'import random; print(round(random.uniform(2, 8), 2))')"
   if kill -KILL "$a" 2>/dev/null; then echo "kill $k: archiver killed after $(sqlite3 "$db" 'SELECT count(*) FROM calls WHERE status IS NOT NULL') calls archived"; fi
@@ -68,7 +69,7 @@ done
 final=1
 for attempt in 1 2 3 4 5 6; do
   runs=$((runs + 1))
-  if archive --ids "$tmp/ids.txt"; then final=0; break; fi
+  if "${archive[@]}"; then final=0; break; fi
 done
 elapsed=$(( $(date +%s) - start ))
 touch "$db.stop-reader"; wait "$reader" || true

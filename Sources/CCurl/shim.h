@@ -22,5 +22,4 @@ static inline CURLMcode callhist_multi_setopt_long(CURLM *m, CURLMoption o, long
 
 // Macros with casts that Swift cannot import.
 static inline long callhist_curlauth_basic(void) { return (long)CURLAUTH_BASIC; }
-static inline curl_version_info_data *callhist_curl_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
 #endif

@@ -27,7 +27,7 @@ public enum ArchiveFile {
         // NORMAL is durable across process crashes in WAL mode (only a power
         // loss can undo the last commits); a bigger page cache keeps the call-id
         // B-trees in memory during large runs.
-        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
         try Migrator.migrate(db)
         return db
     }

@@ -8,10 +8,4 @@ public enum CurlGlobal {
     public static func ensureInitialized() {
         precondition(initialized, "curl_global_init failed")
     }
-
-    /// libcurl's version, e.g. "7.88.1".
-    public static var version: String {
-        ensureInitialized()
-        return String(cString: callhist_curl_version_info().pointee.version)
-    }
 }

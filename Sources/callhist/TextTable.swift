@@ -1,3 +1,4 @@
+import CallHistory
 import Foundation
 
 /// A report's rows, rendered as an aligned table, RFC 4180 CSV or Markdown.
@@ -25,7 +26,7 @@ struct TextTable {
     func render(_ format: ReportOptions.Format) -> String {
         switch format {
         case .csv:
-            return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(Self.csvField).joined(separator: ",") + "\r\n" }.joined()
+            return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(OutputSink.csvField).joined(separator: ",") + "\r\n" }.joined()
         case .markdown:
             var out = title.map { "### \($0)\n\n" } ?? ""
             out += "| " + columns.joined(separator: " | ") + " |\n"
@@ -48,10 +49,5 @@ struct TextTable {
             for row in rows { out += "\n" + line(row.map(\.display), numeric: numeric) }
             return out
         }
-    }
-
-    static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
