@@ -3,7 +3,10 @@
 # current user: a crontab line marked "# callhist-nightly", a wrapper script
 # that runs the archive under flock with credentials from an env file (mode
 # 600, never on a command line) and appends timestamped output to a log.
-# Re-running replaces the line; it never duplicates it. See docs/cron.md.
+# Re-running replaces the line; it never duplicates it. Each --config-dir is
+# its own installation: installing or removing one leaves the others alone.
+# Every path is written absolute (cron runs jobs from $HOME), and the job
+# runs under umask 077 (the log and the archive are private). See docs/cron.md.
 set -euo pipefail
 
 usage() {
@@ -40,11 +43,28 @@ while [ $# -gt 0 ]; do
     *) echo "install-cron: unknown option $1" >&2; usage >&2; exit 64 ;;
   esac
 done
-marker="# callhist-nightly"
+# Cron reads the job from $HOME: a relative path given here must mean what it meant here.
+absolute() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
+config_dir=$(absolute "$config_dir")
+db=$(absolute "$db")
+[ -n "$ids" ] && [ "$ids" != - ] && ids=$(absolute "$ids")
+[ -n "$metrics" ] && metrics=$(absolute "$metrics")
+[ -n "$log" ] && log=$(absolute "$log")
+for i in "${!extra[@]}"; do
+  case "${extra[$i]}" in
+    --ids|--netrc-file|--metrics-file|--db)
+      next=$((i + 1))
+      [ "$next" -lt "${#extra[@]}" ] && [ "${extra[$next]}" != - ] && extra[$next]=$(absolute "${extra[$next]}") ;;
+  esac
+done
+
+# One marker per installation, ending the line: another --config-dir's line never matches.
+# cron turns an unescaped % into a newline: the marker is stored escaped, and matched so.
+marker=$(printf '%s' "# callhist-nightly $config_dir" | sed 's/%/\\%/g')
 command -v crontab >/dev/null || { echo "install-cron: crontab not found (Debian: apt-get install cron)" >&2; exit 69; }
 
 current=$(crontab -l 2>/dev/null || true)
-without=$(printf '%s\n' "$current" | grep -vF "$marker" | sed '/^$/d' || true)
+without=$(printf '%s\n' "$current" | M="$marker" awk '{ m = ENVIRON["M"]; n = length(m); if (length($0) >= n && substr($0, length($0) - n + 1) == m) next; print }' | sed '/^$/d' || true)
 if $uninstall; then
   if [ -n "$without" ]; then printf '%s\n' "$without" | crontab -; else crontab -r 2>/dev/null || true; fi
   rm -f "$config_dir/nightly.sh"
@@ -87,6 +107,8 @@ wrapper="$config_dir/nightly.sh"
   echo '#!/usr/bin/env bash'
   echo '# Written by scripts/install-cron.sh: the nightly callhist archive.'
   echo 'set -uo pipefail'
+  echo '# The archive, its -wal/-shm, the metrics file and the log are private to this user.'
+  echo 'umask 077'
   echo "set -a; . $(printf '%q' "$env_file"); set +a"
   printf 'log=%q\n' "$log"
   printf 'lock=%q\n' "$db.cron.lock"
@@ -103,7 +125,7 @@ BODY
 } >"$wrapper"
 chmod 700 "$wrapper"
 
-line="$minute $hour * * * /bin/bash $(printf '%q' "$wrapper") $marker"
+line="$minute $hour * * * /bin/bash $(printf '%q' "$wrapper" | sed 's/%/\\%/g') $marker"
 { [ -n "$without" ] && printf '%s\n' "$without"; printf '%s\n' "$line"; } | crontab -
 echo "install-cron: installed: $line"
 echo "install-cron: archive $db, log $log, credentials $env_file"

@@ -12,6 +12,13 @@ public enum ArchiveFile {
 
     /// Opens (creating when missing) and migrates the archive for writing, in WAL mode.
     public static func openForWriting(_ path: String, busyTimeout: Duration = .seconds(10)) throws -> Connection {
+        // A new archive is born private (0600); SQLite gives its -wal and
+        // -shm the archive's mode. An existing file keeps its mode.
+        do {
+            try PrivateFile.ensureExists(path)
+        } catch {
+            throw ArchiveError.cannotOpen(path: path, detail: error.reason)
+        }
         let db: Connection
         do {
             db = try Connection(path: path, mode: .readWriteCreate, busyTimeout: busyTimeout)

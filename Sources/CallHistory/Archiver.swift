@@ -44,6 +44,8 @@ public final class Archiver {
         public var exitCode: Int32
         /// Why the run ended badly, or nil.
         public var message: String?
+        /// Things the operator should know although the run went on.
+        public var warnings: [String] = []
         public var runID: Int64
     }
 
@@ -86,17 +88,17 @@ public final class Archiver {
         p.requested = Int(try db.scalarInt("SELECT count(*) FROM temp.requested") ?? 0)
         p.new = Int(try db.scalarInt("SELECT count(*) FROM temp.requested r WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = r.call_id)") ?? 0)
         p.alreadyFinal = Int(try db.scalarInt("SELECT count(*) FROM temp.requested r JOIN calls c USING (call_id) WHERE c.is_final = 1") ?? 0)
-        let staleBefore = t - options.staleAfter
+        let staleBefore = SafeMath.plus(t, -options.staleAfter)
         p.stale = Int(try db.scalarInt("""
-            SELECT count(*) FROM calls WHERE is_final = 0 AND (is_stale = 1 OR coalesce(queued_timestamp, first_seen_at) < ?)
+            SELECT count(*) FROM calls WHERE is_final = 0 AND coalesce(queued_timestamp, first_seen_at) < ?
             """, [staleBefore]) ?? 0)
         if options.refresh {
             p.due = Int(try db.scalarInt("""
                 SELECT count(*) FROM calls WHERE is_final = 0 AND call_id NOT IN (SELECT call_id FROM temp.requested)
-                AND (?1 OR (is_stale = 0 AND coalesce(queued_timestamp, first_seen_at) >= ?2 AND next_check_at <= ?3))
+                AND (?1 OR (coalesce(queued_timestamp, first_seen_at) >= ?2 AND next_check_at <= ?3))
                 """, [options.refreshAll, staleBefore, t]) ?? 0)
             p.waiting = Int(try db.scalarInt("""
-                SELECT count(*) FROM calls WHERE is_final = 0 AND is_stale = 0 AND next_check_at > ? AND coalesce(queued_timestamp, first_seen_at) >= ?
+                SELECT count(*) FROM calls WHERE is_final = 0 AND next_check_at > ? AND coalesce(queued_timestamp, first_seen_at) >= ?
                 """, [t, staleBefore]) ?? 0)
         }
         p.toFetch = p.requested - p.alreadyFinal + p.due
@@ -115,12 +117,23 @@ public final class Archiver {
             throw error
         }
         let store = try CallStore(db: db, runID: log.runID)
+        var warnings: [String] = []
         try db.transaction {
             let t = now()
-            try db.cached("""
-                UPDATE calls SET is_stale = 1
-                WHERE is_final = 0 AND is_stale = 0 AND coalesce(queued_timestamp, first_seen_at) < ?
-                """).run([t - options.staleAfter])
+            // Stale follows the clock and --stale-after both ways: a call
+            // becomes stale past the horizon and due again when a longer
+            // --stale-after (or a corrected clock) puts it back inside. A
+            // clock behind the last run's start would mark at random: then
+            // nothing changes and the operator is told.
+            let lastStart = try db.scalarInt("SELECT max(started_at) FROM archive_runs WHERE run_id <> ?", [log.runID])
+            if let lastStart, lastStart > t {
+                warnings.append("the clock (unix \(t)) is earlier than the start of the last run (unix \(lastStart)): nothing was marked stale or un-stale. Check the system clock.")
+            } else {
+                try db.cached("""
+                    UPDATE calls SET is_stale = (coalesce(queued_timestamp, first_seen_at) < ?1)
+                    WHERE is_final = 0 AND is_stale IS NOT (coalesce(queued_timestamp, first_seen_at) < ?1)
+                    """).run([SafeMath.plus(t, -options.staleAfter)])
+            }
             try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.requested WHERE true ON CONFLICT (call_id) DO NOTHING")
                 .run([t, log.runID])
             try db.execute("""
@@ -155,7 +168,9 @@ public final class Archiver {
         var unreachableFailures = 0
         var lastFailure: String?
         do {
-            while case let batch = queue.takeAll(), !batch.isEmpty {
+            // Whenever no answer is waiting, what was received is committed:
+            // no write transaction is held while the fetch waits on the network.
+            while case let batch = try queue.takeAll(idle: { try writer.commit() }), !batch.isEmpty {
                 for result in batch {
                     counts.httpRequests += result.requests
                     try writer.write {
@@ -166,7 +181,7 @@ public final class Archiver {
                             switch try store.store(result.callID, status, at: t) {
                             case .new: counts.new += 1; counts.changed += 1
                             case .changed: counts.changed += 1
-                            case .unchanged: counts.unchanged += 1
+                            case .unchanged, .older: counts.unchanged += 1
                             }
                         case .notFound(let message):
                             counts.notFound += 1
@@ -211,6 +226,6 @@ public final class Archiver {
             message = "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
         }
         try db.transaction { try log.finish(counts, exitCode: exitCode, message: message, at: now()) }
-        return Report(counts: counts, exitCode: exitCode, message: message, runID: log.runID)
+        return Report(counts: counts, exitCode: exitCode, message: message, warnings: warnings, runID: log.runID)
     }
 }

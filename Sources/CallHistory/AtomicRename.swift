@@ -2,13 +2,44 @@ import Foundation
 
 /// Moves a finished temporary file over its destination in one step
 /// (rename(2) on the same file system): readers see the old file or the new
-/// one, never half of either.
+/// one, never half of either. The new file takes `mode`, else the mode of
+/// the file it replaces (an operator's chmod survives), else stays private.
 public enum AtomicRename {
-    public static func move(_ temporary: String, over destination: String) throws {
+    public static func move(_ temporary: String, over destination: String, mode: mode_t? = nil) throws(OutputError) {
+        if let mode = mode ?? PrivateFile.mode(of: destination) { chmod(temporary, mode) }
         guard rename(temporary, destination) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = PrivateFile.reason(errno, destination)
             unlink(temporary)
-            throw InputError("cannot write \(destination): \(reason)")
+            throw OutputError(destination: destination, reason: reason)
         }
+    }
+
+    /// Writes `fill`'s output to a temporary file beside `destination`,
+    /// then renames it over: on any error nothing partial is left behind.
+    public static func write<T>(to destination: String, _ fill: (OutputSink) throws -> T) throws -> T {
+        let temporary = temporaryPath(for: destination)
+        let fd = try PrivateFile.create(temporary)
+        var isOpen = true
+        do {
+            let sink = OutputSink(fd: fd, name: destination)
+            let result = try fill(sink)
+            try sink.flush()
+            // A full disk can surface only at fsync or close: both are checked.
+            guard fsync(fd) == 0 || errno == EINVAL else { throw OutputError(destination: destination, errno: errno) }
+            isOpen = false
+            guard close(fd) == 0 else { throw OutputError(destination: destination, errno: errno) }
+            try move(temporary, over: destination)
+            return result
+        } catch {
+            if isOpen { close(fd) }
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// A hidden name beside `destination` (same file system, so rename is atomic).
+    public static func temporaryPath(for destination: String) -> String {
+        let url = URL(fileURLWithPath: destination)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
     }
 }

@@ -26,9 +26,15 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Everything queued, waiting for at least one item; empty once the
-    /// queue is closed and drained.
-    func takeAll() -> [Element] {
+    /// queue is closed and drained. When nothing is queued, `idle` runs
+    /// first (outside the lock): the writer commits before it waits.
+    func takeAll(idle: () throws -> Void = {}) rethrows -> [Element] {
         condition.lock()
+        if items.isEmpty && !closed {
+            condition.unlock()
+            try idle()
+            condition.lock()
+        }
         defer { condition.unlock() }
         while items.isEmpty && !closed { condition.wait() }
         let taken = items

@@ -13,6 +13,9 @@ public final class CallStore {
         case changed
         /// Same facts (same body, or the same call in other bytes).
         case unchanged
+        /// An answer older than the archived one (`HistoryOrder`): its body
+        /// is kept in `call_snapshots`, the call stays as it was.
+        case older
     }
 
     let db: Connection
@@ -50,20 +53,20 @@ public final class CallStore {
         currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
         let derived = "status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp, reattempt_wait, duration, success, snapshot_id, is_final, event_duration"
         insertCallStatement = try db.prepare("""
-            INSERT INTO calls (call_id, \(derived), first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16, ?16, ?16, 'ok', 200)
+            INSERT INTO calls (call_id, \(derived), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?17, ?17, ?17, 'ok', 200)
             """)
         deriveStatement = try db.prepare("""
             UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
                 start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
-                success = ?12, snapshot_id = ?13, is_final = ?14, event_duration = ?15,
-                last_fetched_at = ?16, last_success_at = ?16, unchanged_checks = ?17, next_check_at = ?18,
-                is_stale = 0, last_outcome = ?19, last_http_code = 200, last_error = NULL
+                success = ?12, snapshot_id = ?13, is_final = ?14, event_duration = ?15, last_error = ?16,
+                last_fetched_at = ?17, last_success_at = ?17, unchanged_checks = ?18, next_check_at = ?19,
+                is_stale = 0, last_outcome = ?20, last_http_code = 200
             WHERE call_id = ?1
             """)
         quietStatement = try db.prepare("""
             UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
-                is_stale = 0, last_outcome = 'unchanged', last_http_code = 200, last_error = NULL
+                is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = ?6
             WHERE call_id = ?1
             """)
         // The first problem leaves the id due on the next run; repeats back off.
@@ -105,25 +108,33 @@ public final class CallStore {
 
     private func storeInTransaction(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
         let current = try currentStatement.first([id]) { (snapshot: $0.optionalInt64(0), status: $0.optionalString(1), quiet: $0.int(2)) }
+        // The body byte for byte, valid UTF-8 or not; its hash is over the same bytes.
         let snapshotID = try snapshotStatement.first([id, SHA256.hex(status.body), status.format.rawValue,
-                                                      String(decoding: status.body, as: UTF8.self), now, runID]) { $0.int64(0) }!
+                                                      TextBytes(status.body), now, runID]) { $0.int64(0) }!
         guard let current else {
             // Never seen: one INSERT carries the whole row.
-            try insertCallStatement.run(derivedValues(id, status, snapshotID) + [now, runID])
+            try insertCallStatement.run(derivedValues(id, status, snapshotID) + [Self.refusal(status), now, runID])
             try statusChangeStatement.run([id, nil as String?, status.status, now, runID])
             try insertEvents(id, status.events, from: 0)
             return .new
         }
         if current.snapshot == snapshotID {
-            let quiet = current.quiet + 1
-            try quietStatement.run([id, now, quiet, now + Self.backoff(afterQuietChecks: quiet)])
+            try quiet(id, quietChecks: current.quiet + 1, outcome: "unchanged", error: Self.refusal(status), at: now)
             return .unchanged
         }
         let change: Change
         if current.snapshot == nil {
             change = .new
-        } else if let old = try facts(of: id), old.sameFacts(as: status) {
-            change = .unchanged
+        } else if let old = try facts(of: id) {
+            if old.sameFacts(as: status) {
+                change = .unchanged
+            } else if HistoryOrder.isOlder(status, than: old) {
+                try quiet(id, quietChecks: current.quiet + 1, outcome: "older",
+                          error: "an older answer (\(SafeText.escape(status.status))) was kept in call_snapshots only", at: now)
+                return .older
+            } else {
+                change = .changed
+            }
         } else {
             change = .changed
         }
@@ -132,10 +143,21 @@ public final class CallStore {
         }
         let quiet = change == .unchanged ? current.quiet + 1 : 0
         try deriveStatement.run(derivedValues(id, status, snapshotID) + [
-            now, quiet, now + Self.backoff(afterQuietChecks: quiet), change == .unchanged ? "unchanged" : "ok",
+            Self.refusal(status), now, quiet, now + Self.backoff(afterQuietChecks: quiet), change == .unchanged ? "unchanged" : "ok",
         ])
         try syncEvents(id, status.events)
         return change
+    }
+
+    private func quiet(_ id: String, quietChecks: Int, outcome: String, error: String?, at now: Int64) throws {
+        try quietStatement.run([id, now, quietChecks, SafeMath.plus(now, Self.backoff(afterQuietChecks: quietChecks)), outcome, error])
+    }
+
+    /// What `last_error` says of a body whose numbers were refused, or nil.
+    static func refusal(_ s: CallStatus) -> String? {
+        guard !s.refusedFields.isEmpty else { return nil }
+        let list = s.refusedFields.prefix(10).joined(separator: ", ") + (s.refusedFields.count > 10 ? ", …" : "")
+        return SafeText.escape("refused out-of-range or non-integer fields (stored as NULL; the body is kept): \(list)")
     }
 
     /// Re-derives `id` from one snapshot's decoding, leaving bookkeeping alone (for `rebuild`).
@@ -161,7 +183,7 @@ public final class CallStore {
         guard let connected = events.filter({ $0.event == "connected" }).compactMap(\.timestamp).min(),
               let end = events.filter({ $0.event == "disconnected" }).compactMap(\.timestamp).filter({ $0 >= connected }).min()
         else { return nil }
-        return end - connected
+        return SafeMath.minus(end, connected)
     }
 
     private func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {
@@ -191,7 +213,7 @@ public final class CallStore {
     /// body) beside whatever is archived, and backs the next check off.
     public func recordProblem(_ id: String, outcome: String, httpStatus: Int?, message: String, at now: Int64) throws {
         try remember(id, at: now)
-        try problemStatement.run([id, now, outcome, httpStatus, message, Self.maxBackoff, Self.firstBackoff])
+        try problemStatement.run([id, now, outcome, httpStatus, SafeText.escape(message), Self.maxBackoff, Self.firstBackoff])
     }
 
     /// The archived facts of `id` (derived columns and events), without a body.

@@ -58,18 +58,18 @@ public struct Exporter {
         }
         let statement = try db.prepare(sql)
         var rows = 0
-        if format == .csv { sink.write(columns.joined(separator: ",") + "\r\n") }
+        if format == .csv { try sink.write(columns.joined(separator: ",") + "\r\n") }
         try statement.forEachRow(values) { row in
             rows += 1
             if columns.isEmpty {
-                sink.write(row.string(0) + "\n")
+                try sink.write(row.string(0) + "\n")
             } else if format == .csv {
-                sink.write((0..<row.columnCount).map { row.isNull($0) ? "" : OutputSink.csvField(row.string($0)) }.joined(separator: ",") + "\r\n")
+                try sink.write((0..<row.columnCount).map { row.isNull($0) ? "" : SafeText.csvField(row.string($0)) }.joined(separator: ",") + "\r\n")
             } else {
-                sink.write(Self.jsonObject(columns, row) + "\n")
+                try sink.write(Self.jsonObject(columns, row) + "\n")
             }
         }
-        sink.flush()
+        try sink.flush()
         return rows
     }
 

@@ -27,6 +27,7 @@ public final class Importer {
     enum Item: Sendable {
         case record(callID: String, status: CallStatus)
         case bad(String)
+        /// A file that cannot be read at all: the message says which and why.
         case unreadable(String)
     }
 
@@ -43,11 +44,13 @@ public final class Importer {
         reader.name = "callhist-import-read"
         reader.start()
         do {
-            while case let batch = queue.takeAll(), !batch.isEmpty {
+            // Whenever no record is waiting, what was received is committed:
+            // a producer that pauses never leaves records invisible.
+            while case let batch = try queue.takeAll(idle: { try writer.commit() }), !batch.isEmpty {
                 for item in batch {
                     switch item {
-                    case .unreadable(let file):
-                        throw InputError("cannot read import file \(file): no such file or not readable")
+                    case .unreadable(let message):
+                        throw InputError(message)
                     case .bad(let message):
                         counts.requested += 1
                         counts.failed += 1
@@ -60,7 +63,7 @@ public final class Importer {
                             switch try store.store(callID, status, at: now()) {
                             case .new: counts.new += 1; counts.changed += 1
                             case .changed: counts.changed += 1
-                            case .unchanged: counts.unchanged += 1
+                            case .unchanged, .older: counts.unchanged += 1
                             }
                         }
                     }
@@ -78,33 +81,47 @@ public final class Importer {
         return Report(counts: counts, badLines: bad, runID: log.runID)
     }
 
+    /// The longest record line read (a status body is at most 8 MiB when fetched).
+    public static let maxLineBytes = 16 << 20
+
     /// The reading thread: every line of every file, decoded, in order.
     private static func read(_ files: [String], into queue: BlockingQueue<Item>) {
         defer { queue.close() }
         for file in files {
-            let name = file == "-" ? "stdin" : file
-            guard let handle = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
-                queue.put(.unreadable(file))
+            let reader: LineReader
+            do {
+                reader = try LineReader(path: file, what: "import file", maxLineBytes: maxLineBytes)
+            } catch {
+                queue.put(.unreadable(error.message))
                 return
             }
+            defer { reader.close() }
             var open = true
-            try? LineReader(handle: handle).forEachLine { line, number in
-                guard open else { return }
-                var bytes = line
-                if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-                while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-                let item: Item
-                do {
-                    let record = try StatusDecoder.decodeRecord(bytes)
-                    if let reason = CallID.problem(with: record.callID) {
-                        throw InputError("call_id \(record.callID.debugDescription): \(reason)")
+            do {
+                try reader.forEachLine { line, number in
+                    guard open else { return }
+                    guard var bytes = line else {
+                        open = queue.put(.bad("\(reader.name):\(number): the line is longer than \(maxLineBytes) bytes; skipped"))
+                        return
                     }
-                    item = .record(callID: record.callID, status: record.status)
-                } catch {
-                    item = .bad("\(name):\(number): \(error)")
+                    if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                    while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+                    let item: Item
+                    do {
+                        let record = try StatusDecoder.decodeRecord(bytes)
+                        if let reason = CallID.problem(with: record.callID) {
+                            throw InputError("call_id \(record.callID.debugDescription): \(reason)")
+                        }
+                        item = .record(callID: record.callID, status: record.status)
+                    } catch {
+                        item = .bad(SafeText.escape("\(reader.name):\(number): \(error)"))
+                    }
+                    open = queue.put(item)
                 }
-                open = queue.put(item)
+            } catch {
+                queue.put(.unreadable("\(error)"))
+                return
             }
             if !open { return }
         }

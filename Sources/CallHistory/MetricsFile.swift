@@ -26,8 +26,6 @@ public enum MetricsFile {
             metric("archive_last_success_timestamp_seconds", "When the last archive run that exited 0 ended (unix time).", String(lastSuccessAt))
         }
         let text = lines.joined(separator: "\n") + "\n"
-        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-        try AtomicRename.move(temporary, over: path)
+        try AtomicRename.write(to: path) { try $0.write(text) }
     }
 }

@@ -13,7 +13,7 @@ public final class RunLock {
         path = archivePath + ".lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw ArchiveError.cannotOpen(path: path, detail: String(cString: strerror(errno)))
+            throw ArchiveError.cannotOpen(path: archivePath, detail: PrivateFile.reason(errno, archivePath))
         }
         while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
             if errno == EINTR { continue }

@@ -23,6 +23,9 @@ public struct CurlRequest: Sendable {
     /// Bodies larger than this fail with `CurlError.Kind.bodyTooLarge` rather
     /// than growing memory without bound.
     public var maxBodyBytes: Int
+    /// Never go through a proxy, whatever `http_proxy`/`https_proxy` say
+    /// (a loopback server is on this machine; a proxy would see the credentials).
+    public var bypassProxy = false
 
     public init(
         url: String, headers: [String] = [], auth: BasicAuth? = nil, netrcFile: String? = nil,

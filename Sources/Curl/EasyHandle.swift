@@ -43,6 +43,7 @@ final class EasyHandle {
         setString(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
         setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))  // HTTP/2 over TLS when offered
         setLong(CURLOPT_TCP_KEEPALIVE, 1)
+        if request.bypassProxy { setString(CURLOPT_NOPROXY, "*") }
         setLong(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout))
         setLong(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
         if let auth = request.auth {

@@ -16,6 +16,9 @@ public enum CallID {
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value):
                 return "the id contains a control character (U+\(String(scalar.value, radix: 16, uppercase: true)))"
             case "\u{FFFD}": return "the id is not valid UTF-8"
+            case _ where scalar.properties.generalCategory == .format:
+                // U+FEFF (a BOM) inside a line, zero-width spaces, direction marks: copy-paste debris.
+                return "the id contains an invisible formatting character (U+\(String(scalar.value, radix: 16, uppercase: true)))"
             default: continue
             }
         }

@@ -23,6 +23,9 @@ public struct CallStatus: Sendable, Equatable {
     public var phoneNumber: String?
     public var success: Bool?
     public var events: [Event]
+    /// Numbers the body held that were refused (not whole, or outside
+    /// `FieldBounds`), as `name value`; their fields are nil.
+    public var refusedFields: [String] = []
     /// The body exactly as received; it keeps fields this type does not know.
     public var body: [UInt8]
     public var format: BodyFormat
@@ -56,8 +59,8 @@ public struct CallStatus: Sendable, Equatable {
     /// True when two decodings describe the same call, whatever the bytes.
     public func sameFacts(as other: CallStatus) -> Bool {
         var a = self, b = other
-        a.body = []; a.format = .json
-        b.body = []; b.format = .json
+        a.body = []; a.format = .json; a.refusedFields = []
+        b.body = []; b.format = .json; b.refusedFields = []
         return a == b
     }
 }

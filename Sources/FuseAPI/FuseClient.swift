@@ -61,6 +61,7 @@ public struct FuseClient: Sendable {
         var request = CurlRequest(
             url: c.endpoint.statusURL(for: id), headers: ["Accept: \(c.format.mediaType)"],
             connectTimeout: c.connectTimeout, timeout: c.timeout, userAgent: c.userAgent, maxBodyBytes: c.maxBodyBytes)
+        request.bypassProxy = c.endpoint.isLoopback
         switch c.credentials {
         case .basic(let email, let key): request.auth = .init(user: email, password: key)
         case .netrc(let path): request.netrcFile = path

@@ -6,6 +6,8 @@ public struct FuseEndpoint: Sendable, Equatable {
     public static let defaultBaseURL = "https://fuse.plumvoice.com/api"
 
     public let baseURL: String
+    /// The host is this machine (127.0.0.0/8, ::1, localhost): no proxy is used.
+    public let isLoopback: Bool
 
     public init(_ text: String) throws(FuseConfigurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -31,6 +33,7 @@ public struct FuseEndpoint: Sendable, Equatable {
         var base = trimmed
         while base.hasSuffix("/") { base.removeLast() }
         baseURL = base
+        isLoopback = Self.isLoopback(host)
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -73,7 +73,10 @@ struct JSONReader {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipSpace()
-            dict[key] = try value(depth: depth)
+            // A duplicate key keeps its first value, as SQLite's json_extract
+            // reads it, so `calls` agrees with queries on the stored body.
+            let v = try value(depth: depth)
+            if dict[key] == nil { dict[key] = v }
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

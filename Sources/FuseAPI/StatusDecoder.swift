@@ -91,13 +91,18 @@ public enum StatusDecoder {
     }
 
     private static func map(_ f: [String: LooseValue], body: [UInt8]) throws(StatusDecodingError) -> CallStatus {
-        func int(_ key: String) throws(StatusDecodingError) -> Int64? {
-            guard let value = f[key] else { return nil }
-            guard let n = looseInt(value) else {
-                throw StatusDecodingError("\(key) is not a number: \(value.preview)", body: body)
+        // A number outside its sane range, or not a whole number, is refused:
+        // NULL in `calls`, named in `last_error`, the body kept as it came.
+        var refused: [String] = []
+        func int(_ value: LooseValue?, _ name: String, _ range: ClosedRange<Int64>) -> Int64? {
+            guard let value else { return nil }
+            switch looseInt(value, in: range) {
+            case .absent: return nil
+            case .value(let n): return n
+            case .refused: refused.append("\(name) \(value.preview)"); return nil
             }
-            return n
         }
+        func int(_ key: String) -> Int64? { int(f[key], key, FieldBounds.range(of: key)) }
         guard case .string(let rawStatus)? = f["status"], case let status = trimmed(rawStatus), !status.isEmpty else {
             throw StatusDecodingError("call_details has no status", body: body)
         }
@@ -116,11 +121,7 @@ public enum StatusDecoder {
                 case nil, .null?: ""
                 case let other?: other.preview
                 }
-                var timestamp: Int64?
-                if let raw = e["timestamp"] {
-                    guard let ts = looseInt(raw) else { throw StatusDecodingError("events[\(index)].timestamp is not a number: \(raw.preview)", body: body) }
-                    timestamp = ts
-                }
+                let timestamp = int(e["timestamp"], "events[\(index)].timestamp", FieldBounds.timestamp)
                 events.append(CallStatus.Event(event: name, timestamp: timestamp))
             }
         default:
@@ -134,32 +135,43 @@ public enum StatusDecoder {
             phone = text.isEmpty ? nil : text
         default: phone = nil
         }
-        return CallStatus(
+        var call = CallStatus(
             status: status,
-            attempts: try int("attempts"), maxAttempts: try int("max_attempts"),
-            queuedTimestamp: try int("queued_timestamp"), startTimestamp: try int("start_timestamp"),
-            endTimestamp: try int("end_timestamp"), lastAttemptTimestamp: try int("last_attempt_timestamp"),
-            reattemptWait: try int("reattempt_wait"), duration: try int("duration"),
+            attempts: int("attempts"), maxAttempts: int("max_attempts"),
+            queuedTimestamp: int("queued_timestamp"), startTimestamp: int("start_timestamp"),
+            endTimestamp: int("end_timestamp"), lastAttemptTimestamp: int("last_attempt_timestamp"),
+            reattemptWait: int("reattempt_wait"), duration: int("duration"),
             phoneNumber: phone, success: f["success"].flatMap(looseBool), events: events
         )
+        call.refusedFields = refused
+        return call
     }
 
-    /// An integer from an int, a numeric string, `""` or null. Returns
-    /// `.some(nil)` for "no value" and nil when the value is not a number.
-    /// A fractional value keeps its whole part.
-    static func looseInt(_ value: LooseValue) -> Int64?? {
+    enum LooseInt: Equatable {
+        /// Absent: `""`, `"null"` or null.
+        case absent
+        case value(Int64)
+        /// Not a whole number, or outside the field's range.
+        case refused
+    }
+
+    /// An integer from an int, a numeric string (`"3"`, `"3.0"`, `"3e2"`), `""`
+    /// or null, within `range`. Anything else is refused, never trapped on.
+    static func looseInt(_ value: LooseValue, in range: ClosedRange<Int64>) -> LooseInt {
         let text: String
         switch value {
-        case .null: return .some(nil)
+        case .null: return .absent
         case .number(let n): text = n
         case .string(let s):
             text = trimmed(s)
-            if text.isEmpty || text == "null" { return .some(nil) }
-        default: return nil
+            if text.isEmpty || text == "null" { return .absent }
+        default: return .refused
         }
-        if let n = Int64(text) { return n }
-        if let d = Double(text), d.isFinite, abs(d) < 9e15 { return Int64(d.rounded(.towardZero)) }
-        return nil
+        if let n = Int64(text) { return range.contains(n) ? .value(n) : .refused }
+        // A whole number written as a float; bounded before it is converted.
+        guard let d = Double(text), d.isFinite, d == d.rounded(.towardZero),
+              d >= Double(range.lowerBound), d <= Double(range.upperBound) else { return .refused }
+        return .value(Int64(d))
     }
 
     static func looseBool(_ value: LooseValue) -> Bool? {

@@ -144,7 +144,10 @@ public final class Connection {
 
     /// Copies the whole database into `destination` with SQLite's online
     /// backup API: a consistent snapshot even while another connection writes.
-    public func backup(to destination: Connection, pagesPerStep: Int32 = 1024) throws(SQLiteError) {
+    /// By default in one step, inside one read transaction: copied in slices,
+    /// a backup restarts whenever another connection writes, and under a
+    /// steady writer it would never finish (WAL lets that writer go on).
+    public func backup(to destination: Connection, pagesPerStep: Int32 = -1) throws(SQLiteError) {
         guard let b = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
             throw SQLiteError.from(destination.handle, code: sqlite3_errcode(destination.handle), sql: nil)
         }

@@ -29,6 +29,8 @@ public final class Statement {
 
     /// Binds one value at a 1-based index. Text and blobs are copied.
     public func bind(_ value: SQLiteValue, at index: Int32) throws(SQLiteError) {
+        if case .text(let v) = value { try checkLength(v.utf8.count) }
+        if case .blob(let v) = value { try checkLength(v.count) }
         let rc: Int32
         switch value {
         case .null: rc = sqlite3_bind_null(handle, index)
@@ -52,9 +54,22 @@ public final class Statement {
         try check(rc)
     }
 
+    /// Binds raw bytes as TEXT, unchecked and copied (see `TextBytes`).
+    public func bindText(bytes: [UInt8], at index: Int32) throws(SQLiteError) {
+        try checkLength(bytes.count)
+        let rc = bytes.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { chars in
+                // Empty still binds as '' (a NULL pointer would bind NULL).
+                guard let base = chars.baseAddress else { return callhist_sqlite3_bind_text_transient(handle, index, "", 0) }
+                return callhist_sqlite3_bind_text_transient(handle, index, base, Int32(chars.count))
+            }
+        }
+        try check(rc)
+    }
+
     /// Binds values by position, starting at parameter 1.
     public func bind(_ values: [any SQLiteBindable]) throws(SQLiteError) {
-        for (i, v) in values.enumerated() { try bind(v.sqliteValue, at: Int32(i + 1)) }
+        for (i, v) in values.enumerated() { try v.bind(to: self, at: Int32(i + 1)) }
     }
 
     /// Binds values by parameter name (`:name`, `@name` or `$name`, given with its prefix).
@@ -144,6 +159,12 @@ public final class Statement {
 
     public func optionalString(_ i: Int32) -> String? { isNull(i) ? nil : string(i) }
 
+    /// A TEXT column's bytes exactly as stored (no UTF-8 repair).
+    public func textBytes(_ i: Int32) -> [UInt8] {
+        guard let p = sqlite3_column_text(handle, i) else { return [] }
+        return Array(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i))))
+    }
+
     public func data(_ i: Int32) -> Data {
         let n = Int(sqlite3_column_bytes(handle, i))
         guard n > 0, let p = sqlite3_column_blob(handle, i) else { return Data() }
@@ -158,6 +179,13 @@ public final class Statement {
         case SQLITE_FLOAT: .real(double(i))
         case SQLITE_BLOB: .blob(data(i))
         default: .text(string(i))
+        }
+    }
+
+    /// Lengths cross the C boundary as `int`: a larger value is refused, not truncated.
+    private func checkLength(_ count: Int) throws(SQLiteError) {
+        guard count <= Int(Int32.max) else {
+            throw SQLiteError(extendedCode: SQLITE_TOOBIG, message: "a value of \(count) bytes is too large to store", sql: sql)
         }
     }
 

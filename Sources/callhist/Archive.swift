@@ -40,15 +40,37 @@ struct Archive: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        // Every number from the command line is bounded here (exit 64), before
+        // any arithmetic or allocation depends on it.
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024") }
-        if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of requests per second") }
-        guard timeout.seconds >= 1 else { throw ValidationError("--timeout must be at least 1s") }
+        if let rate, !(rate >= 0.001 && rate <= 1e9) {
+            throw ValidationError("--rate must be between 0.001 and 1000000000 requests per second")
+        }
+        guard (1...86_400).contains(timeout.seconds) else { throw ValidationError("--timeout must be between 1s and 1d") }
         guard (0...20).contains(retries) else { throw ValidationError("--retries must be between 0 and 20") }
-        if let maxRequests, maxRequests < 1 { throw ValidationError("--max-requests must be at least 1") }
+        if let maxRequests, !(1...1_000_000_000).contains(maxRequests) {
+            throw ValidationError("--max-requests must be between 1 and 1000000000")
+        }
+        if let maxRuntime, !(1...(366 * 86_400)).contains(maxRuntime.seconds) {
+            throw ValidationError("--max-runtime must be between 1s and 366d")
+        }
+        guard staleAfter.seconds >= 1 else { throw ValidationError("--stale-after must be at least 1s") }
         if noRefresh && refreshAll { throw ValidationError("--no-refresh and --refresh-all contradict each other") }
     }
 
     func run() throws {
+        let started = ContinuousClock.now
+        var db: Connection?
+        var metricsWritten = false
+        // The metrics file is written on every exit path, so a collector
+        // sees a failed night too (its exit code, when it ended).
+        func writeMetrics(_ counts: RunCounts, exitCode: Int32) throws {
+            guard let metricsFile, !dryRun, !metricsWritten else { return }
+            metricsWritten = true
+            let lastSuccess = try? db?.scalarInt("SELECT max(ended_at) FROM archive_runs WHERE kind = 'archive' AND exit_code = 0")
+            try MetricsFile.write(to: metricsFile, counts: counts, exitCode: exitCode, seconds: (ContinuousClock.now - started).seconds,
+                                  finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess ?? nil)
+        }
         do {
             var options = Archiver.Options()
             options.ids = ids
@@ -71,20 +93,17 @@ struct Archive: ParsableCommand {
             config.deadline = maxRuntime.map { ContinuousClock.now + $0.duration }
 
             let lock = try RunLock(archivePath: database.path, wait: wait)
-            let db = try ArchiveFile.openForWriting(database.path)
-            let started = ContinuousClock.now
+            let archive = try ArchiveFile.openForWriting(database.path)
+            db = archive
             var line = ProgressLine(enabled: output.showsProgress)
-            let report = try Archiver(db: db, options: options).run(client: FuseClient(config)) { p in
+            let report = try Archiver(db: archive, options: options).run(client: FuseClient(config)) { p in
                 line.update(verb: "archiving", done: p.done, total: p.total, failed: p.failed, elapsed: p.elapsed)
             }
             line.finish()
             let elapsed = ContinuousClock.now - started
-            if let metricsFile {
-                let lastSuccess = try db.scalarInt("SELECT max(ended_at) FROM archive_runs WHERE kind = 'archive' AND exit_code = 0")
-                try MetricsFile.write(to: metricsFile, counts: report.counts, exitCode: report.exitCode, seconds: elapsed.seconds,
-                                      finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess)
-            }
-            try db.close()
+            try writeMetrics(report.counts, exitCode: report.exitCode)
+            db = nil
+            try archive.close()
             withExtendedLifetime(lock) {}
             let c = report.counts
             var summary = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", elapsed.seconds))s: "
@@ -93,10 +112,17 @@ struct Archive: ParsableCommand {
             if c.leftOver > 0 { summary += "; \(c.leftOver) left for the next run (budget reached)" }
             summary += " [run \(report.runID), \(c.httpRequests) requests]"
             output.say(summary)
+            for warning in report.warnings { Failure.printError("warning: " + warning) }
             if let message = report.message { Failure.printError(message) }
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         } catch {
-            throw Failure.exit(error)
+            let code = Failure.exit(error)
+            do {
+                try writeMetrics(RunCounts(), exitCode: code.rawValue)
+            } catch {
+                Failure.printError("the metrics file could not be written either: \(error)")
+            }
+            throw code
         }
     }
 

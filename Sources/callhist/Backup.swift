@@ -17,19 +17,21 @@ struct Backup: ParsableCommand {
                 throw InputError("\(destination) already exists; pass --force to replace it")
             }
             let source = try ArchiveFile.openForReading(database.path)
-            // Copy into a temporary file beside DEST, check it, then rename over DEST.
-            let temporary = destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-            try? FileManager.default.removeItem(atPath: temporary)
+            // Copied into a temporary file beside DEST with the source's mode
+            // (a private archive makes a private backup), checked, then renamed.
+            let mode = PrivateFile.mode(of: database.path) ?? PrivateFile.defaultMode
+            let temporary = AtomicRename.temporaryPath(for: destination)
             do {
+                close(try PrivateFile.create(temporary, mode: mode))
                 let copy = try Connection(path: temporary)
                 try source.backup(to: copy)
                 guard try copy.scalarString("PRAGMA quick_check") == "ok" else { throw InputError("the copy failed its integrity check") }
                 let calls = try copy.scalarInt("SELECT count(*) FROM calls") ?? 0
                 try copy.close()
-                try AtomicRename.move(temporary, over: destination)
+                try AtomicRename.move(temporary, over: destination, mode: mode)
                 print("backed up \(database.path) to \(destination): \(calls) calls, schema version \(Migrator.latestVersion)")
             } catch {
-                try? FileManager.default.removeItem(atPath: temporary)
+                unlink(temporary)
                 throw error
             }
         } catch {

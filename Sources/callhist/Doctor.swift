@@ -28,7 +28,7 @@ struct Doctor: ParsableCommand {
             let orphans = try db.scalarInt("SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL") ?? 0
             report(orphans == 0 ? "ok" : "fail", "orphan events: \(orphans)")
             let counts = try db.prepare("""
-                SELECT count(*), sum(is_final = 0 AND status IS NOT NULL), sum(is_stale), sum(status IS NULL) FROM calls
+                SELECT count(*), sum(is_final = 0 AND status IS NOT NULL), sum(is_stale <> 0), sum(status IS NULL) FROM calls
                 """).first([]) { ($0.int(0), $0.int(1), $0.int(2), $0.int(3)) }!
             report("info", "\(counts.0) calls: \(counts.1) pending, \(counts.2) stale, \(counts.3) never fetched successfully")
             if let last = try db.prepare("SELECT run_id, kind, started_at, ended_at, exit_code, message FROM archive_runs ORDER BY run_id DESC LIMIT 1")
@@ -41,7 +41,7 @@ struct Doctor: ParsableCommand {
                 } else {
                     report("ok", "last run \(last.id) (\(last.kind), \(when)) exited 0")
                 }
-                let age = Int64(Date().timeIntervalSince1970) - last.started
+                let age = SafeMath.minus(Int64(Date().timeIntervalSince1970), last.started) ?? 0
                 if age > 2 * 86_400 { report("warn", "no run for \(age / 86_400) days: is the nightly job installed?") }
             } else {
                 report("info", "no archive run yet")

@@ -33,23 +33,15 @@ struct Export: ParsableCommand {
             }
             let db = try ArchiveFile.openForReading(database.path)
             guard let output else {
-                try Exporter(db: db).export(table, format: format, filter: filter, to: OutputSink(handle: .standardOutput))
+                try Exporter(db: db).export(table, format: format, filter: filter, to: .standardOutput())
                 return
             }
-            // Write beside the destination, then rename: a reader never sees half a file.
-            let temporary = output + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-            guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-                throw ValidationError("cannot write \(output)")
+            // Written beside the destination, then renamed: a reader never sees
+            // half a file, and a failure (a full disk) leaves nothing behind.
+            let rows = try AtomicRename.write(to: output) { sink in
+                try Exporter(db: db).export(table, format: format, filter: filter, to: sink)
             }
-            do {
-                let rows = try Exporter(db: db).export(table, format: format, filter: filter, to: OutputSink(handle: handle))
-                try handle.close()
-                try AtomicRename.move(temporary, over: output)
-                FileHandle.standardError.write(Data("exported \(rows) \(table.rawValue) to \(output)\n".utf8))
-            } catch {
-                try? FileManager.default.removeItem(atPath: temporary)
-                throw error
-            }
+            FileHandle.standardError.write(Data("exported \(rows) \(table.rawValue) to \(output)\n".utf8))
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -17,6 +17,9 @@ enum Failure {
         case let error as InputError:
             printError(error.message)
             return ExitCode(65)
+        case let error as OutputError:
+            printError(error.description)
+            return ExitCode(74)
         case let error as FuseConfigurationError:
             printError(error.message)
             return ExitCode(78)
@@ -30,6 +33,7 @@ enum Failure {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("callhist: \(message)\n".utf8))
+        // Messages quote ids, bodies and file names: never raw control characters.
+        FileHandle.standardError.write(Data("callhist: \(SafeText.escape(message))\n".utf8))
     }
 }

@@ -1,9 +1,13 @@
 import Foundation
+import FuseAPI
 
 /// Numbers, durations and times as people read them.
 enum Humanize {
     /// 45s, 1m 23s, 2h 05m, 3d 4h.
     static func duration(_ seconds: Double) -> String {
+        // A stored value no real call has (another tool wrote it): shown as it is.
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return number(seconds) + "s" }
+        if seconds < 0 { return "-" + duration(-seconds) }
         let s = Int((seconds).rounded())
         if s < 60 { return seconds < 10 && seconds != seconds.rounded() ? String(format: "%.1fs", seconds) : "\(s)s" }
         if s < 3600 { return "\(s / 60)m \(String(format: "%02d", s % 60))s" }
@@ -16,6 +20,7 @@ enum Humanize {
     /// Up to `digits` decimals, no trailing zeros.
     static func number(_ v: Double, digits: Int = 6) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+        guard v.isFinite, abs(v) < 1e15 else { return String(v) }
         var s = String(format: "%.\(digits)f", v)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
@@ -24,6 +29,7 @@ enum Humanize {
 
     /// `2026-11-28 14:03` in the local zone (or UTC).
     static func time(_ unix: Int64, utc: Bool) -> String {
+        guard FieldBounds.timestamp.contains(unix) else { return "@\(unix)" }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc ? utcZone : TimeZone.current
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(unix)))
@@ -32,6 +38,7 @@ enum Humanize {
 
     /// ISO-8601 UTC, for machine-readable output.
     static func isoTime(_ unix: Int64) -> String {
+        guard FieldBounds.timestamp.contains(unix) else { return "@\(unix)" }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utcZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(unix)))

@@ -7,6 +7,10 @@ struct ReportPending: ParsableCommand {
     @OptionGroup var options: ReportOptions
     @Option(help: "Show at most this many calls (0 for all).") var limit = 100
 
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+    }
+
     func run() throws {
         do {
             let r = try PendingReport.run(try options.open(), filter: options.filter, limit: limit)
@@ -25,7 +29,7 @@ struct ReportPending: ParsableCommand {
                 "pending": r.pending, "unfetched": r.unfetched, "stale": r.stale,
                 "calls": r.rows.map { c -> [String: Any] in
                     ["call_id": c.callID, "status": JSONOutput.orNull(c.status), "queued_timestamp": JSONOutput.orNull(c.queuedAt),
-                     "open_seconds": c.openFor(now: now), "attempts": JSONOutput.orNull(c.attempts), "max_attempts": JSONOutput.orNull(c.maxAttempts),
+                     "open_seconds": JSONOutput.orNull(c.openFor(now: now)), "attempts": JSONOutput.orNull(c.attempts), "max_attempts": JSONOutput.orNull(c.maxAttempts),
                      "last_fetched_at": JSONOutput.orNull(c.lastFetchedAt), "next_check_at": c.nextCheckAt, "stale": c.stale,
                      "last_outcome": JSONOutput.orNull(c.lastOutcome), "last_error": JSONOutput.orNull(c.lastError)]
                 },

@@ -6,6 +6,10 @@ struct ReportRuns: ParsableCommand {
     @OptionGroup var options: ReportOptions
     @Option(help: "Show at most this many runs (0 for all).") var limit = 30
 
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+    }
+
     func run() throws {
         do {
             // --since/--until select runs by their start time here.

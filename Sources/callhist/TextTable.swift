@@ -23,10 +23,14 @@ struct TextTable {
     var columns: [String]
     var rows: [[Cell]] = []
 
+    /// Table and Markdown show control characters from data escaped
+    /// (`\u001b`); CSV keeps them, neutralised against formulas (`SafeText`).
     func render(_ format: ReportOptions.Format) -> String {
+        let title = self.title.map(SafeText.escape)
+        let rows = format == .csv ? self.rows : self.rows.map { $0.map { Cell(raw: $0.raw, display: SafeText.escape($0.display), numeric: $0.numeric) } }
         switch format {
         case .csv:
-            return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(OutputSink.csvField).joined(separator: ",") + "\r\n" }.joined()
+            return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(SafeText.csvField).joined(separator: ",") + "\r\n" }.joined()
         case .markdown:
             var out = title.map { "### \($0)\n\n" } ?? ""
             out += "| " + columns.joined(separator: " | ") + " |\n"

@@ -68,13 +68,40 @@ final class StatusDecoderTests: XCTestCase {
         XCTAssertEqual(try decode(#""status": "queued", "queued_timestamp": "1475095892""#).queuedTimestamp, 1475095892)
     }
 
-    func testNonNumbersAreRejectedNamingTheField() {
-        XCTAssertThrowsError(try decode(#""status": "queued", "attempts": "two""#)) { error in
-            XCTAssertTrue("\(error)".contains("attempts is not a number"), "\(error)")
-        }
-        XCTAssertThrowsError(try decode(#""status": "queued", "duration": true"#)) { error in
-            XCTAssertTrue("\(error)".contains("duration"), "\(error)")
-        }
+    func testNumbersOutsideTheirRangeOrNotWholeAreRefusedNotTrapped() throws {
+        // Refused fields become nil and are named; the rest of the body still decodes.
+        let s = try decode(#""status": "completed", "attempts": "two", "duration": true, "max_attempts": "3", "queued_timestamp": "-9000000000000000000", "start_timestamp": 1.5e300, "end_timestamp": "1e400", "reattempt_wait": "99999999999999999999", "last_attempt_timestamp": 1.5, "events": [{"event": "connected", "timestamp": "9223372036854775807"}, {"event": "disconnected", "timestamp": 100}]"#)
+        XCTAssertEqual(s.status, "completed")
+        XCTAssertEqual(s.maxAttempts, 3)
+        XCTAssertNil(s.attempts)
+        XCTAssertNil(s.duration)
+        XCTAssertNil(s.queuedTimestamp)
+        XCTAssertNil(s.startTimestamp)
+        XCTAssertNil(s.endTimestamp)
+        XCTAssertNil(s.reattemptWait)
+        XCTAssertNil(s.lastAttemptTimestamp)
+        XCTAssertEqual(s.events, [.init(event: "connected", timestamp: nil), .init(event: "disconnected", timestamp: 100)])
+        XCTAssertEqual(s.refusedFields, [
+            #"events[0].timestamp "9223372036854775807""#, #"attempts "two""#, #"queued_timestamp "-9000000000000000000""#,
+            "start_timestamp 1.5e300", #"end_timestamp "1e400""#, "last_attempt_timestamp 1.5", #"reattempt_wait "99999999999999999999""#,
+            "duration true",
+        ])
+    }
+
+    func testRangeEdgesAreInclusive() throws {
+        XCTAssertEqual(try decode(#""status": "queued", "queued_timestamp": 253402300799"#).queuedTimestamp, 253_402_300_799)
+        XCTAssertNil(try decode(#""status": "queued", "queued_timestamp": 253402300800"#).queuedTimestamp)
+        XCTAssertEqual(try decode(#""status": "queued", "duration": "315360000""#).duration, 315_360_000)
+        XCTAssertNil(try decode(#""status": "queued", "duration": "315360001""#).duration)
+        XCTAssertNil(try decode(#""status": "queued", "duration": -1"#).duration)
+        XCTAssertEqual(try decode(#""status": "queued", "attempts": 1e6"#).attempts, 1_000_000)
+        XCTAssertNil(try decode(#""status": "queued", "attempts": 1000001"#).attempts)
+    }
+
+    func testDuplicateKeysKeepTheFirstValueAsSQLiteDoes() throws {
+        let s = try StatusDecoder.decode(Array(#"{"call_details": {"status": "queued", "status": "completed", "duration": 5, "duration": 9}, "call_details": {"status": "failed"}}"#.utf8), format: .json)
+        XCTAssertEqual(s.status, "queued")
+        XCTAssertEqual(s.duration, 5)
     }
 
     func testPhoneNumberQuotesAndAbsence() throws {

@@ -53,7 +53,7 @@ public struct CallReport: Sendable {
             .map([id]) { r in
                 let ts = r.optionalInt64(2)
                 defer { if ts != nil { previous = ts } }
-                return Event(seq: r.int(0), event: r.string(1), timestamp: ts, sincePrevious: ts.flatMap { t in previous.map { t - $0 } })
+                return Event(seq: r.int(0), event: r.string(1), timestamp: ts, sincePrevious: ts.flatMap { t in previous.flatMap { SafeMath.minus(t, $0) } })
             }
         let timed = report.events.compactMap { e in e.timestamp.map { (e.event, $0) } }
         var queued = timed.first { $0.0 == "queued" }?.1
@@ -61,10 +61,10 @@ public struct CallReport: Sendable {
             // (A plain loop: an if-case expression here crashes the 6.3 optimizer.)
             if case .integer(let v) = field.value { queued = v }
         }
-        if let queued, let dial = timed.first(where: { $0.0 == "dialing" })?.1 { report.queueWait = dial - queued }
+        if let queued, let dial = timed.first(where: { $0.0 == "dialing" })?.1 { report.queueWait = SafeMath.minus(dial, queued) }
         if let connected = timed.first(where: { $0.0 == "connected" })?.1 {
-            if let dial = timed.last(where: { $0.0 == "dialing" && $0.1 <= connected })?.1 { report.ringTime = connected - dial }
-            if let end = timed.first(where: { $0.0 == "disconnected" && $0.1 >= connected })?.1 { report.talkTime = end - connected }
+            if let dial = timed.last(where: { $0.0 == "dialing" && $0.1 <= connected })?.1 { report.ringTime = SafeMath.minus(connected, dial) }
+            if let end = timed.first(where: { $0.0 == "disconnected" && $0.1 >= connected })?.1 { report.talkTime = SafeMath.minus(end, connected) }
         }
         report.statusChanges = try db.prepare("SELECT old_status, new_status, observed_at, run_id FROM status_changes WHERE call_id = ? ORDER BY change_id")
             .map([id]) { StatusChange(oldStatus: $0.optionalString(0), newStatus: $0.string(1), observedAt: $0.int64(2), runID: $0.optionalInt64(3)) }

@@ -1,9 +1,12 @@
 import Foundation
+import FuseAPI
 import SQLite
 
 /// `report daily`: per hour, day, week (starting Monday) or month of
 /// `queued_timestamp`, in the local time zone (TZ) or UTC. Periods without
-/// calls are left out; calls with no queued time cannot be placed and are too.
+/// calls are left out; calls with no queued time (or one no calendar can
+/// place: outside `FieldBounds.timestamp`, written by another tool) are too.
+/// Duration sums use `total()`, which cannot overflow.
 ///
 /// SQL aggregates per quarter hour (an integer key, cheap to group, and every
 /// time zone's offset is a multiple of 15 minutes); the quarters are then
@@ -31,9 +34,9 @@ public struct DailyReport: Sendable {
         var rows: [String: Row] = [:]
         try db.prepare("""
             SELECT c.queued_timestamp / 900 AS q, count(*), sum(c.status IN \(ReportSQL.finalStatuses)), sum(c.status = 'completed'),
-                   sum(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
+                   total(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
                    count(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END)
-            FROM (\(base.sql)) c WHERE c.queued_timestamp IS NOT NULL
+            FROM (\(base.sql)) c WHERE c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)
             GROUP BY q
             """).forEachRow(base.values) { r in
             let label = Self.label(r.int64(0) * 900, period, calendar)

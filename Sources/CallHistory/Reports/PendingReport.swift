@@ -17,8 +17,9 @@ public struct PendingReport: Sendable {
         public var lastOutcome: String?
         public var lastError: String?
 
-        /// Seconds the call has been open at `now` (since queued, else since first seen).
-        public func openFor(now: Int64) -> Int64 { now - (queuedAt ?? firstSeenAt) }
+        /// Seconds the call has been open at `now` (since queued, else since
+        /// first seen); nil when the stored time is too far off to subtract.
+        public func openFor(now: Int64) -> Int64? { SafeMath.minus(now, queuedAt ?? firstSeenAt) }
     }
 
     /// Calls with a status that are not final, and ids without a status (also counted).
@@ -32,7 +33,7 @@ public struct PendingReport: Sendable {
         var report = PendingReport()
         let (whereSQL, values) = filter.clause()
         let open = "c.is_final = 0 AND \(whereSQL)"
-        try db.prepare("SELECT sum(c.status IS NOT NULL), sum(c.status IS NULL), sum(c.is_stale) FROM calls c WHERE \(open)").forEachRow(values) {
+        try db.prepare("SELECT sum(c.status IS NOT NULL), sum(c.status IS NULL), sum(c.is_stale <> 0) FROM calls c WHERE \(open)").forEachRow(values) {
             report.pending = $0.int(0)
             report.unfetched = $0.int(1)
             report.stale = $0.int(2)

@@ -10,7 +10,7 @@ public struct RunsReport: Sendable {
         public var counts: RunCounts
         public var exitCode: Int?
         public var message: String?
-        public var seconds: Int64? { endedAt.map { $0 - startedAt } }
+        public var seconds: Int64? { endedAt.flatMap { SafeMath.minus($0, startedAt) } }
     }
 
     /// Runs started in `[since, until)`, at most `limit` (0 for all).

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Output could not be written (exit 74): which destination, and why in
+/// the system's words (`No space left on device`).
+public struct OutputError: Error, CustomStringConvertible, Equatable {
+    public let destination: String
+    public let reason: String
+
+    public init(destination: String, errno code: Int32) {
+        self.destination = destination
+        self.reason = String(cString: strerror(code))
+    }
+
+    public init(destination: String, reason: String) {
+        self.destination = destination
+        self.reason = reason
+    }
+
+    public var description: String { "cannot write \(destination): \(reason). Nothing partial was kept; free space or choose another destination, then run it again." }
+}
