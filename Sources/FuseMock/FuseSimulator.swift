@@ -21,6 +21,9 @@ public final class FuseSimulator: Sendable {
         public var dropRate = 0.0
         /// Share of the calls owned by another account (answered 403).
         public var forbiddenRate = 0.0
+        /// Share of the calls whose JSON bodies are hostile (`HostileBody`;
+        /// which calls, and which kind, is fixed by the id).
+        public var hostileRate = 0.0
         public init() {}
     }
 
@@ -87,6 +90,9 @@ public final class FuseSimulator: Sendable {
             return fault(errorResponse(403, "You do not have permission to view this call.", xml: wantsXML))
         }
         let state = call.state(at: now)
+        if !wantsXML, let kind = hostileKind(id) {
+            return fault(MockResponse(status: 200, headers: [("Content-Type", "application/json")], body: kind.render(call, state)))
+        }
         let body = wantsXML ? CallRenderer.xml(call, state) : CallRenderer.json(call, state)
         threshold += c.malformedRate
         if roll < threshold {
@@ -96,6 +102,14 @@ public final class FuseSimulator: Sendable {
         var response = MockResponse(status: 200, contentType: contentType(wantsXML), text: body)
         response.dropMidResponse = roll < threshold
         return fault(response)
+    }
+
+    /// The hostile kind of call `id`, or nil for an ordinary call.
+    public func hostileKind(_ id: String) -> HostileBody? {
+        guard configuration.hostileRate > 0 else { return nil }
+        let h = ("hostile:" + id).hashValueStable
+        guard Double(h % 10_000) / 10_000 < configuration.hostileRate else { return nil }
+        return HostileBody(rawValue: Int((h / 10_000) % UInt64(HostileBody.allCases.count)))
     }
 
     private func contentType(_ xml: Bool) -> String { xml ? "application/xml" : "application/json" }
