@@ -1,4 +1,5 @@
 import CallHistory
+import TestSupport
 import XCTest
 
 final class IDFileReaderTests: XCTestCase {
@@ -31,6 +32,33 @@ final class IDFileReaderTests: XCTestCase {
         XCTAssertThrowsError(try IDFileReader.parse([0x61, 0xFF, 0x62], name: "bin") { _, _ in }) { error in
             XCTAssertTrue("\(error)".contains("bin:1"), "\(error)")
             XCTAssertTrue("\(error)".contains("UTF-8"), "\(error)")
+        }
+    }
+
+    func testIDFilesAsPeopleWriteThem() throws {
+        XCTAssertEqual(try read("call_id\nc000001\nc000002\n"), ["c000001", "c000002"], "a one-column CSV: the header is not an id")
+        XCTAssertEqual(try read("\"Call_ID\"\r\n\"c000003\"\r\nc000004\r\n"), ["c000003", "c000004"])
+        XCTAssertEqual(try read("\"c000005\"\n\"c0000\"\"06\"\n"), ["c000005", "c0000\"06"], "quotes are CSV quoting, not part of the id")
+        XCTAssertEqual(try read("\u{FEFF}call_id\r\nx1\r\n"), ["x1"], "a BOM at the start")
+        XCTAssertThrowsError(try read("x1\n\u{FEFF}x2\n")) { error in
+            XCTAssertTrue("\(error)".contains("ids.txt:2") && "\(error)".contains("U+FEFF"), "\(error)")
+        }
+        XCTAssertThrowsError(try read("x\u{200B}y\n")) { error in
+            XCTAssertTrue("\(error)".contains("U+200B"), "\(error)")
+        }
+        XCTAssertThrowsError(try read("\"a\",\"b\"\n")) { error in
+            XCTAssertTrue("\(error)".contains("no call_id header"), "\(error)")
+        }
+    }
+
+    func testStreamedFromAFileWithTheSameRules() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("ids.csv", "call_id,campaign\r\n\"c1\",spring\r\nc2,spring")
+        var out: [String] = []
+        try IDFileReader.read(path) { id, line in out.append("\(line):\(id)") }
+        XCTAssertEqual(out, ["2:c1", "3:c2"])
+        XCTAssertThrowsError(try IDFileReader.read(dir.url.path) { _, _ in }) { error in
+            XCTAssertTrue("\(error)".contains("is a folder, not a file"), "\(error)")
         }
     }
 }

@@ -153,6 +153,8 @@ final class FuseClientTests: XCTestCase {
             let inWindow = times[i...].prefix { $0 - t < .milliseconds(970) }.count
             XCTAssertLessThanOrEqual(inWindow, 20, "more than 20 requests within one second from arrival \(i)")
         }
+        // Even pacing: no burst of the whole second's budget at its start.
+        XCTAssertLessThanOrEqual(times.prefix { $0 - times[0] < .milliseconds(100) }.count, 3, "starts are spaced 1/R apart")
     }
 
     func testAwkwardIDsAreEncodedAndFetched() throws {
