@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "SQLite", "FuseAPI", "TestSupport"]),
         .testTarget(name: "FuseMockTests", dependencies: ["FuseMock"]),
-        .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "SQLite", "TestSupport"]),
+        .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "FuseMock", "SQLite", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

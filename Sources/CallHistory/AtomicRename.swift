@@ -18,7 +18,7 @@ public enum AtomicRename {
     /// then renames it over: on any error nothing partial is left behind.
     public static func write<T>(to destination: String, _ fill: (OutputSink) throws -> T) throws -> T {
         let temporary = temporaryPath(for: destination)
-        let fd = try PrivateFile.create(temporary)
+        let fd = try PrivateFile.create(temporary, destination: destination)
         var isOpen = true
         do {
             let sink = OutputSink(fd: fd, name: destination)

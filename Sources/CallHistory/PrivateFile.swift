@@ -8,9 +8,10 @@ public enum PrivateFile {
     public static let defaultMode: mode_t = 0o600
 
     /// Creates `path`, which must not exist, and returns its open descriptor.
-    public static func create(_ path: String, mode: mode_t = defaultMode) throws(OutputError) -> Int32 {
+    /// Errors name `destination` (the file the user asked for), not a temporary name.
+    public static func create(_ path: String, mode: mode_t = defaultMode, destination: String? = nil) throws(OutputError) -> Int32 {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw OutputError(destination: path, reason: reason(errno, path)) }
+        guard fd >= 0 else { throw OutputError(destination: destination ?? path, reason: reason(errno, destination ?? path)) }
         // umask may only have narrowed the mode; set it exactly.
         fchmod(fd, mode)
         return fd

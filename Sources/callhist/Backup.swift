@@ -22,7 +22,7 @@ struct Backup: ParsableCommand {
             let mode = PrivateFile.mode(of: database.path) ?? PrivateFile.defaultMode
             let temporary = AtomicRename.temporaryPath(for: destination)
             do {
-                close(try PrivateFile.create(temporary, mode: mode))
+                close(try PrivateFile.create(temporary, mode: mode, destination: destination))
                 let copy = try Connection(path: temporary)
                 try source.backup(to: copy)
                 guard try copy.scalarString("PRAGMA quick_check") == "ok" else { throw InputError("the copy failed its integrity check") }

@@ -112,6 +112,9 @@ final class MockProcess {
 
     var requests: Int { ((try? stats())?["requests"] as? Int) ?? -1 }
 
+    /// Status requests answered 200 (the stats calls themselves not counted).
+    func answered() throws -> Int { ((try stats()["by_status"] as? [String: Any])?["200"] as? Int) ?? 0 }
+
     func advance(seconds: Int) throws { _ = try Self.http("POST", port: port, path: "/_mock/advance?seconds=\(seconds)") }
 
     deinit {
