@@ -86,6 +86,72 @@ final class CronInstallTests: XCTestCase {
         XCTAssertFalse(after.contains("callhist-nightly"))
         XCTAssertTrue(after.contains("someone else's job"))
     }
+    func testRelativePathsPercentSignsAndTwoInstallationsSideBySide() throws {
+        let dir = try TemporaryDirectory()
+        let bin = dir.path("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let table = dir.path("crontab.txt")
+        let shim = """
+            #!/bin/bash
+            case "$1" in
+              -l) [ -f "\(table)" ] && cat "\(table)" || exit 1 ;;
+              -r) rm -f "\(table)" ;;
+              -) cat > "\(table)" ;;
+            esac
+            """
+        try shim.write(toFile: bin + "/crontab", atomically: true, encoding: .utf8)
+        chmod(bin + "/crontab", 0o755)
+        let mock = try MockProcess(["--calls", "10"])
+        var env = Harness.environment(baseURL: mock.baseURL)
+        env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        _ = try dir.write("ids.txt", ids(1...10).joined(separator: "\n"))
+        let callhist = Harness.binDirectory.appendingPathComponent("callhist").path
+        // Relative paths, given from the folder the operator stands in; a % in a folder name.
+        func install(_ config: String, _ db: String) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["scripts/install-cron.sh".prefixed(repo), "--db", db, "--ids", "ids.txt", "--callhist", callhist, "--config-dir", config]
+            p.environment = env
+            p.currentDirectoryURL = dir.url
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        XCTAssertEqual(try install("cfg%a", "data%a/a.sqlite").0, 0)
+        XCTAssertEqual(try install("cfg-b", "data-b/b.sqlite").0, 0)
+        var lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, "a second --config-dir does not replace the first: \(lines)")
+        XCTAssertTrue(lines.allSatisfy { !$0.replacingOccurrences(of: "\\%", with: "").contains("%") }, "every % is escaped for cron: \(lines)")
+        let wrapper = try String(contentsOfFile: dir.path("cfg%a/nightly.sh"), encoding: .utf8)
+        XCTAssertTrue(wrapper.contains(dir.path("data%a/a.sqlite")), "the archive path is absolute")
+        XCTAssertTrue(wrapper.contains(dir.path("ids.txt")), "the ids path is absolute")
+        XCTAssertTrue(wrapper.contains("umask 077"))
+
+        // Run the first line as cron would: from $HOME, elsewhere.
+        let command = lines[0].split(separator: " ").dropFirst(5).joined(separator: " ")
+        let cronEnv = ["PATH": "/usr/bin:/bin", "HOME": "/", "SHELL": "/bin/sh"]
+        let (status, output) = try run(["-c", "cd / && " + command], env: cronEnv)
+        XCTAssertEqual(status, 0, output)
+        XCTAssertEqual(try Connection(path: dir.path("data%a/a.sqlite"), mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL"), 10)
+        let mode = { (path: String) in try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
+        XCTAssertEqual(try mode(dir.path("data%a/callhist.log")), 0o600, "the log is private")
+        XCTAssertEqual(try mode(dir.path("data%a/a.sqlite")), 0o600)
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["scripts/install-cron.sh".prefixed(repo), "--uninstall", "--config-dir", "cfg%a"]
+        p.environment = env
+        p.currentDirectoryURL = dir.url
+        try p.run()
+        p.waitUntilExit()
+        lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 1)
+        XCTAssertTrue(lines[0].hasSuffix("# callhist-nightly " + dir.path("cfg-b")), lines[0])
+    }
 }
 
 private extension String {
