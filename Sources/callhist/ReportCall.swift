@@ -1,6 +1,5 @@
 import ArgumentParser
 import CallHistory
-import SQLite
 
 struct ReportCall: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "call", abstract: "One call: fields, event timeline with gaps, status changes, snapshots.")
@@ -12,44 +11,7 @@ struct ReportCall: ParsableCommand {
             guard let r = try CallReport.run(try options.open(), id: id) else {
                 throw InputError("\(id) is not in the archive \(options.database.path)")
             }
-            let utc = options.utc
-            var fields = TextTable(title: "Call \(id)", columns: ["field", "value"])
-            fields.rows = r.fields.map { f in
-                let display: TextTable.Cell = switch f.value {
-                case .null: .text(nil)
-                case .integer(let v) where f.name.hasSuffix("_timestamp") || f.name.hasSuffix("_at"): .time(v, utc: utc)
-                case .integer(let v) where ["duration", "reattempt_wait"].contains(f.name): .seconds(v)
-                default: .text(f.value.description)
-                }
-                return [.text(f.name), TextTable.Cell(raw: f.value == .null ? "" : f.value.description, display: display.display)]
-            }
-            var gaps = TextTable(title: "Gaps", columns: ["gap", "seconds"])
-            gaps.rows = [("queue_wait", r.queueWait), ("ring_time", r.ringTime), ("talk_time", r.talkTime)].map { [.text($0.0), .seconds($0.1)] }
-            var events = TextTable(title: "Events (time order)", columns: ["seq", "event", "at", "since_previous"])
-            events.rows = r.events.map { [.int($0.seq), .text($0.event), .time($0.timestamp, utc: utc), .seconds($0.sincePrevious)] }
-            var changes = TextTable(title: "Status changes", columns: ["from", "to", "observed", "run"])
-            changes.rows = r.statusChanges.map { [.text($0.oldStatus ?? "(first seen)"), .text($0.newStatus), .time($0.observedAt, utc: utc), .int($0.runID)] }
-            var snapshots = TextTable(title: "Snapshots", columns: ["snapshot", "sha256", "format", "first_seen", "last_seen", "times_seen", "current"])
-            snapshots.rows = r.snapshots.map { [.int($0.snapshotID), .text(String($0.sha256.prefix(12))), .text($0.format), .time($0.firstSeenAt, utc: utc),
-                                                .time($0.lastSeenAt, utc: utc), .int($0.timesSeen), .text($0.current ? "yes" : "")] }
-            let json: [String: Any] = [
-                "call": Dictionary(uniqueKeysWithValues: r.fields.map { f -> (String, Any) in
-                    switch f.value {
-                    case .null: (f.name, JSONOutput.orNull(nil))
-                    case .integer(let v): (f.name, v)
-                    case .real(let v): (f.name, v)
-                    case .text(let s): (f.name, s)
-                    case .blob(let d): (f.name, d.base64EncodedString())
-                    }
-                }),
-                "queue_wait": JSONOutput.orNull(r.queueWait), "ring_time": JSONOutput.orNull(r.ringTime), "talk_time": JSONOutput.orNull(r.talkTime),
-                "events": r.events.map { ["seq": $0.seq, "event": $0.event, "timestamp": JSONOutput.orNull($0.timestamp), "since_previous": JSONOutput.orNull($0.sincePrevious)] },
-                "status_changes": r.statusChanges.map { ["old_status": JSONOutput.orNull($0.oldStatus), "new_status": $0.newStatus, "observed_at": $0.observedAt, "run_id": JSONOutput.orNull($0.runID)] },
-                "snapshots": r.snapshots.map { ["snapshot_id": $0.snapshotID, "body_sha256": $0.sha256, "format": $0.format, "first_seen_at": $0.firstSeenAt,
-                                                "last_seen_at": $0.lastSeenAt, "times_seen": $0.timesSeen, "current": $0.current] },
-            ]
-            // CSV holds one table: the events, the part worth a spreadsheet.
-            options.emit(options.format == .csv ? [events] : [fields, gaps, events, changes, snapshots], json: json)
+            options.print(r.rendered(id: id, options.rendering))
         } catch {
             throw Failure.exit(error)
         }

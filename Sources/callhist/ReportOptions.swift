@@ -5,15 +5,13 @@ import SQLite
 
 /// Filters and output format shared by every `report` subcommand.
 struct ReportOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, markdown }
-
     @OptionGroup var database: DatabaseOptions
     @Option(help: ArgumentHelp("Calls queued at or after: YYYY-MM-DD, an ISO-8601 time, or a span back from now (7d, 12h).", valueName: "when")) var since: String?
     @Option(help: ArgumentHelp("Calls queued before (exclusive); same forms as --since.", valueName: "when")) var until: String?
     @Option(help: "Only calls with this status.") var status: String?
     @Option(help: "Only calls to this phone number.") var phone: String?
     @Flag(help: "Days and times in UTC instead of the local time zone (TZ).") var utc = false
-    @Option(help: "table, csv, json or markdown.") var format: Format = .table
+    @Option(help: "table, csv, json or markdown.") var format: ReportFormat = .table
 
     func validate() throws {
         for (name, text) in [("--since", since), ("--until", until)] {
@@ -43,13 +41,14 @@ struct ReportOptions: ParsableArguments {
         return db
     }
 
-    /// Prints tables in the chosen format, or `json` when the format is JSON.
-    func emit(_ tables: [TextTable], json: @autoclosure () -> Any) {
-        if format == .json {
-            print(JSONOutput.string(json()))
-            return
-        }
-        let rendered = tables.map { $0.render(format) }
-        print(rendered.joined(separator: format == .csv ? "\n" : "\n\n"), terminator: format == .csv ? "" : "\n")
+    /// How the report is rendered: bars only for a person at a terminal.
+    var rendering: RenderOptions {
+        RenderOptions(format: format, utc: utc, bars: isatty(STDOUT_FILENO) == 1)
+    }
+
+    func print(_ text: String) {
+        Swift.print(text, terminator: "")
     }
 }
+
+extension ReportFormat: ExpressibleByArgument {}

@@ -1,4 +1,3 @@
-import CallHistory
 import Foundation
 
 /// A report's rows, rendered as an aligned table, RFC 4180 CSV or Markdown.
@@ -25,7 +24,7 @@ struct TextTable {
 
     /// Table and Markdown show control characters from data escaped
     /// (`\u001b`); CSV keeps them, neutralised against formulas (`SafeText`).
-    func render(_ format: ReportOptions.Format) -> String {
+    func render(_ format: ReportFormat) -> String {
         let title = self.title.map(SafeText.escape)
         let rows = format == .csv ? self.rows : self.rows.map { $0.map { Cell(raw: $0.raw, display: SafeText.escape($0.display), numeric: $0.numeric) } }
         switch format {

@@ -1,0 +1,26 @@
+import Foundation
+
+/// What every report's rendering needs besides its rows: the format, the
+/// zone times are shown in, whether a terminal gets bars, and "now".
+public struct RenderOptions: Sendable {
+    public var format: ReportFormat
+    public var utc: Bool
+    /// Draw bar columns (a person at a terminal, table format).
+    public var bars: Bool
+    public var now: Int64
+
+    public init(format: ReportFormat, utc: Bool, bars: Bool = false, now: Int64 = Int64(Date().timeIntervalSince1970)) {
+        self.format = format
+        self.utc = utc
+        self.bars = bars
+        self.now = now
+    }
+
+    /// The text to print: tables in the chosen format, or `json` for JSON.
+    /// Ends with a newline.
+    func emit(_ tables: [TextTable], json: @autoclosure () -> Any) -> String {
+        if format == .json { return JSONOutput.string(json()) + "\n" }
+        let rendered = tables.map { $0.render(format) }
+        return format == .csv ? rendered.joined(separator: "\n") : rendered.joined(separator: "\n\n") + "\n"
+    }
+}
