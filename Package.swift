@@ -50,3 +50,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The whole-pipeline fuzz target links only with -sanitize=fuzzer: declared
+// when scripts/fuzz.sh asks for it, so ordinary builds never see it.
+if Context.environment["CALLHIST_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "FuzzPipeline", dependencies: ["CallHistory", "FuseAPI", "SQLite"], path: "Fuzz/Pipeline"))
+}

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Fault soak (issue 7): archives IDS ids (default 100000) from fuse-mock with
-# 10% 500s, 5% 429s, 2% malformed bodies, 2% dropped connections and 50 ms
-# latency, while a reader queries the file continuously and the archiver is
+# Fault soak: archives IDS ids (default 100000) from fuse-mock with
+# 10% 500s, 5% 429s, 2% malformed bodies, 2% dropped connections, 50 ms
+# latency and HOSTILE (default 0.05) of the calls answering with hostile
+# bodies (Int64 edges, floats for ints, control characters, formulas,
+# duplicate keys, bytes that are not UTF-8, deep nesting: docs/reliability.md),
+# while a reader queries the file continuously and the archiver is
 # killed with SIGKILL at random moments KILLS times (default 10) and
 # restarted. Then runs until every id has a definite outcome, and checks the
 # file against one undisturbed archive of the same simulated calls.
@@ -9,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ids=${IDS:-100000}
 kills=${KILLS:-10}
+hostile=${HOSTILE:-0.05}
 swift build -c release >/dev/null
 bin=$(swift build -c release --show-bin-path)
 tmp=$(mktemp -d)
@@ -17,15 +21,16 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 export FUSE_EMAIL=demo@example.com FUSE_DEVELOPER_KEY=demo-key
 
-start_mock() {  # $1: port file; rest: options. Prints the port.
-  local file=$1; shift
-  "$bin/fuse-mock" --port 0 --calls "$ids" "$@" >"$file" 2>/dev/null &
+start_mock() {  # $1: variable for the port; $2: port file; rest: options.
+  # Not in a $(…) subshell: the pid must reach `pids` for the cleanup trap.
+  local var=$1 file=$2; shift 2
+  "$bin/fuse-mock" --port 0 --calls "$ids" --hostile-rate "$hostile" "$@" >"$file" 2>/dev/null &
   pids+=($!)
   for _ in $(seq 100); do [ -s "$file" ] && break; sleep 0.1; done
-  head -1 "$file"
+  printf -v "$var" '%s' "$(head -1 "$file")"
 }
-faulty=$(start_mock "$tmp/p1" --error-rate 0.10 --rate-limit-rate 0.05 --retry-after 1 --malformed-rate 0.02 --drop-rate 0.02 --latency 50)
-clean=$(start_mock "$tmp/p2")
+start_mock faulty "$tmp/p1" --error-rate 0.10 --rate-limit-rate 0.05 --retry-after 1 --malformed-rate 0.02 --drop-rate 0.02 --latency 50
+start_mock clean "$tmp/p2"
 "$bin/fuse-mock" --calls "$ids" --list-ids >"$tmp/ids.txt"
 db="$tmp/soak.sqlite"
 archive=("$bin/callhist" archive --db "$db" --base-url "http://127.0.0.1:$faulty/api" --concurrency 64 --retries 6 --quiet --ids "$tmp/ids.txt")
@@ -78,7 +83,8 @@ touch "$db.stop-reader"; wait "$reader" || true
 dump() { sqlite3 "$1" "SELECT call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, reattempt_wait, duration, is_final, event_duration FROM calls ORDER BY call_id; SELECT * FROM call_events ORDER BY call_id, seq;" | sha256sum | cut -c1-16; }
 
 echo "== soak figures"
-echo "ids: $ids; kills: $kills; archive runs: $runs; wall: ${elapsed}s; final run exit: $final"
+echo "ids: $ids; kills: $kills; hostile share: $hostile; archive runs: $runs; wall: ${elapsed}s; final run exit: $final"
+echo "calls with refused fields: $(sqlite3 "$db" "SELECT count(*) FROM calls WHERE last_error LIKE 'refused%'"); snapshots not valid UTF-8 kept: $(sqlite3 "$db" "SELECT count(*) FROM call_snapshots WHERE hex(body) LIKE '%FFFE%'")"
 echo "requests sent: $(sqlite3 "$db" 'SELECT sum(http_requests) FROM archive_runs') (the mock answered $(python3 -c "import urllib.request,json; print(json.load(urllib.request.urlopen('http://127.0.0.1:$faulty/_mock/stats'))['by_status'])"))"
 echo "runs recorded: $(sqlite3 "$db" 'SELECT count(*) FROM archive_runs') ($(sqlite3 "$db" 'SELECT count(*) FROM archive_runs WHERE ended_at IS NULL') killed)"
 echo "definite outcome: $(sqlite3 "$db" "SELECT count(*) FROM calls WHERE status IS NOT NULL OR last_outcome IN ('not_found', 'forbidden')") of $ids"
