@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// A transfer that got no complete HTTP answer.
 public struct CurlError: Error, Sendable, CustomStringConvertible {

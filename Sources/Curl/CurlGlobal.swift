@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// `curl_global_init` must run exactly once, before any other libcurl call
 /// and before threads use it; a `static let` gives exactly that.

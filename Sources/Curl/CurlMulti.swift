@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// Runs many transfers concurrently on the calling thread with libcurl's
 /// multi interface: at most `maxInFlight` at once, connections kept alive and
@@ -28,15 +28,18 @@ public final class CurlMulti<Tag> {
         guard let m = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         multi = m
         self.maxInFlight = maxInFlight
-        _ = callhist_multi_setopt_long(m, CURLMOPT_MAX_HOST_CONNECTIONS, maxInFlight)
-        _ = callhist_multi_setopt_long(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxInFlight)
-        // Keep every connection we may need open between transfers.
-        _ = callhist_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, maxInFlight)
+        // Keep every connection we may need open between transfers. These
+        // options exist in every libcurl we build against: a refusal is a bug.
+        for (option, name) in [(CURLMOPT_MAX_HOST_CONNECTIONS, "MAX_HOST_CONNECTIONS"), (CURLMOPT_MAX_TOTAL_CONNECTIONS, "MAX_TOTAL_CONNECTIONS"),
+                               (CURLMOPT_MAXCONNECTS, "MAXCONNECTS")] {
+            let code = callhist_multi_setopt_long(m, option, maxInFlight)
+            precondition(code == CURLM_OK, "curl_multi_setopt(CURLMOPT_\(name)) failed: \(String(cString: curl_multi_strerror(code)))")
+        }
     }
 
     deinit {
         // Fixed teardown order: detach every easy handle, then free the multi.
-        for (raw, _) in running { curl_multi_remove_handle(multi, raw) }
+        for (raw, _) in running { remove(raw) }
         running.removeAll()
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
@@ -57,7 +60,9 @@ public final class CurlMulti<Tag> {
             var idle = false
             while running.count < maxInFlight {
                 switch pull(clock.now) {
-                case .start(let tag, let request): start(tag, request)
+                case .start(let tag, let request):
+                    // A transfer that cannot even start is delivered as failed at once.
+                    if let error = start(tag, request) { deliver(tag, .failure(error)) }
                 case .wait(let instant): wakeAt = instant
                 case .idle: idle = true
                 }
@@ -73,7 +78,8 @@ public final class CurlMulti<Tag> {
                 continue
             }
             var stillRunning: Int32 = 0  // not used: finished transfers are read from info_read
-            curl_multi_perform(multi, &stillRunning)
+            let performed = curl_multi_perform(multi, &stillRunning)
+            guard performed == CURLM_OK else { return failRunning(performed, deliver) }
             let finished = deliverFinished(deliver)
             if shouldStop() { return }
             // Wait for sockets only when nothing finished: a freed slot is refilled at once.
@@ -84,26 +90,49 @@ public final class CurlMulti<Tag> {
                     timeoutMs = Int32(max(0, min(1000, ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000)))
                 }
                 var fds: Int32 = 0
-                curl_multi_poll(multi, nil, 0, timeoutMs, &fds)
+                let polled = curl_multi_poll(multi, nil, 0, timeoutMs, &fds)
+                guard polled == CURLM_OK else { return failRunning(polled, deliver) }
             }
         }
     }
 
-    private func start(_ tag: Tag, _ request: CurlRequest) {
+    /// Starts a transfer, or says why it could not start.
+    private func start(_ tag: Tag, _ request: CurlRequest) -> CurlError? {
         let handle = idleHandles.popLast() ?? EasyHandle()
-        handle.configure(request)
+        do {
+            try handle.configure(request)
+        } catch {
+            idleHandles.append(handle)
+            return error
+        }
+        let added = curl_multi_add_handle(multi, handle.raw)
+        guard added == CURLM_OK else {
+            idleHandles.append(handle)
+            return CurlError(kind: .other, code: Int32(added.rawValue), message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))")
+        }
         running[handle.raw] = (handle, tag)
-        curl_multi_add_handle(multi, handle.raw)
+        return nil
+    }
+
+    /// The multi handle itself failed (out of memory, say): every transfer
+    /// in flight is delivered as failed, and the run ends.
+    private func failRunning(_ code: CURLMcode, _ deliver: (Tag, Result<CurlResponse, CurlError>) -> Void) {
+        let error = CurlError(kind: .other, code: Int32(code.rawValue), message: "libcurl's multi interface failed: \(String(cString: curl_multi_strerror(code)))")
+        let failed = running.values.map(\.tag)
+        abandonRunning()
+        for tag in failed { deliver(tag, .failure(error)) }
     }
 
     private func deliverFinished(_ deliver: (Tag, Result<CurlResponse, CurlError>) -> Void) -> Int {
         var finished = 0
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
-            guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle,
-                  let entry = running.removeValue(forKey: raw) else { continue }
+            guard message.pointee.msg == CURLMSG_DONE, let raw = message.pointee.easy_handle else { continue }
+            guard let entry = running.removeValue(forKey: raw) else {
+                preconditionFailure("libcurl finished a transfer this driver never started")
+            }
             let code = message.pointee.data.result
-            curl_multi_remove_handle(multi, raw)
+            remove(raw)
             let result = entry.handle.result(code: code)
             idleHandles.append(entry.handle)
             finished += 1
@@ -114,16 +143,26 @@ public final class CurlMulti<Tag> {
 
     private func abandonRunning() {
         for (raw, entry) in running {
-            curl_multi_remove_handle(multi, raw)
+            remove(raw)
             idleHandles.append(entry.handle)
         }
         running.removeAll()
+    }
+
+    /// Detaches a handle this driver added; libcurl refusing is a bug here.
+    private func remove(_ raw: UnsafeMutableRawPointer) {
+        let code = curl_multi_remove_handle(multi, raw)
+        precondition(code == CURLM_OK, "curl_multi_remove_handle failed: \(String(cString: curl_multi_strerror(code)))")
     }
 
     private func sleep(_ d: Duration) {
         let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
         // curl_multi_poll with no transfers is a plain, interruptible sleep.
         var fds: Int32 = 0
-        curl_multi_poll(multi, nil, 0, Int32(max(1, min(ms, 1000))), &fds)
+        _ = curl_multi_poll(multi, nil, 0, Int32(max(1, min(ms, 1000))), &fds)  // a failed sleep is only a shorter one
     }
 }
+
+/// One owner, one thread: the type system says so, not a comment.
+@available(*, unavailable)
+extension CurlMulti: Sendable {}

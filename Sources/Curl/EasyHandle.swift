@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 import Foundation
 
 /// One libcurl easy handle and the buffers of its current transfer. Reused
@@ -24,8 +24,14 @@ final class EasyHandle {
         curl_slist_free_all(headerList)
     }
 
-    /// Sets every option for `request` from a clean state.
-    func configure(_ request: CurlRequest) {
+    /// The first option libcurl refused while configuring, if any.
+    private var refused: CurlError?
+
+    /// Sets every option for `request` from a clean state. Every setopt is
+    /// checked: an option this libcurl refuses fails the transfer, loudly,
+    /// instead of sending a request that is not the one asked for.
+    func configure(_ request: CurlRequest) throws(CurlError) {
+        refused = nil
         curl_easy_reset(raw)
         curl_slist_free_all(headerList)
         headerList = nil
@@ -57,13 +63,13 @@ final class EasyHandle {
         }
         for header in request.headers { headerList = curl_slist_append(headerList, header) }
         // curl does not copy the list: it lives as long as this handle's transfer.
-        if let headerList { _ = callhist_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList) }
+        if let headerList { check(callhist_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER") }
 
         errorBuffer.withUnsafeMutableBufferPointer {
-            _ = callhist_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, $0.baseAddress)
+            check(callhist_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, $0.baseAddress), "CURLOPT_ERRORBUFFER")
         }
         let me = Unmanaged.passUnretained(self).toOpaque()
-        _ = callhist_easy_setopt_callback(raw, CURLOPT_WRITEFUNCTION) { ptr, size, count, context in
+        check(callhist_easy_setopt_callback(raw, CURLOPT_WRITEFUNCTION) { ptr, size, count, context in
             let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
             let n = size * count
             guard handle.body.count + n <= handle.maxBodyBytes else {
@@ -72,16 +78,25 @@ final class EasyHandle {
             }
             if let ptr { handle.body.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n)) }
             return n
-        }
-        _ = callhist_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, me)
-        _ = callhist_easy_setopt_callback(raw, CURLOPT_HEADERFUNCTION) { ptr, size, count, context in
+        }, "CURLOPT_WRITEFUNCTION")
+        check(callhist_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, me), "CURLOPT_WRITEDATA")
+        check(callhist_easy_setopt_callback(raw, CURLOPT_HEADERFUNCTION) { ptr, size, count, context in
             let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
             let n = size * count
             guard let ptr else { return n }
             handle.takeHeaderLine(UnsafeRawBufferPointer(start: ptr, count: n))
             return n
-        }
-        _ = callhist_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, me)
+        }, "CURLOPT_HEADERFUNCTION")
+        check(callhist_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, me), "CURLOPT_HEADERDATA")
+        if let refused { throw refused }
+    }
+
+    /// Remembers the first refused option (configuring goes on, so the
+    /// handle is never left half-set for the next transfer's reset).
+    private func check(_ code: CURLcode, _ option: String) {
+        guard code != CURLE_OK, refused == nil else { return }
+        refused = CurlError(kind: .other, code: Int32(bitPattern: code.rawValue),
+                            message: "libcurl refused \(option): \(String(cString: curl_easy_strerror(code)))")
     }
 
     private func takeHeaderLine(_ bytes: UnsafeRawBufferPointer) {
@@ -106,13 +121,18 @@ final class EasyHandle {
             return .failure(CurlError(code: code, detail: detail))
         }
         var status = 0
-        _ = callhist_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
+        let info = callhist_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
+        guard info == CURLE_OK else { return .failure(CurlError(code: info, detail: "cannot read the response code")) }
         return .success(CurlResponse(status: status, headers: headers, body: body))
     }
 
-    private func setLong(_ option: CURLoption, _ value: Int) { _ = callhist_easy_setopt_long(raw, option, value) }
-    private func setString(_ option: CURLoption, _ value: String) { _ = callhist_easy_setopt_string(raw, option, value) }
+    private func setLong(_ option: CURLoption, _ value: Int) { check(callhist_easy_setopt_long(raw, option, value), "option \(option.rawValue)") }
+    private func setString(_ option: CURLoption, _ value: String) { check(callhist_easy_setopt_string(raw, option, value), "option \(option.rawValue)") }
     private func milliseconds(_ d: Duration) -> Int {
         Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
     }
 }
+
+/// One owner, one thread: the type system says so, not a comment.
+@available(*, unavailable)
+extension EasyHandle: Sendable {}

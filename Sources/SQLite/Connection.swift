@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 import Foundation
 
 /// One connection to a SQLite file. It has one owner and is used from one
@@ -186,3 +186,8 @@ public final class Connection {
     /// The SQLite library version, for `doctor` and `--version`.
     public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 }
+
+/// One owner, one thread (SQLite's own locking is not what callhist relies
+/// on): the type system says so, not a comment.
+@available(*, unavailable)
+extension Connection: Sendable {}

@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 
 /// A failed sqlite3 call: the extended result code, SQLite's own message for
 /// the connection (`sqlite3_errmsg`), and the SQL that was running.

@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 import Foundation
 
 /// A prepared statement. It owns its `sqlite3_stmt` and finalizes it when
@@ -11,12 +11,30 @@ public final class Statement {
     private let db: OpaquePointer
     public let sql: String
 
+    /// Prepares exactly one statement: SQL after it (other than white space
+    /// and comments) is refused, never silently dropped. Scripts of several
+    /// statements go through `Connection.execute`.
     init(connection: Connection, sql: String) throws(SQLiteError) {
         var stmt: OpaquePointer?
-        let rc = sqlite3_prepare_v3(connection.handle, sql, -1, 0, &stmt, nil)
+        var trailing = false
+        let rc = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v3(connection.handle, text, -1, 0, &stmt, &tail)
+            if rc == SQLITE_OK, let tail, tail.pointee != 0 {
+                // Whatever follows must prepare to nothing (white space, comments, `;`).
+                var next: OpaquePointer?
+                if sqlite3_prepare_v3(connection.handle, tail, -1, 0, &next, nil) != SQLITE_OK || next != nil { trailing = true }
+                sqlite3_finalize(next)
+            }
+            return rc
+        }
         guard rc == SQLITE_OK, let stmt else {
             sqlite3_finalize(stmt)
             throw SQLiteError.from(connection.handle, code: rc, sql: sql)
+        }
+        guard !trailing else {
+            sqlite3_finalize(stmt)
+            throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "more than one statement given to prepare; use execute for scripts", sql: sql)
         }
         self.handle = stmt
         self.db = connection.handle
@@ -67,8 +85,13 @@ public final class Statement {
         try check(rc)
     }
 
-    /// Binds values by position, starting at parameter 1.
+    /// Binds values by position, starting at parameter 1: exactly as many
+    /// values as the statement has parameters (`?NNN` counts as its highest number).
     public func bind(_ values: [any SQLiteBindable]) throws(SQLiteError) {
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw SQLiteError(extendedCode: SQLITE_RANGE, message: "\(values.count) values bound to a statement with \(expected) parameters", sql: sql)
+        }
         for (i, v) in values.enumerated() { try v.bind(to: self, at: Int32(i + 1)) }
     }
 
@@ -193,3 +216,8 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw SQLiteError.from(db, code: rc, sql: sql) }
     }
 }
+
+/// One owner, one thread (SQLite's own locking is not what callhist relies
+/// on): the type system says so, not a comment.
+@available(*, unavailable)
+extension Statement: Sendable {}

@@ -15,4 +15,9 @@ struct Callhist: ParsableCommand {
         version: CallhistVersion.string,
         subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Backup.self, Doctor.self, Migrate.self]
     )
+
+    static func main() {
+        TerminationSignals.unblock()
+        main(nil)
+    }
 }

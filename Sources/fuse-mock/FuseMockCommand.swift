@@ -44,6 +44,8 @@ struct FuseMockCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before any event-loop thread starts: threads inherit the mask.
+        TerminationSignals.unblock()
         var c = FuseSimulator.Configuration()
         c.seed = seed
         c.calls = calls

@@ -125,10 +125,13 @@ final class SQLiteTests: XCTestCase {
             XCTAssertTrue(a === b)
         }
         var leaked: Statement? = try db.prepare("SELECT 1")
-        XCTAssertThrowsError(try db.close()) { XCTAssertEqual(($0 as? SQLiteError)?.code, SQLiteError.Code.busy) }
-        leaked = nil
-        XCTAssertNil(leaked)
-        try db.close()
+        try withExtendedLifetime(leaked) {
+            XCTAssertThrowsError(try db.close(), "a live statement keeps the connection open") {
+                XCTAssertEqual(($0 as? SQLiteError)?.code, SQLiteError.Code.busy)
+            }
+        }
+        leaked = nil  // finalizes it
+        XCTAssertNoThrow(try db.close(), "closes once its last statement is finalized")
     }
 
     func testReadOnlyConnectionCannotWrite() throws {

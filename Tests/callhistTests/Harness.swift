@@ -77,14 +77,20 @@ enum Harness {
     }
 }
 
-/// A fuse-mock process on a free loopback port, stopped when dropped.
+/// A fuse-mock process on a free loopback port, stopped when dropped. Hold
+/// it in a local, or in a property that `tearDown` sets to nil: XCTest keeps
+/// test-case instances alive until the whole run ends.
 final class MockProcess {
     let process = Process()
     let port: Int
 
     init(_ args: [String] = []) throws {
         process.executableURL = Harness.binDirectory.appendingPathComponent("fuse-mock")
-        process.arguments = ["--port", "0", "--email", Harness.email, "--key", Harness.key, "--threads", "1"] + args
+        process.arguments = ["--port", "0", "--email", Harness.email, "--threads", "1"] + args
+        // The key goes through the environment: arguments are visible to every user (ps).
+        var environment = ProcessInfo.processInfo.environment
+        environment["FUSE_MOCK_KEY"] = Harness.key
+        process.environment = environment
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -117,8 +123,13 @@ final class MockProcess {
 
     func advance(seconds: Int) throws { _ = try Self.http("POST", port: port, path: "/_mock/advance?seconds=\(seconds)") }
 
+    /// SIGTERM, then SIGKILL if it has not gone within five seconds: a test
+    /// run never hangs on, nor leaves behind, a mock.
     deinit {
         process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

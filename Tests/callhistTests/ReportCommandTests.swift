@@ -99,4 +99,38 @@ final class ReportCommandTests: XCTestCase {
         let missing = try Harness.callhist(["report", "call", "nope", "--db", db], env: Harness.environment(baseURL: nil))
         XCTAssertEqual(missing.status, 65)
     }
+
+    /// The four calls of setUp, counted by hand: dst-1 completed (1 attempt,
+    /// 10 s), dst-2 failed (1 attempt of 2), dst-3 completed (2 attempts, 20 s),
+    /// dst-4 dialing.
+    func testEachReportsNumbersByHand() throws {
+        let attempts = try XCTUnwrap(try json(["attempts"]) as? [String: Any])
+        let byAttempts = try XCTUnwrap(attempts["by_attempts"] as? [[String: Any]])
+        XCTAssertEqual(byAttempts.map { $0["attempts"] as? Int }, [1, 2])
+        XCTAssertEqual(byAttempts.map { $0["final"] as? Int }, [2, 1])
+        XCTAssertEqual(byAttempts.map { $0["completed"] as? Int }, [1, 1])
+        XCTAssertEqual(byAttempts.map { $0["exhausted"] as? Int }, [0, 0], "dst-2 failed after 1 of 2 attempts: not exhausted")
+        let pending = try XCTUnwrap(try json(["pending"]) as? [String: Any])
+        XCTAssertEqual(pending["pending"] as? Int, 1)
+        XCTAssertEqual(pending["unfetched"] as? Int, 0)
+        XCTAssertEqual((pending["calls"] as? [[String: Any]])?.map { $0["call_id"] as? String }, ["dst-4"])
+        let runs = try XCTUnwrap(try json(["runs"]) as? [[String: Any]])
+        XCTAssertEqual(runs.count, 1)
+        XCTAssertEqual(runs[0]["kind"] as? String, "import")
+        XCTAssertEqual(runs[0]["fetched"] as? Int, 4)
+        XCTAssertEqual(runs[0]["exit_code"] as? Int, 0)
+        let call = try XCTUnwrap(try json(["call", "dst-3"]) as? [String: Any])
+        XCTAssertEqual((call["call"] as? [String: Any])?["duration"] as? Int, 20)
+        XCTAssertEqual((call["call"] as? [String: Any])?["attempts"] as? Int, 2)
+        XCTAssertEqual((call["events"] as? [[String: Any]])?.map { $0["event"] as? String }, ["queued"])
+        let durations = try XCTUnwrap(try json(["durations"]) as? [String: Any])
+        XCTAssertEqual(durations["count"] as? Int, 2)
+        XCTAssertEqual(durations["p90"] as? Int, 20, "nearest rank: ceil(0.9 × 2) = 2nd of [10, 20]")
+        let table = try report(["summary"])
+        XCTAssertNotNil(table.range(of: #"\ncompletion_rate +66\.7%\n"#, options: .regularExpression), table)
+        XCTAssertNotNil(table.range(of: #"\nduration_mean +15s\n"#, options: .regularExpression), table)
+        let markdown = try report(["summary", "--format", "markdown"])
+        XCTAssertTrue(markdown.contains("| calls | 4 |"), markdown)
+        XCTAssertTrue(markdown.contains("| completed | 2 |"), markdown)
+    }
 }

@@ -18,6 +18,10 @@ final class ToolsCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
+    // XCTest keeps every test-case instance until the process ends: the mock
+    // must be stopped here, not left to deinit.
+    override func tearDown() async throws { mock = nil }
+
     func testExportNDJSONRoundTripsThroughImport() throws {
         let exported = try Harness.callhist(["export", "calls", "--format", "ndjson", "--db", db], env: env)
         XCTAssertEqual(exported.status, 0, exported.stderr)
@@ -45,13 +49,16 @@ final class ToolsCommandTests: XCTestCase {
         XCTAssertEqual(Int64(rows.count - 1), completed)
         XCTAssertTrue(rows.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[1] == "completed" })
 
-        let events = try Harness.callhist(["export", "events", "--db", db, "--since", "2026-11-01", "--until", "2026-11-02", "--utc"], env: env)
+        // A day inside the week the mock's calls were queued in (before 2026-11-18).
+        let events = try Harness.callhist(["export", "events", "--db", db, "--since", "2026-11-15", "--until", "2026-11-16", "--utc"], env: env)
         XCTAssertEqual(events.status, 0, events.stderr)
         let conn = try Connection(path: db, mode: .readOnly)
         let expected = try conn.scalarInt("""
             SELECT count(*) FROM call_events e JOIN calls c USING (call_id)
-            WHERE c.queued_timestamp >= strftime('%s', '2026-11-01') AND c.queued_timestamp < strftime('%s', '2026-11-02')
+            WHERE c.queued_timestamp >= strftime('%s', '2026-11-15') AND c.queued_timestamp < strftime('%s', '2026-11-16')
             """)
+        XCTAssertGreaterThan(expected ?? 0, 0, "the window holds calls, so the filter is really tested")
+        XCTAssertLessThan(expected ?? 0, try conn.scalarInt("SELECT count(*) FROM call_events") ?? 0, "and leaves some out")
         XCTAssertEqual(Int64(events.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count - 1), expected)
         XCTAssertEqual(try Harness.callhist(["export", "calls", "--db", db, "--since", "yesterday-ish"], env: env).status, 64)
     }
