@@ -53,6 +53,10 @@ public final class Archiver {
     let options: Options
     let now: () -> Int64
 
+    /// When a call's life started, for the stale rule: a call is stale while
+    /// this is older than `--stale-after` (docs/reliability.md).
+    static let openedAt = "coalesce(queued_timestamp, first_seen_at)"
+
     public init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.db = db
         self.options = options
@@ -90,15 +94,15 @@ public final class Archiver {
         p.alreadyFinal = Int(try db.scalarInt("SELECT count(*) FROM temp.requested r JOIN calls c USING (call_id) WHERE c.is_final = 1") ?? 0)
         let staleBefore = SafeMath.plus(t, -options.staleAfter)
         p.stale = Int(try db.scalarInt("""
-            SELECT count(*) FROM calls WHERE is_final = 0 AND coalesce(queued_timestamp, first_seen_at) < ?
+            SELECT count(*) FROM calls WHERE is_final = 0 AND \(Self.openedAt) < ?
             """, [staleBefore]) ?? 0)
         if options.refresh {
             p.due = Int(try db.scalarInt("""
                 SELECT count(*) FROM calls WHERE is_final = 0 AND call_id NOT IN (SELECT call_id FROM temp.requested)
-                AND (?1 OR (coalesce(queued_timestamp, first_seen_at) >= ?2 AND next_check_at <= ?3))
+                AND (?1 OR (\(Self.openedAt) >= ?2 AND next_check_at <= ?3))
                 """, [options.refreshAll, staleBefore, t]) ?? 0)
             p.waiting = Int(try db.scalarInt("""
-                SELECT count(*) FROM calls WHERE is_final = 0 AND next_check_at > ? AND coalesce(queued_timestamp, first_seen_at) >= ?
+                SELECT count(*) FROM calls WHERE is_final = 0 AND next_check_at > ? AND \(Self.openedAt) >= ?
                 """, [t, staleBefore]) ?? 0)
         }
         p.toFetch = p.requested - p.alreadyFinal + p.due
@@ -130,8 +134,8 @@ public final class Archiver {
                 warnings.append("the clock (unix \(t)) is earlier than the start of the last run (unix \(lastStart)): nothing was marked stale or un-stale. Check the system clock.")
             } else {
                 try db.cached("""
-                    UPDATE calls SET is_stale = (coalesce(queued_timestamp, first_seen_at) < ?1)
-                    WHERE is_final = 0 AND is_stale IS NOT (coalesce(queued_timestamp, first_seen_at) < ?1)
+                    UPDATE calls SET is_stale = (\(Self.openedAt) < ?1)
+                    WHERE is_final = 0 AND is_stale IS NOT (\(Self.openedAt) < ?1)
                     """).run([SafeMath.plus(t, -options.staleAfter)])
             }
             try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.requested WHERE true ON CONFLICT (call_id) DO NOTHING")

@@ -24,14 +24,14 @@ final class BatchWriter {
     /// error the whole open batch is rolled back and the error rethrown.
     func write(_ body: () throws -> Void) throws {
         if !db.isInTransaction {
-            try db.execute("BEGIN IMMEDIATE")
+            try db.begin()
             rows = 0
             openedAt = .now
         }
         do {
             try body()
         } catch {
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            db.rollback()
             throw error
         }
         rows += 1
@@ -43,11 +43,11 @@ final class BatchWriter {
         guard db.isInTransaction else { return }
         do {
             try beforeCommit()
-            try db.execute("COMMIT")
-            commits += 1
         } catch {
-            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            db.rollback()
             throw error
         }
+        try db.commit()
+        commits += 1
     }
 }

@@ -51,15 +51,13 @@ public final class CallStore {
             RETURNING snapshot_id
             """)
         currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
-        let derived = "status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp, reattempt_wait, duration, success, snapshot_id, is_final, event_duration"
+        let derived = Self.derivedColumns.joined(separator: ", ")
         insertCallStatement = try db.prepare("""
             INSERT INTO calls (call_id, \(derived), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?17, ?17, ?17, 'ok', 200)
             """)
         deriveStatement = try db.prepare("""
-            UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
-                start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
-                success = ?12, snapshot_id = ?13, is_final = ?14, event_duration = ?15, last_error = ?16,
+            UPDATE calls SET \(Self.derivedAssignments), last_error = ?16,
                 last_fetched_at = ?17, last_success_at = ?17, unchanged_checks = ?18, next_check_at = ?19,
                 is_stale = 0, last_outcome = ?20, last_http_code = 200
             WHERE call_id = ?1
@@ -69,12 +67,9 @@ public final class CallStore {
                 is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = ?6
             WHERE call_id = ?1
             """)
-        // The first problem leaves the id due on the next run; repeats back off.
         problemStatement = try db.prepare("""
             UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
-                next_check_at = ?2 + CASE WHEN unchanged_checks = 0 THEN 0
-                                          ELSE min(?6, ?7 << min(unchanged_checks - 1, 20)) END,
-                unchanged_checks = unchanged_checks + 1
+                next_check_at = ?6, unchanged_checks = ?7
             WHERE call_id = ?1
             """)
         statusChangeStatement = try db.prepare("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
@@ -85,6 +80,13 @@ public final class CallStore {
             WHERE event IS NOT excluded.event OR timestamp IS NOT excluded.timestamp
             """)
     }
+
+    /// The `calls` columns derived from a body, in the order `derivedValues`
+    /// binds them as ?2…?15 (?1 is the call id): written once, used by the
+    /// insert, the update after a fetch, and rebuild.
+    static let derivedColumns = ["status", "phone_number", "attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp",
+                                 "last_attempt_timestamp", "reattempt_wait", "duration", "success", "snapshot_id", "is_final", "event_duration"]
+    static let derivedAssignments = derivedColumns.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: ", ")
 
     /// The wait before the next check after `k` consecutive checks without news.
     public static func backoff(afterQuietChecks k: Int) -> Int64 {
@@ -162,12 +164,7 @@ public final class CallStore {
 
     /// Re-derives `id` from one snapshot's decoding, leaving bookkeeping alone (for `rebuild`).
     func rederive(_ id: String, from s: CallStatus, snapshotID: Int64) throws {
-        try db.cached("""
-            UPDATE calls SET status = ?2, phone_number = ?3, attempts = ?4, max_attempts = ?5, queued_timestamp = ?6,
-                start_timestamp = ?7, end_timestamp = ?8, last_attempt_timestamp = ?9, reattempt_wait = ?10, duration = ?11,
-                success = ?12, snapshot_id = ?13, is_final = ?14, event_duration = ?15
-            WHERE call_id = ?1
-            """).run(derivedValues(id, s, snapshotID))
+        try db.cached("UPDATE calls SET \(Self.derivedAssignments) WHERE call_id = ?1").run(derivedValues(id, s, snapshotID))
         try syncEvents(id, s.events)
     }
 
@@ -213,7 +210,11 @@ public final class CallStore {
     /// body) beside whatever is archived, and backs the next check off.
     public func recordProblem(_ id: String, outcome: String, httpStatus: Int?, message: String, at now: Int64) throws {
         try remember(id, at: now)
-        try problemStatement.run([id, now, outcome, httpStatus, SafeText.escape(message), Self.maxBackoff, Self.firstBackoff])
+        // The first problem leaves the id due on the next run; repeats back off
+        // (the same `backoff` as unchanged answers: one formula).
+        let problems = try db.cached("SELECT unchanged_checks FROM calls WHERE call_id = ?").first([id]) { $0.int(0) } ?? 0
+        try problemStatement.run([id, now, outcome, httpStatus, SafeText.escape(message),
+                                  SafeMath.plus(now, Self.backoff(afterQuietChecks: problems)), problems + 1])
     }
 
     /// The archived facts of `id` (derived columns and events), without a body.

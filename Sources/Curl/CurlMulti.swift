@@ -86,8 +86,7 @@ public final class CurlMulti<Tag> {
             if finished == 0, !running.isEmpty {
                 var timeoutMs: Int32 = 1000
                 if let wakeAt, running.count < maxInFlight {
-                    let ms = (wakeAt - clock.now).components
-                    timeoutMs = Int32(max(0, min(1000, ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000)))
+                    timeoutMs = Int32(max(0, min(1000, (wakeAt - clock.now).wholeMilliseconds)))
                 }
                 var fds: Int32 = 0
                 let polled = curl_multi_poll(multi, nil, 0, timeoutMs, &fds)
@@ -156,7 +155,7 @@ public final class CurlMulti<Tag> {
     }
 
     private func sleep(_ d: Duration) {
-        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+        let ms = d.wholeMilliseconds
         // curl_multi_poll with no transfers is a plain, interruptible sleep.
         var fds: Int32 = 0
         _ = curl_multi_poll(multi, nil, 0, Int32(max(1, min(ms, 1000))), &fds)  // a failed sleep is only a shorter one

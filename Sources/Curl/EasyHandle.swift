@@ -129,7 +129,7 @@ final class EasyHandle {
     private func setLong(_ option: CURLoption, _ value: Int) { check(callhist_easy_setopt_long(raw, option, value), "option \(option.rawValue)") }
     private func setString(_ option: CURLoption, _ value: String) { check(callhist_easy_setopt_string(raw, option, value), "option \(option.rawValue)") }
     private func milliseconds(_ d: Duration) -> Int {
-        Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
+        Int(d.wholeMilliseconds)
     }
 }
 

@@ -1,3 +1,4 @@
+import Curl
 import Foundation
 
 /// Exponential backoff with full jitter, and `Retry-After` taken at its word
@@ -21,7 +22,7 @@ public struct RetryPolicy: Sendable {
     func delay(beforeRetry retry: Int, retryAfter: Duration?) -> Duration {
         if let retryAfter { return min(retryAfter, maxRetryAfter) }
         let ceiling = min(maxDelay, baseDelay * (1 << min(retry - 1, 20)))
-        let ms = ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000
+        let ms = ceiling.wholeMilliseconds
         return .milliseconds(Int64.random(in: 0...max(0, ms)))
     }
 

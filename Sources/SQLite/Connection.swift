@@ -40,8 +40,8 @@ public final class Connection {
         self.mode = mode
         sqlite3_extended_result_codes(db, 1)
         // SQLite takes milliseconds here; a value in seconds would wait 1000× too little.
-        let ms = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
-        sqlite3_busy_timeout(db, Int32(clamping: ms))
+        let ms = busyTimeout / .milliseconds(1)
+        sqlite3_busy_timeout(db, ms.isFinite ? Int32(clamping: Int64(max(0, min(ms, 1e9)))) : 0)
         try execute("PRAGMA foreign_keys = ON")
     }
 
@@ -93,25 +93,39 @@ public final class Connection {
         return s
     }
 
-    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`. Any error rolls back and
-    /// the first error is rethrown.
+    /// Opens a write transaction (`BEGIN IMMEDIATE`: the write lock is taken
+    /// now, so a busy archive fails here, not half-way through).
+    public func begin() throws(SQLiteError) { try execute("BEGIN IMMEDIATE") }
+
+    /// Commits the open transaction; on failure it is rolled back, so the
+    /// connection is never left inside a transaction it cannot finish.
+    public func commit() throws(SQLiteError) {
+        do {
+            try execute("COMMIT")
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// Rolls back the open transaction, if any. A failed COMMIT or an error
+    /// SQLite already rolled back leaves none: then there is nothing to do.
+    public func rollback() {
+        if isInTransaction { try? execute("ROLLBACK") }
+    }
+
+    /// Runs `body` inside `begin … commit`. Any error rolls back and the
+    /// first error is rethrown.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+        try begin()
         let result: T
         do {
             result = try body()
         } catch {
-            // A failed COMMIT or an error SQLite already rolled back leaves no
-            // transaction; the original error is the one worth reporting.
-            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
+            rollback()
             throw error
         }
-        do {
-            try execute("COMMIT")
-        } catch {
-            if sqlite3_get_autocommit(handle) == 0 { try? execute("ROLLBACK") }
-            throw error
-        }
+        try commit()
         return result
     }
 

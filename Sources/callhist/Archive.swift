@@ -148,5 +148,5 @@ struct Archive: ParsableCommand {
 extension BodyFormat: ExpressibleByArgument {}
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var seconds: Double { self / .seconds(1) }
 }

@@ -4,7 +4,8 @@ import SQLite
 /// SQL shared by the reports, so each definition of docs/reports.md is
 /// written once.
 enum ReportSQL {
-    static let finalStatuses = "('completed', 'canceled', 'failed', 'rejected')"
+    /// `CallStatus.finalStatuses` as an SQL list, so the rule is written once.
+    static let finalStatuses = "(" + CallStatus.finalStatuses.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
 
     static func isFinal(_ status: String) -> Bool { CallStatus.finalStatuses.contains(status) }
 
