@@ -56,6 +56,8 @@ public final class Archiver {
     /// When a call's life started, for the stale rule: a call is stale while
     /// this is older than `--stale-after` (docs/reliability.md).
     static let openedAt = "coalesce(queued_timestamp, first_seen_at)"
+    /// Ids per page handed to the fetching thread (it holds at most four).
+    static let idPage = 5000
 
     public init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.db = db
@@ -64,7 +66,8 @@ public final class Archiver {
     }
 
     /// Reads every id first: a refused id stops the run before any request.
-    /// Ids go to a temporary table, so a million of them cost no Swift memory.
+    /// Ids stream from their files into a temporary table (SQLite's, on disk
+    /// when large), so ten million of them cost no Swift memory.
     private func loadRequestedIDs() throws {
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS requested (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
@@ -159,11 +162,23 @@ public final class Archiver {
         }
 
         // The fetching (curl, decoding) runs on its own thread; this thread
-        // writes. A bounded queue between them keeps memory flat and lets
-        // the store work while the next answers arrive.
-        let targets = try db.prepare("SELECT call_id FROM temp.targets ORDER BY seq").map { $0.string(0) }
+        // writes, and pages the ids out of temp.targets to it a few thousand
+        // at a time. Bounded hand-offs both ways keep memory flat whatever
+        // the number of ids, and let the store work while answers arrive.
+        let feed = IDFeed()
+        let page = try db.prepare("SELECT seq, call_id FROM temp.targets WHERE seq > ? ORDER BY seq LIMIT \(Self.idPage)")
+        var pagedUpTo = 0
+        func topUp() throws {
+            while feed.hasRoom {
+                let rows = try page.map([pagedUpTo]) { (seq: $0.int(0), id: $0.string(1)) }
+                guard let last = rows.last else { return feed.close() }
+                pagedUpTo = last.seq
+                feed.offer(rows.map(\.id))
+            }
+        }
+        try topUp()
         let queue = BlockingQueue<FetchResult>(capacity: 4096)
-        let fetched = FetchThread(client: client, ids: targets, queue: queue)
+        let fetched = FetchThread(client: client, feed: feed, queue: queue)
         fetched.start()
 
         let writer = BatchWriter(db: db, maxRows: options.batchSize, maxInterval: options.batchInterval) { try log.update(counts) }
@@ -174,7 +189,7 @@ public final class Archiver {
         do {
             // Whenever no answer is waiting, what was received is committed:
             // no write transaction is held while the fetch waits on the network.
-            while case let batch = try queue.takeAll(idle: { try writer.commit() }), !batch.isEmpty {
+            while case let batch = try queue.takeAll(idle: { try topUp(); try writer.commit() }), !batch.isEmpty {
                 for result in batch {
                     counts.httpRequests += result.requests
                     try writer.write {
@@ -204,6 +219,7 @@ public final class Archiver {
                         }
                     }
                 }
+                try topUp()
                 progress(Progress(done: counts.done, total: counts.requested, failed: counts.failed, elapsed: ContinuousClock.now - started))
             }
         } catch {

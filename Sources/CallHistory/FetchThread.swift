@@ -2,25 +2,26 @@ import Foundation
 import FuseAPI
 import Synchronization
 
-/// Runs a `FuseClient` fetch on a thread of its own, handing every result
-/// to a queue that the writing thread drains.
+/// Runs a `FuseClient` fetch on a thread of its own: ids come from an
+/// `IDFeed` the writing thread fills, and every result goes to a queue that
+/// the writing thread drains.
 final class FetchThread: Sendable {
     private let client: FuseClient
-    private let ids: [String]
+    private let feed: IDFeed
     private let queue: BlockingQueue<FetchResult>
     private let stopped = Mutex(false)
     private let done = DispatchSemaphore(value: 0)
     private let summary = Mutex(FetchSummary())
 
-    init(client: FuseClient, ids: [String], queue: BlockingQueue<FetchResult>) {
+    init(client: FuseClient, feed: IDFeed, queue: BlockingQueue<FetchResult>) {
         self.client = client
-        self.ids = ids
+        self.feed = feed
         self.queue = queue
     }
 
     func start() {
         let thread = Thread { [self] in
-            let result = client.fetch(ids, deliver: { r in
+            let result = client.fetch(from: { self.feed.next() }, deliver: { r in
                 if !queue.put(r) { stopped.withLock { $0 = true } }
             }, shouldStop: { stopped.withLock { $0 } })
             summary.withLock { $0 = result }

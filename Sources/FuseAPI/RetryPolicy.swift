@@ -18,12 +18,13 @@ public struct RetryPolicy: Sendable {
         self.maxRetryAfter = maxRetryAfter
     }
 
-    /// The wait before retry number `retry` (1-based).
-    func delay(beforeRetry retry: Int, retryAfter: Duration?) -> Duration {
+    /// The wait before retry number `retry` (1-based): `Retry-After` when
+    /// the server sent one (capped), else full jitter — a uniform draw from
+    /// `random` between 0 and the exponential ceiling.
+    func delay(beforeRetry retry: Int, retryAfter: Duration?, random: (ClosedRange<Int64>) -> Int64) -> Duration {
         if let retryAfter { return min(retryAfter, maxRetryAfter) }
-        let ceiling = min(maxDelay, baseDelay * (1 << min(retry - 1, 20)))
-        let ms = ceiling.wholeMilliseconds
-        return .milliseconds(Int64.random(in: 0...max(0, ms)))
+        let ceiling = min(maxDelay, baseDelay * (1 << min(max(retry, 1) - 1, 20)))
+        return .milliseconds(random(0...max(0, ceiling.wholeMilliseconds)))
     }
 
     /// `Retry-After` as seconds or as an HTTP date; nil when absent or unreadable.

@@ -1,0 +1,144 @@
+import Curl
+import Foundation
+@testable import FuseAPI
+import XCTest
+
+/// The fetch state machine on a fake clock: no sockets, no sleeps.
+final class FetchRunTests: XCTestCase {
+    let t0 = ContinuousClock.now
+    var now: ContinuousClock.Instant!
+
+    func makeRun(_ ids: [String], configure: (inout FuseClient.Configuration) -> Void = { _ in }) throws -> FetchRun {
+        var c = FuseClient.Configuration(endpoint: try FuseEndpoint("http://127.0.0.1:1/api"), credentials: .basic(email: "a@b.c", developerKey: "k"))
+        c.retry = RetryPolicy(retries: 2, baseDelay: .seconds(1), maxDelay: .seconds(8), maxRetryAfter: .seconds(60))
+        configure(&c)
+        now = t0
+        var queue = ids[...]
+        return FetchRun(configuration: c, ids: { queue.popFirst().map(IDSupply.id) ?? .end }, clock: { [unowned self] in now },
+                        random: { $0.upperBound })  // the ceiling: jitter made exact
+    }
+
+    func started(_ pull: CurlMulti<Int>.Pull) -> (slot: Int, url: String)? {
+        if case .start(let slot, let request) = pull { return (slot, request.url) }
+        return nil
+    }
+
+    func response(_ status: Int, _ body: String = #"{"call_details": {"status": "completed"}}"#, headers: [String: String] = [:]) -> Result<CurlResponse, CurlError> {
+        .success(CurlResponse(status: status, headers: headers, body: Array(body.utf8)))
+    }
+
+    func testA500IsRetriedAfterTheBackoffCeilingThenGivenUp() throws {
+        var run = try makeRun(["a"])
+        let first = try XCTUnwrap(started(run.pull(now: now)))
+        XCTAssertTrue(first.url.hasSuffix("/outbound/a"))
+        XCTAssertNil(run.complete(slot: first.slot, result: response(500, #"{"error": "db"}"#), now: now))
+        // Full jitter drawn at its ceiling: 1 s before retry 1.
+        guard case .wait(let until) = run.pull(now: now) else { return XCTFail("a retry waits") }
+        XCTAssertEqual(until - t0, .seconds(1))
+        now = t0 + .seconds(1)
+        let second = try XCTUnwrap(started(run.pull(now: now)))
+        XCTAssertEqual(second.slot, first.slot, "the same id again")
+        XCTAssertNil(run.complete(slot: second.slot, result: response(503), now: now))
+        guard case .wait(let until2) = run.pull(now: now) else { return XCTFail() }
+        XCTAssertEqual(until2 - now, .seconds(2), "doubles")
+        now = until2
+        let third = try XCTUnwrap(started(run.pull(now: now)))
+        let result = try XCTUnwrap(run.complete(slot: third.slot, result: response(500), now: now))
+        guard case .failed(let failure) = result.outcome else { return XCTFail("\(result.outcome)") }
+        XCTAssertEqual(failure.httpStatus, 500)
+        XCTAssertEqual(result.requests, 3, "1 try + 2 retries")
+        XCTAssertEqual(run.summary.requests, 3)
+    }
+
+    func testRetryAfterIsHonouredForThatIDOnly() throws {
+        var run = try makeRun(["slow", "fast"]) { $0.concurrency = 1 }
+        let slow = try XCTUnwrap(started(run.pull(now: now)))
+        XCTAssertNil(run.complete(slot: slow.slot, result: response(429, headers: ["retry-after": "7"]), now: now))
+        // The waiting retry holds its place, but the next id starts at once.
+        let fast = try XCTUnwrap(started(run.pull(now: now)))
+        XCTAssertTrue(fast.url.hasSuffix("/fast"))
+        XCTAssertNotNil(run.complete(slot: fast.slot, result: response(200), now: now))
+        guard case .wait(let until) = run.pull(now: now) else { return XCTFail() }
+        XCTAssertEqual(until - t0, .seconds(7))
+        let capped = try makeRun(["x"])
+        var c = capped
+        let s = try XCTUnwrap(started(c.pull(now: now)))
+        XCTAssertNil(c.complete(slot: s.slot, result: response(503, headers: ["retry-after": "86400"]), now: now))
+        guard case .wait(let cappedUntil) = c.pull(now: now) else { return XCTFail() }
+        XCTAssertEqual(cappedUntil - t0, .seconds(60), "a day is cut to maxRetryAfter")
+    }
+
+    func testRequestBudgetEndsTheRunWithIDsLeft() throws {
+        var run = try makeRun(["a", "b", "c", "d", "e"]) { $0.maxRequests = 3; $0.concurrency = 8 }
+        var slots: [Int] = []
+        while let s = started(run.pull(now: now)) { slots.append(s.slot) }
+        XCTAssertEqual(slots.count, 3)
+        guard case .idle = run.pull(now: now) else { return XCTFail("the budget is spent") }
+        XCTAssertTrue(run.summary.budgetExhausted)
+        for slot in slots { XCTAssertNotNil(run.complete(slot: slot, result: response(200), now: now)) }
+        run.finish()
+        XCTAssertEqual(run.summary.delivered, 3)
+        XCTAssertEqual(run.summary.abandoned, 0)
+    }
+
+    func testDeadlineBudgetOnTheInjectedClock() throws {
+        var run = try makeRun(["a", "b"]) { $0.deadline = ContinuousClock.now + .seconds(10); $0.concurrency = 1 }
+        let a = try XCTUnwrap(started(run.pull(now: now)))
+        XCTAssertNotNil(run.complete(slot: a.slot, result: response(200), now: now))
+        now = t0 + .seconds(11)
+        guard case .idle = run.pull(now: now) else { return XCTFail("past the deadline nothing starts") }
+        XCTAssertTrue(run.summary.budgetExhausted)
+    }
+
+    func testA401StopsEverythingAndReportsNothingAfterIt() throws {
+        var run = try makeRun(["a", "b", "c"]) { $0.concurrency = 3 }
+        let a = try XCTUnwrap(started(run.pull(now: now)))
+        let b = try XCTUnwrap(started(run.pull(now: now)))
+        let r = try XCTUnwrap(run.complete(slot: a.slot, result: response(401, #"{"error": "bad key"}"#), now: now))
+        guard case .unauthorized(let message) = r.outcome else { return XCTFail() }
+        XCTAssertEqual(message, "bad key")
+        XCTAssertNil(run.complete(slot: b.slot, result: response(200), now: now), "finished in the same instant: abandoned")
+        guard case .idle = run.pull(now: now) else { return XCTFail() }
+        XCTAssertTrue(run.summary.stoppedByUnauthorized)
+    }
+
+    func testAnIDSupplyThatIsNotReadyKeepsTheRunPolling() throws {
+        var c = FuseClient.Configuration(endpoint: try FuseEndpoint("http://127.0.0.1:1/api"), credentials: .basic(email: "a@b.c", developerKey: "k"))
+        c.concurrency = 2
+        var answers: [IDSupply] = [.notYet, .id("late"), .end]
+        var run = FetchRun(configuration: c, ids: { answers.removeFirst() }, clock: { ContinuousClock.now }, random: { $0.lowerBound })
+        let t = ContinuousClock.now
+        guard case .wait(let until) = run.pull(now: t) else { return XCTFail("not yet: ask again soon") }
+        XCTAssertEqual(until - t, FetchRun.supplyPoll)
+        XCTAssertTrue(try XCTUnwrap(started(run.pull(now: t))).url.hasSuffix("/late"))
+        guard case .idle = run.pull(now: t) else { return XCTFail("the supply ended") }
+    }
+}
+
+final class RetryPolicyTests: XCTestCase {
+    let now = Date(timeIntervalSince1970: 1_795_000_000)  // Wed, 18 Nov 2026 11:06:40 GMT
+
+    func testEveryRetryAfterForm() {
+        XCTAssertEqual(RetryPolicy.parseRetryAfter("120", now: now), .seconds(120))
+        XCTAssertEqual(RetryPolicy.parseRetryAfter(" 5 ", now: now), .seconds(5))
+        XCTAssertEqual(RetryPolicy.parseRetryAfter("-3", now: now), .seconds(0), "never negative")
+        XCTAssertEqual(RetryPolicy.parseRetryAfter("Wed, 18 Nov 2026 11:07:10 GMT", now: now), .seconds(30), "IMF-fixdate")
+        XCTAssertEqual(RetryPolicy.parseRetryAfter("Wednesday, 18-Nov-26 11:07:40 GMT", now: now), .seconds(60), "RFC 850")
+        XCTAssertEqual(RetryPolicy.parseRetryAfter("Wed Nov 18 11:08:40 2026", now: now), .seconds(120), "asctime")
+        XCTAssertEqual(RetryPolicy.parseRetryAfter("Wed, 18 Nov 2026 10:00:00 GMT", now: now), .seconds(0), "a date in the past: now")
+        XCTAssertNil(RetryPolicy.parseRetryAfter(nil, now: now))
+        XCTAssertNil(RetryPolicy.parseRetryAfter("", now: now))
+        XCTAssertNil(RetryPolicy.parseRetryAfter("soon", now: now))
+        XCTAssertNil(RetryPolicy.parseRetryAfter("1.5", now: now))
+    }
+
+    func testFullJitterUnderAnExponentialCeiling() {
+        let p = RetryPolicy(retries: 5, baseDelay: .milliseconds(500), maxDelay: .seconds(30))
+        XCTAssertEqual((1...8).map { p.delay(beforeRetry: $0, retryAfter: nil) { $0.upperBound } },
+                       [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30), .seconds(30)])
+        XCTAssertEqual(p.delay(beforeRetry: 3, retryAfter: nil) { $0.lowerBound }, .zero)
+        XCTAssertEqual(p.delay(beforeRetry: 1, retryAfter: .seconds(9)) { _ in 1 }, .seconds(9))
+        XCTAssertEqual(p.delay(beforeRetry: 1, retryAfter: .seconds(9999)) { _ in 1 }, .seconds(300))
+        XCTAssertEqual(p.delay(beforeRetry: 10_000, retryAfter: nil) { $0.upperBound }, .seconds(30), "no shift overflow")
+    }
+}
