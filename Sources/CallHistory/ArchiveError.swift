@@ -1,7 +1,7 @@
 import SQLite
 
 /// What can go wrong with the archive file itself, with a message that says
-/// what to do. Exit codes follow DESIGN.md §4 (sysexits).
+/// what to do. Which exit code each is, is the command line's `ExitPolicy`.
 public enum ArchiveError: Error, CustomStringConvertible, Equatable {
     case notADatabase(path: String, detail: String)
     case newerSchema(path: String, fileVersion: Int, supportedVersion: Int)
@@ -24,15 +24,6 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
             "another callhist archive or import run is writing \(path). Try again when it ends (or pass --wait)."
         case .missing(let path):
             "\(path) does not exist. Create it with `callhist migrate --db \(path)` or by running `callhist archive`."
-        }
-    }
-
-    /// The sysexits code for this error.
-    public var exitCode: Int32 {
-        switch self {
-        case .busy: 75
-        case .notADatabase, .newerSchema, .migrationFailed, .missing: 65
-        case .cannotOpen: 73
         }
     }
 }

@@ -41,7 +41,7 @@ public final class Archiver {
 
     public struct Report {
         public var counts: RunCounts
-        public var exitCode: Int32
+        public var outcome: RunOutcome
         /// Why the run ended badly, or nil.
         public var message: String?
         /// Things the operator should know although the run went on.
@@ -113,14 +113,15 @@ public final class Archiver {
     }
 
     /// Runs the archive. Bad ids throw `InputError` (after recording the
-    /// run); every other outcome is in the report's exit code.
-    public func run(client: FuseClient, progress: (Progress) -> Void = { _ in }) throws -> Report {
+    /// run); every other outcome is in the report. `exitCode` is the
+    /// caller's mapping, recorded in `archive_runs`.
+    public func run(client: FuseClient, exitCode: (RunOutcome) -> Int32, progress: (Progress) -> Void = { _ in }) throws -> Report {
         let log = try RunLog(db: db, kind: "archive", at: now())
         var counts = RunCounts()
         do {
             try loadRequestedIDs()
         } catch let error as InputError {
-            try log.finish(counts, exitCode: 65, message: error.message, at: now())
+            try log.finish(counts, exitCode: exitCode(.badInput), message: error.message, at: now())
             throw error
         }
         let store = try CallStore(db: db, runID: log.runID)
@@ -233,19 +234,19 @@ public final class Archiver {
         counts.leftOver = max(0, counts.requested - counts.done)
         try writer.commit()
 
-        var exitCode: Int32 = 0
+        var outcome = RunOutcome.completed
         var message: String?
         if let unauthorized {
-            exitCode = 77
+            outcome = .unauthorized
             message = "authentication refused (HTTP 401: \(unauthorized)). Check FUSE_EMAIL and FUSE_DEVELOPER_KEY (or the netrc file); the run stopped at once."
         } else if counts.failed > 0 && summary.answered == 0 && unreachableFailures == counts.failed {
-            exitCode = 69
+            outcome = .unreachable
             message = "the API could not be reached (\(lastFailure ?? "no answer")). Check --base-url and the network; the ids stay due for the next run."
         } else if counts.failed > 0 {
-            exitCode = 75
+            outcome = .partial
             message = "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
         }
-        try db.transaction { try log.finish(counts, exitCode: exitCode, message: message, at: now()) }
-        return Report(counts: counts, exitCode: exitCode, message: message, warnings: warnings, runID: log.runID)
+        try db.transaction { try log.finish(counts, exitCode: exitCode(outcome), message: message, at: now()) }
+        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: log.runID)
     }
 }

@@ -10,7 +10,7 @@ public final class Importer {
         public var counts: RunCounts
         public var badLines: Int
         public var runID: Int64
-        public var exitCode: Int32 { badLines > 0 ? 65 : 0 }
+        public var outcome: RunOutcome { badLines > 0 ? .badInput : .completed }
     }
 
     let db: Connection
@@ -33,7 +33,8 @@ public final class Importer {
 
     /// Imports every file (`-` is stdin); `problem` receives one message per bad line.
     /// Lines are read and decoded on a second thread while this one writes.
-    public func run(files: [String], problem: (String) -> Void) throws -> Report {
+    /// `exitCode` is the caller's mapping, recorded in `archive_runs`.
+    public func run(files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Report {
         let log = try RunLog(db: db, kind: "import", at: now())
         let store = try CallStore(db: db, runID: log.runID)
         var counts = RunCounts()
@@ -72,12 +73,12 @@ public final class Importer {
         } catch {
             queue.close()
             try? writer.commit()
-            try? db.transaction { try log.finish(counts, exitCode: 65, message: "\(error)", at: now()) }
+            try? db.transaction { try log.finish(counts, exitCode: exitCode(.badInput), message: "\(error)", at: now()) }
             throw error
         }
         try writer.commit()
         let message = bad > 0 ? "\(bad) lines could not be imported; the others were" : nil
-        try db.transaction { try log.finish(counts, exitCode: bad > 0 ? 65 : 0, message: message, at: now()) }
+        try db.transaction { try log.finish(counts, exitCode: exitCode(bad > 0 ? .badInput : .completed), message: message, at: now()) }
         return Report(counts: counts, badLines: bad, runID: log.runID)
     }
 

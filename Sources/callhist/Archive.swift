@@ -96,12 +96,13 @@ struct Archive: ParsableCommand {
             let archive = try ArchiveFile.openForWriting(database.path)
             db = archive
             var line = ProgressLine(enabled: output.showsProgress)
-            let report = try Archiver(db: archive, options: options).run(client: FuseClient(config)) { p in
+            let report = try Archiver(db: archive, options: options).run(client: FuseClient(config), exitCode: ExitPolicy.code(for:)) { p in
                 line.update(verb: "archiving", done: p.done, total: p.total, failed: p.failed, elapsed: p.elapsed)
             }
             line.finish()
             let elapsed = ContinuousClock.now - started
-            try writeMetrics(report.counts, exitCode: report.exitCode)
+            let exitCode = ExitPolicy.code(for: report.outcome)
+            try writeMetrics(report.counts, exitCode: exitCode)
             db = nil
             try archive.close()
             withExtendedLifetime(lock) {}
@@ -112,15 +113,17 @@ struct Archive: ParsableCommand {
             if c.leftOver > 0 { summary += "; \(c.leftOver) left for the next run (budget reached)" }
             summary += " [run \(report.runID), \(c.httpRequests) requests]"
             output.say(summary)
-            for warning in report.warnings { Failure.printError("warning: " + warning) }
-            if let message = report.message { Failure.printError(message) }
-            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+            for warning in report.warnings { ExitPolicy.printError("warning: " + warning) }
+            if let message = report.message { ExitPolicy.printError(message) }
+            if exitCode != 0 { throw ExitCode(exitCode) }
+        } catch let error as ValidationError {
+            throw error
         } catch {
-            let code = Failure.exit(error)
+            let code = ExitPolicy.exit(error)
             do {
                 try writeMetrics(RunCounts(), exitCode: code.rawValue)
             } catch {
-                Failure.printError("the metrics file could not be written either: \(error)")
+                ExitPolicy.printError("the metrics file could not be written either: \(error)")
             }
             throw code
         }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CallHistory
 import Foundation
 
-struct Export: ParsableCommand {
+struct Export: CallhistCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write calls, events or snapshots as CSV or NDJSON.",
         discussion: """
@@ -21,32 +21,26 @@ struct Export: ParsableCommand {
     @Option(help: "Only calls with this status.") var status: String?
     @Flag(help: "Read dates in UTC instead of the local time zone (TZ).") var utc = false
 
-    func run() throws {
-        do {
-            var filter = CallFilter(status: status)
-            for (name, text) in [("--since", since), ("--until", until)] {
-                guard let text else { continue }
-                guard let value = TimeBound.parse(text, utc: utc) else {
-                    throw ValidationError("\(name) \(text): expected YYYY-MM-DD, an ISO-8601 time, or a span like 7d or 12h")
-                }
-                if name == "--since" { filter.since = value } else { filter.until = value }
+    func execute() throws {
+        var filter = CallFilter(status: status)
+        for (name, text) in [("--since", since), ("--until", until)] {
+            guard let text else { continue }
+            guard let value = TimeBound.parse(text, utc: utc) else {
+                throw ValidationError("\(name) \(text): expected YYYY-MM-DD, an ISO-8601 time, or a span like 7d or 12h")
             }
-            let db = try ArchiveFile.openForReading(database.path)
-            guard let output else {
-                try Exporter(db: db).export(table, format: format, filter: filter, to: .standardOutput())
-                return
-            }
-            // Written beside the destination, then renamed: a reader never sees
-            // half a file, and a failure (a full disk) leaves nothing behind.
-            let rows = try AtomicRename.write(to: output) { sink in
-                try Exporter(db: db).export(table, format: format, filter: filter, to: sink)
-            }
-            FileHandle.standardError.write(Data("exported \(rows) \(table.rawValue) to \(output)\n".utf8))
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw Failure.exit(error)
+            if name == "--since" { filter.since = value } else { filter.until = value }
         }
+        let db = try ArchiveFile.openForReading(database.path)
+        guard let output else {
+            try Exporter(db: db).export(table, format: format, filter: filter, to: .standardOutput())
+            return
+        }
+        // Written beside the destination, then renamed: a reader never sees
+        // half a file, and a failure (a full disk) leaves nothing behind.
+        let rows = try AtomicRename.write(to: output) { sink in
+            try Exporter(db: db).export(table, format: format, filter: filter, to: sink)
+        }
+        FileHandle.standardError.write(Data("exported \(rows) \(table.rawValue) to \(output)\n".utf8))
     }
 }
 

@@ -23,7 +23,7 @@ struct FuseOptions: ParsableArguments {
                 throw FuseConfigurationError("the netrc file \(netrcFile) does not exist or cannot be read")
             }
             if let mode = PrivateFile.mode(of: netrcFile), mode & 0o077 != 0 {
-                Failure.printError("warning: the netrc file \(netrcFile) holds the developer key but is readable by "
+                ExitPolicy.printError("warning: the netrc file \(netrcFile) holds the developer key but is readable by "
                     + "\(mode & 0o007 != 0 ? "every user" : "its group") (mode \(String(mode, radix: 8))); run chmod 600 \(netrcFile)")
             }
             return .netrc(path: netrcFile)

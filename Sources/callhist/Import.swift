@@ -2,7 +2,7 @@ import ArgumentParser
 import CallHistory
 import Foundation
 
-struct Import: ParsableCommand {
+struct Import: CallhistCommand {
     static let configuration = CommandConfiguration(
         abstract: "Archive saved status bodies: NDJSON lines {\"call_id\": …, \"call_details\": {…}}.",
         discussion: """
@@ -21,23 +21,19 @@ struct Import: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("name at least one file ('-' for stdin)") }
     }
 
-    func run() throws {
-        do {
-            let lock = try RunLock(archivePath: database.path, wait: wait)
-            let db = try ArchiveFile.openForWriting(database.path)
-            var shown = 0
-            let report = try Importer(db: db).run(files: files) { problem in
-                shown += 1
-                if shown <= 20 { Failure.printError(problem) }
-            }
-            try db.close()
-            withExtendedLifetime(lock) {}
-            if shown > 20 { Failure.printError("… and \(shown - 20) more bad lines") }
-            let c = report.counts
-            output.say("imported \(c.fetched) of \(c.requested) records: \(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged, \(report.badLines) bad [run \(report.runID)]")
-            if report.exitCode != 0 { throw ExitCode(report.exitCode) }
-        } catch {
-            throw Failure.exit(error)
+    func execute() throws {
+        let lock = try RunLock(archivePath: database.path, wait: wait)
+        let db = try ArchiveFile.openForWriting(database.path)
+        var shown = 0
+        let report = try Importer(db: db).run(files: files, exitCode: ExitPolicy.code(for:)) { problem in
+            shown += 1
+            if shown <= 20 { ExitPolicy.printError(problem) }
         }
+        try db.close()
+        withExtendedLifetime(lock) {}
+        if shown > 20 { ExitPolicy.printError("… and \(shown - 20) more bad lines") }
+        let c = report.counts
+        output.say("imported \(c.fetched) of \(c.requested) records: \(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged, \(report.badLines) bad [run \(report.runID)]")
+        if report.outcome != .completed { throw ExitPolicy.exit(ExitPolicy.status(for: report.outcome)) }
     }
 }

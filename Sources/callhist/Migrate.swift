@@ -3,22 +3,18 @@ import CallHistory
 import Foundation
 import SQLite
 
-struct Migrate: ParsableCommand {
+struct Migrate: CallhistCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the archive file, or upgrade it to this version's schema."
     )
 
     @OptionGroup var database: DatabaseOptions
 
-    func run() throws {
-        do {
-            let existed = FileManager.default.fileExists(atPath: database.path)
-            let db = try ArchiveFile.openForWriting(database.path)
-            let version = try Migrator.version(of: db)
-            try db.close()
-            print("\(database.path): \(existed ? "schema" : "created at schema") version \(version)")
-        } catch {
-            throw Failure.exit(error)
-        }
+    func execute() throws {
+        let existed = FileManager.default.fileExists(atPath: database.path)
+        let db = try ArchiveFile.openForWriting(database.path)
+        let version = try Migrator.version(of: db)
+        try db.close()
+        print("\(database.path): \(existed ? "schema" : "created at schema") version \(version)")
     }
 }

@@ -1,15 +1,11 @@
 import ArgumentParser
 import CallHistory
 
-struct ReportAttempts: ParsableCommand {
+struct ReportAttempts: CallhistCommand {
     static let configuration = CommandConfiguration(commandName: "attempts", abstract: "Completion of final calls by attempts used and by max_attempts.")
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-        do {
-            options.print(try AttemptsReport.run(try options.open(), filter: options.filter).rendered(options.rendering))
-        } catch {
-            throw Failure.exit(error)
-        }
+    func execute() throws {
+        options.print(try AttemptsReport.run(try options.open(), filter: options.filter).rendered(options.rendering))
     }
 }

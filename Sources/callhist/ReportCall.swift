@@ -1,19 +1,15 @@
 import ArgumentParser
 import CallHistory
 
-struct ReportCall: ParsableCommand {
+struct ReportCall: CallhistCommand {
     static let configuration = CommandConfiguration(commandName: "call", abstract: "One call: fields, event timeline with gaps, status changes, snapshots.")
     @Argument(help: "The call id.") var id: String
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-        do {
-            guard let r = try CallReport.run(try options.open(), id: id) else {
-                throw InputError("\(id) is not in the archive \(options.database.path)")
-            }
-            options.print(r.rendered(id: id, options.rendering))
-        } catch {
-            throw Failure.exit(error)
+    func execute() throws {
+        guard let r = try CallReport.run(try options.open(), id: id) else {
+            throw InputError("\(id) is not in the archive \(options.database.path)")
         }
+        options.print(r.rendered(id: id, options.rendering))
     }
 }

@@ -1,18 +1,14 @@
 import ArgumentParser
 import CallHistory
 
-struct ReportDaily: ParsableCommand {
+struct ReportDaily: CallhistCommand {
     static let configuration = CommandConfiguration(commandName: "daily", abstract: "Calls, completion rate and mean duration per day (or hour, week, month).")
     @OptionGroup var options: ReportOptions
     @Option(help: "hour, day, week (from Monday) or month.") var by: DailyReport.Period = .day
 
-    func run() throws {
-        do {
-            let rows = try DailyReport.run(try options.open(), filter: options.filter, by: by, utc: options.utc)
-            options.print(DailyReport.rendered(rows, by: by, options.rendering))
-        } catch {
-            throw Failure.exit(error)
-        }
+    func execute() throws {
+        let rows = try DailyReport.run(try options.open(), filter: options.filter, by: by, utc: options.utc)
+        options.print(DailyReport.rendered(rows, by: by, options.rendering))
     }
 }
 

@@ -1,15 +1,11 @@
 import ArgumentParser
 import CallHistory
 
-struct ReportDurations: ParsableCommand {
+struct ReportDurations: CallhistCommand {
     static let configuration = CommandConfiguration(commandName: "durations", abstract: "A histogram of completed calls' durations, and percentiles.")
     @OptionGroup var options: ReportOptions
 
-    func run() throws {
-        do {
-            options.print(try DurationsReport.run(try options.open(), filter: options.filter).rendered(options.rendering))
-        } catch {
-            throw Failure.exit(error)
-        }
+    func execute() throws {
+        options.print(try DurationsReport.run(try options.open(), filter: options.filter).rendered(options.rendering))
     }
 }

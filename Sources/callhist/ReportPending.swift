@@ -1,7 +1,7 @@
 import ArgumentParser
 import CallHistory
 
-struct ReportPending: ParsableCommand {
+struct ReportPending: CallhistCommand {
     static let configuration = CommandConfiguration(commandName: "pending", abstract: "Calls not final yet and ids never fetched, oldest first.")
     @OptionGroup var options: ReportOptions
     @Option(help: "Show at most this many calls (0 for all).") var limit = 100
@@ -10,11 +10,7 @@ struct ReportPending: ParsableCommand {
         guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
     }
 
-    func run() throws {
-        do {
-            options.print(try PendingReport.run(try options.open(), filter: options.filter, limit: limit).rendered(options.rendering))
-        } catch {
-            throw Failure.exit(error)
-        }
+    func execute() throws {
+        options.print(try PendingReport.run(try options.open(), filter: options.filter, limit: limit).rendered(options.rendering))
     }
 }

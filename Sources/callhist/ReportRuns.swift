@@ -1,7 +1,7 @@
 import ArgumentParser
 import CallHistory
 
-struct ReportRuns: ParsableCommand {
+struct ReportRuns: CallhistCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "The archive and import runs, newest first.")
     @OptionGroup var options: ReportOptions
     @Option(help: "Show at most this many runs (0 for all).") var limit = 30
@@ -10,14 +10,10 @@ struct ReportRuns: ParsableCommand {
         guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
     }
 
-    func run() throws {
-        do {
-            // --since/--until select runs by their start time here.
-            let f = options.filter
-            let rows = try RunsReport.run(try options.open(), since: f.since, until: f.until, limit: limit)
-            options.print(RunsReport.rendered(rows, options.rendering))
-        } catch {
-            throw Failure.exit(error)
-        }
+    func execute() throws {
+        // --since/--until select runs by their start time here.
+        let f = options.filter
+        let rows = try RunsReport.run(try options.open(), since: f.since, until: f.until, limit: limit)
+        options.print(RunsReport.rendered(rows, options.rendering))
     }
 }

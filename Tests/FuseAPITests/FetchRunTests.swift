@@ -82,7 +82,7 @@ final class FetchRunTests: XCTestCase {
     }
 
     func testDeadlineBudgetOnTheInjectedClock() throws {
-        var run = try makeRun(["a", "b"]) { $0.deadline = ContinuousClock.now + .seconds(10); $0.concurrency = 1 }
+        var run = try makeRun(["a", "b"]) { $0.deadline = self.t0 + .seconds(10); $0.concurrency = 1 }
         let a = try XCTUnwrap(started(run.pull(now: now)))
         XCTAssertNotNil(run.complete(slot: a.slot, result: response(200), now: now))
         now = t0 + .seconds(11)

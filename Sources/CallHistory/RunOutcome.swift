@@ -1,0 +1,16 @@
+/// What an archive or import run came to. CallHistory says what happened;
+/// the command line alone decides what exit code that is (its `ExitPolicy`),
+/// and hands that mapping in, so `archive_runs.exit_code` records the same
+/// number the process exits with (docs/architecture.md).
+public enum RunOutcome: Sendable, Equatable {
+    /// Every id got a definite answer (a 404 or 403 is one), or every line landed.
+    case completed
+    /// Some calls could not be fetched after retries; they stay due.
+    case partial
+    /// The API refused the credentials (401); the run stopped at once.
+    case unauthorized
+    /// Not one request got an HTTP answer.
+    case unreachable
+    /// A refused id (nothing fetched) or bad import lines (the rest landed).
+    case badInput
+}

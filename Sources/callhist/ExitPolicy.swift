@@ -1,0 +1,78 @@
+import ArgumentParser
+import CallHistory
+import Foundation
+import FuseAPI
+import SQLite
+
+/// The one place where what happened becomes an exit code and words on
+/// stderr: run outcomes from CallHistory, and every error that reaches the
+/// command line (docs/architecture.md).
+enum ExitPolicy {
+    static func status(for outcome: RunOutcome) -> ExitStatus {
+        switch outcome {
+        case .completed: .ok
+        case .partial: .tempFail
+        case .unauthorized: .noPermission
+        case .unreachable: .unavailable
+        case .badInput: .dataError
+        }
+    }
+
+    /// The mapping CallHistory records in `archive_runs.exit_code`.
+    static func code(for outcome: RunOutcome) -> Int32 { status(for: outcome).rawValue }
+
+    static func status(for error: Error) -> ExitStatus {
+        switch error {
+        case let error as ArchiveError:
+            switch error {
+            case .busy: .tempFail
+            case .notADatabase, .newerSchema, .migrationFailed, .missing: .dataError
+            case .cannotOpen: .cantCreate
+            }
+        case is InputError: .dataError
+        case is OutputError: .ioError
+        case is FuseConfigurationError: .config
+        case let error as SQLiteError: error.isBusy ? .tempFail : .software
+        default: .software
+        }
+    }
+
+    /// Prints `error` as one line and returns the exit code to end with.
+    static func exit(_ error: Error) -> ExitCode {
+        if let code = error as? ExitCode { return code }
+        if error is ValidationError || error is CleanExit { return ExitCode(ExitStatus.usage.rawValue) }
+        let status = status(for: error)
+        switch error {
+        case let error as SQLiteError: printError("database error: \(error)")
+        case let error as FuseConfigurationError: printError(error.message)
+        case let error as InputError: printError(error.message)
+        default: printError(status == .software ? "unexpected error: \(error)" : "\(error)")
+        }
+        return ExitCode(status.rawValue)
+    }
+
+    static func exit(_ status: ExitStatus) -> ExitCode { ExitCode(status.rawValue) }
+
+    static func printError(_ message: String) {
+        // Messages quote ids, bodies and file names: never raw control characters.
+        FileHandle.standardError.write(Data("callhist: \(SafeText.escape(message))\n".utf8))
+    }
+}
+
+/// A subcommand whose errors all go through `ExitPolicy`: it implements
+/// `execute()`, and `run()` is written once here.
+protocol CallhistCommand: ParsableCommand {
+    func execute() throws
+}
+
+extension CallhistCommand {
+    func run() throws {
+        do {
+            try execute()
+        } catch let error as ValidationError {
+            throw error  // ArgumentParser prints usage and exits 64
+        } catch {
+            throw ExitPolicy.exit(error)
+        }
+    }
+}
