@@ -1,8 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module direction (DESIGN.md §2): callhist → CallHistory → FuseAPI → Curl → CCurl,
-// and CallHistory → SQLite → CSQLite. Only SQLite imports CSQLite; only Curl imports CCurl.
+// Module direction (docs/architecture.md): callhist → CallHistory → FuseAPI → Curl → CCurl,
+// and CallHistory → SQLite → CSQLite. Only SQLite imports CSQLite; only Curl imports CCurl;
+// only CallHistory imports FuseAPI and SQLite.
 let package = Package(
     name: "callhist",
     platforms: [.macOS(.v15)],
@@ -24,7 +25,7 @@ let package = Package(
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["Embedder"]),
         .target(name: "CallHistory", dependencies: ["FuseAPI", "SQLite"], plugins: ["EmbedMigrations"]),
         .executableTarget(name: "callhist", dependencies: [
-            "CallHistory", "FuseAPI", "SQLite",
+            "CallHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .target(name: "FuseMock", dependencies: [

@@ -1,12 +1,11 @@
 import CallHistory
 import Foundation
 import FuseAPI
-import SQLite
 
 /// One archive for many inputs (bodies pile up on a few call ids, so the
 /// history rules meet each other), started afresh every 100 inputs.
 enum Pipeline {
-    nonisolated(unsafe) static var archive: (db: Connection, store: CallStore)?
+    nonisolated(unsafe) static var archive: CallArchive?
     nonisolated(unsafe) static var inputs = 0
     nonisolated(unsafe) static let sink = OutputSink(fd: open("/dev/null", O_WRONLY), name: "/dev/null")
     static let ids = ["f0", "f1", "f2"]
@@ -14,13 +13,13 @@ enum Pipeline {
     static func run(_ bytes: [UInt8]) {
         inputs += 1
         if inputs % 100 == 1 { archive = nil }
-        guard let (db, store) = try? archive ?? fresh() else { fatalError("an in-memory archive must open") }
-        archive = (db, store)
+        guard let current = try? archive ?? CallArchive.inMemory() else { fatalError("an in-memory archive must open") }
+        archive = current
         let id = ids[inputs % ids.count]
         var stored = false
         for status in decodings(bytes) {
             do {
-                _ = try store.store(id, status, at: Int64(1_795_000_000 + inputs))
+                _ = try current.store(id, status, at: Int64(1_795_000_000 + inputs))
                 stored = true
             } catch {
                 fatalError("storing a decoded body must not fail: \(error)")
@@ -28,13 +27,7 @@ enum Pipeline {
         }
         _ = try? IDFileReader.parse(bytes, name: "fuzz") { _, _ in }
         guard stored else { return }
-        everyOutput(db)
-    }
-
-    static func fresh() throws -> (Connection, CallStore) {
-        let db = try Connection(path: ":memory:")
-        try Migrator.migrate(db)
-        return (db, try CallStore(db: db, runID: nil))
+        everyOutput(current)
     }
 
     static func decodings(_ bytes: [UInt8]) -> [CallStatus] {
@@ -46,16 +39,16 @@ enum Pipeline {
         return out
     }
 
-    static func everyOutput(_ db: Connection) {
+    static func everyOutput(_ db: CallArchive) {
         do {
             for filter in [CallFilter(), CallFilter(since: 0, until: 4_000_000_000, status: "completed")] {
-                let summary = try SummaryReport.run(db, filter: filter)
-                let daily = try DailyReport.Period.allCases.map { ($0, try DailyReport.run(db, filter: filter, by: $0, utc: false)) }
-                let attempts = try AttemptsReport.run(db, filter: filter)
-                let durations = try DurationsReport.run(db, filter: filter)
-                let pending = try PendingReport.run(db, filter: filter, limit: 0)
-                let runs = try RunsReport.run(db, since: filter.since, until: filter.until, limit: 0)
-                let calls = try ids.compactMap { id in try CallReport.run(db, id: id).map { (id, $0) } }
+                let summary = try db.summary(filter)
+                let daily = try DailyReport.Period.allCases.map { ($0, try db.daily(filter, by: $0, utc: false)) }
+                let attempts = try db.attempts(filter)
+                let durations = try db.durations(filter)
+                let pending = try db.pending(filter, limit: 0)
+                let runs = try db.runs(since: filter.since, until: filter.until, limit: 0)
+                let calls = try ids.compactMap { id in try db.call(id).map { (id, $0) } }
                 for format in ReportFormat.allCases {
                     let o = RenderOptions(format: format, utc: false, bars: true, now: 1_795_000_000)
                     var text = summary.rendered(o) + attempts.rendered(o) + durations.rendered(o) + pending.rendered(o) + RunsReport.rendered(runs, o)
@@ -67,10 +60,10 @@ enum Pipeline {
                     }
                 }
                 for table in Exporter.Table.allCases {
-                    for format in Exporter.Format.allCases { try Exporter(db: db).export(table, format: format, filter: filter, to: sink) }
+                    for format in Exporter.Format.allCases { _ = try db.export(table, format: format, filter: filter, to: sink) }
                 }
             }
-            _ = try Rebuilder(db: db).run()
+            _ = try db.rebuild()
         } catch {
             fatalError("a report over a stored body failed: \(error)")
         }

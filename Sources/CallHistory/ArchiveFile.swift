@@ -2,16 +2,16 @@ import Foundation
 import SQLite
 
 /// Opens the archive file the way every command needs it.
-public enum ArchiveFile {
+enum ArchiveFile {
     /// The path from `--db`, else `CALLHIST_DB`, else `./callhist.sqlite`.
-    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let option, !option.isEmpty { return option }
         if let env = environment["CALLHIST_DB"], !env.isEmpty { return env }
         return "callhist.sqlite"
     }
 
     /// Opens (creating when missing) and migrates the archive for writing, in WAL mode.
-    public static func openForWriting(_ path: String, busyTimeout: Duration = .seconds(10)) throws -> Connection {
+    static func openForWriting(_ path: String, busyTimeout: Duration = .seconds(10)) throws -> Connection {
         // A new archive is born private (0600); SQLite gives its -wal and
         // -shm the archive's mode. An existing file keeps its mode.
         do {
@@ -41,7 +41,7 @@ public enum ArchiveFile {
 
     /// Opens an existing archive for reading only; refuses a missing file,
     /// a non-database, or a schema newer than this binary knows.
-    public static func openForReading(_ path: String) throws -> Connection {
+    static func openForReading(_ path: String) throws -> Connection {
         guard FileManager.default.fileExists(atPath: path) else { throw ArchiveError.missing(path: path) }
         let db: Connection
         do {

@@ -59,7 +59,7 @@ public final class Archiver {
     /// Ids per page handed to the fetching thread (it holds at most four).
     static let idPage = 5000
 
-    public init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.db = db
         self.options = options
         self.now = now

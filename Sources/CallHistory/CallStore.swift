@@ -40,7 +40,7 @@ public final class CallStore {
     private let upsertEventStatement: Statement
     private var insertEventsStatements: [Int: Statement] = [:]
 
-    public init(db: Connection, runID: Int64?) throws {
+    init(db: Connection, runID: Int64?) throws {
         self.db = db
         self.runID = runID
         rememberStatement = try db.prepare("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")

@@ -18,7 +18,7 @@ public struct Exporter {
 
     let db: Connection
 
-    public init(db: Connection) { self.db = db }
+    init(db: Connection) { self.db = db }
 
     /// Writes the rows and returns how many.
     @discardableResult

@@ -17,7 +17,7 @@ public final class Importer {
     let now: () -> Int64
     let batchSize: Int
 
-    public init(db: Connection, batchSize: Int = 2000, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    init(db: Connection, batchSize: Int = 2000, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.db = db
         self.now = now
         self.batchSize = batchSize

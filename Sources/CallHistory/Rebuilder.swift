@@ -15,7 +15,7 @@ public struct Rebuilder {
 
     let db: Connection
 
-    public init(db: Connection) { self.db = db }
+    init(db: Connection) { self.db = db }
 
     public func run() throws -> Report {
         var report = Report()

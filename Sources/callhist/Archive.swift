@@ -1,8 +1,6 @@
 import ArgumentParser
 import CallHistory
 import Foundation
-import FuseAPI
-import SQLite
 
 struct Archive: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +28,7 @@ struct Archive: ParsableCommand {
     @Flag(help: "Do not re-check archived calls; fetch only the ids given.") var noRefresh = false
     @Flag(help: "Re-check every non-final call now, stale ones included.") var refreshAll = false
     @Option(help: ArgumentHelp("Calls queued longer ago than this are stale: no longer re-checked.", valueName: "duration")) var staleAfter = DurationArgument(argument: "30d")!
-    @Option(help: "Ask the API for json or xml.") var format: BodyFormat = .json
+    @Option(help: "Ask the API for json or xml.") var format: ResponseFormat = .json
     @Option(help: ArgumentHelp("Stop starting requests after this many; the rest waits for the next run.", valueName: "n")) var maxRequests: Int?
     @Option(help: ArgumentHelp("Stop starting requests after this long (e.g. 20m); the rest waits for the next run.", valueName: "duration")) var maxRuntime: DurationArgument?
     @Flag(help: "Show what would be fetched, without fetching or writing anything.") var dryRun = false
@@ -60,14 +58,14 @@ struct Archive: ParsableCommand {
 
     func run() throws {
         let started = ContinuousClock.now
-        var db: Connection?
+        var opened: CallArchive?
         var metricsWritten = false
         // The metrics file is written on every exit path, so a collector
         // sees a failed night too (its exit code, when it ended).
         func writeMetrics(_ counts: RunCounts, exitCode: Int32) throws {
             guard let metricsFile, !dryRun, !metricsWritten else { return }
             metricsWritten = true
-            let lastSuccess = try? db?.scalarInt("SELECT max(ended_at) FROM archive_runs WHERE kind = 'archive' AND exit_code = 0")
+            let lastSuccess = try? opened?.lastSuccessfulArchive()
             try MetricsFile.write(to: metricsFile, counts: counts, exitCode: exitCode, seconds: (ContinuousClock.now - started).seconds,
                                   finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess ?? nil)
         }
@@ -80,32 +78,27 @@ struct Archive: ParsableCommand {
             options.staleAfter = staleAfter.seconds
             if dryRun { return try showPlan(options) }
 
-            let endpoint = try fuse.endpoint()
-            let credentials = try fuse.credentials()
-            var config = FuseClient.Configuration(endpoint: endpoint, credentials: credentials)
-            config.concurrency = concurrency
-            config.ratePerSecond = rate
-            config.timeout = timeout.duration
-            config.format = format
-            config.retry.retries = retries
-            config.userAgent = "callhist/\(CallhistVersion.string)"
-            config.maxRequests = maxRequests
-            config.deadline = maxRuntime.map { ContinuousClock.now + $0.duration }
+            var settings = try fuse.settings()
+            settings.concurrency = concurrency
+            settings.rate = rate
+            settings.timeout = timeout.duration
+            settings.format = format
+            settings.retries = retries
+            settings.maxRequests = maxRequests
+            settings.maxRuntime = maxRuntime?.duration
 
-            let lock = try RunLock(archivePath: database.path, wait: wait)
-            let archive = try ArchiveFile.openForWriting(database.path)
-            db = archive
+            let archive = try CallArchive.openForWriting(database.path, wait: wait)
+            opened = archive
             var line = ProgressLine(enabled: output.showsProgress)
-            let report = try Archiver(db: archive, options: options).run(client: FuseClient(config), exitCode: ExitPolicy.code(for:)) { p in
+            let report = try archive.archive(options, fetch: settings, exitCode: ExitPolicy.code(for:)) { p in
                 line.update(verb: "archiving", done: p.done, total: p.total, failed: p.failed, elapsed: p.elapsed)
             }
             line.finish()
             let elapsed = ContinuousClock.now - started
             let exitCode = ExitPolicy.code(for: report.outcome)
             try writeMetrics(report.counts, exitCode: exitCode)
-            db = nil
+            opened = nil
             try archive.close()
-            withExtendedLifetime(lock) {}
             let c = report.counts
             var summary = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", elapsed.seconds))s: "
             summary += "\(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged), "
@@ -130,14 +123,7 @@ struct Archive: ParsableCommand {
     }
 
     private func showPlan(_ options: Archiver.Options) throws {
-        let db: Connection
-        if FileManager.default.fileExists(atPath: database.path) {
-            db = try ArchiveFile.openForReading(database.path)
-        } else {
-            db = try Connection(path: ":memory:")
-            try Migrator.migrate(db)
-        }
-        let p = try Archiver(db: db, options: options).plan()
+        let p = try CallArchive.openForPlanning(database.path).plan(options)
         print("dry run: would fetch \(p.toFetch) ids")
         print("  requested:        \(p.requested) (\(p.new) new, \(p.alreadyFinal) already final and skipped)")
         if options.refresh {
@@ -148,7 +134,7 @@ struct Archive: ParsableCommand {
     }
 }
 
-extension BodyFormat: ExpressibleByArgument {}
+extension ResponseFormat: ExpressibleByArgument {}
 
 extension Duration {
     var seconds: Double { self / .seconds(1) }

@@ -6,5 +6,5 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The archive file (default: $CALLHIST_DB, else ./callhist.sqlite).", valueName: "path"))
     var db: String?
 
-    var path: String { ArchiveFile.resolvePath(db) }
+    var path: String { CallArchive.resolvePath(db) }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import CallHistory
 import Foundation
-import FuseAPI
-import SQLite
 
 /// The one place where what happened becomes an exit code and words on
 /// stderr: run outcomes from CallHistory, and every error that reaches the
@@ -31,8 +29,8 @@ enum ExitPolicy {
             }
         case is InputError: .dataError
         case is OutputError: .ioError
-        case is FuseConfigurationError: .config
-        case let error as SQLiteError: error.isBusy ? .tempFail : .software
+        case is ConfigurationError: .config
+        case let error as StorageError: error.isBusy ? .tempFail : .software
         default: .software
         }
     }
@@ -42,12 +40,7 @@ enum ExitPolicy {
         if let code = error as? ExitCode { return code }
         if error is ValidationError || error is CleanExit { return ExitCode(ExitStatus.usage.rawValue) }
         let status = status(for: error)
-        switch error {
-        case let error as SQLiteError: printError("database error: \(error)")
-        case let error as FuseConfigurationError: printError(error.message)
-        case let error as InputError: printError(error.message)
-        default: printError(status == .software ? "unexpected error: \(error)" : "\(error)")
-        }
+        printError(status == .software && !(error is StorageError) ? "unexpected error: \(error)" : "\(error)")
         return ExitCode(status.rawValue)
     }
 

@@ -30,15 +30,15 @@ struct Export: CallhistCommand {
             }
             if name == "--since" { filter.since = value } else { filter.until = value }
         }
-        let db = try ArchiveFile.openForReading(database.path)
+        let archive = try CallArchive.openForReading(database.path)
         guard let output else {
-            try Exporter(db: db).export(table, format: format, filter: filter, to: .standardOutput())
+            _ = try archive.export(table, format: format, filter: filter, to: .standardOutput())
             return
         }
         // Written beside the destination, then renamed: a reader never sees
         // half a file, and a failure (a full disk) leaves nothing behind.
         let rows = try AtomicRename.write(to: output) { sink in
-            try Exporter(db: db).export(table, format: format, filter: filter, to: sink)
+            try archive.export(table, format: format, filter: filter, to: sink)
         }
         FileHandle.standardError.write(Data("exported \(rows) \(table.rawValue) to \(output)\n".utf8))
     }

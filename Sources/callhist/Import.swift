@@ -22,15 +22,13 @@ struct Import: CallhistCommand {
     }
 
     func execute() throws {
-        let lock = try RunLock(archivePath: database.path, wait: wait)
-        let db = try ArchiveFile.openForWriting(database.path)
+        let archive = try CallArchive.openForWriting(database.path, wait: wait)
         var shown = 0
-        let report = try Importer(db: db).run(files: files, exitCode: ExitPolicy.code(for:)) { problem in
+        let report = try archive.importFiles(files, exitCode: ExitPolicy.code(for:)) { problem in
             shown += 1
             if shown <= 20 { ExitPolicy.printError(problem) }
         }
-        try db.close()
-        withExtendedLifetime(lock) {}
+        try archive.close()
         if shown > 20 { ExitPolicy.printError("… and \(shown - 20) more bad lines") }
         let c = report.counts
         output.say("imported \(c.fetched) of \(c.requested) records: \(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged, \(report.badLines) bad [run \(report.runID)]")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CallHistory
 import Foundation
-import SQLite
 
 struct Migrate: CallhistCommand {
     static let configuration = CommandConfiguration(
@@ -12,9 +11,9 @@ struct Migrate: CallhistCommand {
 
     func execute() throws {
         let existed = FileManager.default.fileExists(atPath: database.path)
-        let db = try ArchiveFile.openForWriting(database.path)
-        let version = try Migrator.version(of: db)
-        try db.close()
+        let archive = try CallArchive.openForWriting(database.path)
+        let version = try archive.schemaVersion
+        try archive.close()
         print("\(database.path): \(existed ? "schema" : "created at schema") version \(version)")
     }
 }

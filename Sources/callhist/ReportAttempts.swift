@@ -6,6 +6,6 @@ struct ReportAttempts: CallhistCommand {
     @OptionGroup var options: ReportOptions
 
     func execute() throws {
-        options.print(try AttemptsReport.run(try options.open(), filter: options.filter).rendered(options.rendering))
+        options.print(try options.open().attempts(options.filter).rendered(options.rendering))
     }
 }

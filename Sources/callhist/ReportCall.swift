@@ -7,7 +7,7 @@ struct ReportCall: CallhistCommand {
     @OptionGroup var options: ReportOptions
 
     func execute() throws {
-        guard let r = try CallReport.run(try options.open(), id: id) else {
+        guard let r = try options.open().call(id) else {
             throw InputError("\(id) is not in the archive \(options.database.path)")
         }
         options.print(r.rendered(id: id, options.rendering))

@@ -7,7 +7,7 @@ struct ReportDaily: CallhistCommand {
     @Option(help: "hour, day, week (from Monday) or month.") var by: DailyReport.Period = .day
 
     func execute() throws {
-        let rows = try DailyReport.run(try options.open(), filter: options.filter, by: by, utc: options.utc)
+        let rows = try options.open().daily(options.filter, by: by, utc: options.utc)
         options.print(DailyReport.rendered(rows, by: by, options.rendering))
     }
 }

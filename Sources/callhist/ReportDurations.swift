@@ -6,6 +6,6 @@ struct ReportDurations: CallhistCommand {
     @OptionGroup var options: ReportOptions
 
     func execute() throws {
-        options.print(try DurationsReport.run(try options.open(), filter: options.filter).rendered(options.rendering))
+        options.print(try options.open().durations(options.filter).rendered(options.rendering))
     }
 }

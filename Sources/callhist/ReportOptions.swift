@@ -1,7 +1,6 @@
 import ArgumentParser
 import CallHistory
 import Foundation
-import SQLite
 
 /// Filters and output format shared by every `report` subcommand.
 struct ReportOptions: ParsableArguments {
@@ -29,16 +28,8 @@ struct ReportOptions: ParsableArguments {
     /// Opens the archive read-only. With CALLHIST_TRACE_SQL=FILE every
     /// statement the report runs is appended to FILE (scripts/bench-reports.sh
     /// replays them with sqlite3 to measure the ceiling).
-    func open() throws -> Connection {
-        let db = try ArchiveFile.openForReading(database.path)
-        if let path = ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"] {
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-            if let sink = FileHandle(forWritingAtPath: path) {
-                sink.seekToEndOfFile()
-                db.trace { sql in sink.write(Data((sql + ";\n").utf8)) }
-            }
-        }
-        return db
+    func open() throws -> CallArchive {
+        try CallArchive.openForReading(database.path, traceSQL: ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"])
     }
 
     /// How the report is rendered: bars only for a person at a terminal.

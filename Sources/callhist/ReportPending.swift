@@ -11,6 +11,6 @@ struct ReportPending: CallhistCommand {
     }
 
     func execute() throws {
-        options.print(try PendingReport.run(try options.open(), filter: options.filter, limit: limit).rendered(options.rendering))
+        options.print(try options.open().pending(options.filter, limit: limit).rendered(options.rendering))
     }
 }

@@ -13,7 +13,7 @@ struct ReportRuns: CallhistCommand {
     func execute() throws {
         // --since/--until select runs by their start time here.
         let f = options.filter
-        let rows = try RunsReport.run(try options.open(), since: f.since, until: f.until, limit: limit)
+        let rows = try options.open().runs(since: f.since, until: f.until, limit: limit)
         options.print(RunsReport.rendered(rows, options.rendering))
     }
 }

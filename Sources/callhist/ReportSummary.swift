@@ -6,6 +6,6 @@ struct ReportSummary: CallhistCommand {
     @OptionGroup var options: ReportOptions
 
     func execute() throws {
-        options.print(try SummaryReport.run(try options.open(), filter: options.filter).rendered(options.rendering))
+        options.print(try options.open().summary(options.filter).rendered(options.rendering))
     }
 }

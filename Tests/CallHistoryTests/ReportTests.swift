@@ -41,7 +41,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testEmptyArchiveHasNullRatesAndNoDivisionByZero() throws {
-        let r = try SummaryReport.run(db, filter: CallFilter())
+        let r = try CallArchive(connection: db).summary(CallFilter())
         XCTAssertEqual(r.calls, 0)
         XCTAssertNil(r.completionRate)
         XCTAssertNil(r.firstAttemptCompletionRate)
@@ -49,8 +49,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(r.duration.count, 0)
         XCTAssertNil(r.duration.p50)
         XCTAssertNil(r.duration.mean)
-        XCTAssertEqual(try DailyReport.run(db, filter: CallFilter(), by: .day, utc: true), [])
-        XCTAssertEqual(try DurationsReport.run(db, filter: CallFilter()).buckets.map(\.count), [0, 0, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(try CallArchive(connection: db).daily(CallFilter(), by: .day, utc: true), [])
+        XCTAssertEqual(try CallArchive(connection: db).durations(CallFilter()).buckets.map(\.count), [0, 0, 0, 0, 0, 0, 0, 0])
     }
 
     func testSummaryByHand() throws {
@@ -62,7 +62,7 @@ final class ReportTests: XCTestCase {
         try call("e", "dialing")
         try call("f", "voicemail")
         try call("g", nil, attempts: nil, max: nil, queued: nil)
-        let r = try SummaryReport.run(db, filter: CallFilter())
+        let r = try CallArchive(connection: db).summary(CallFilter())
         XCTAssertEqual(r.calls, 6, "the never-fetched id is not counted")
         XCTAssertEqual(r.final, 4)
         XCTAssertEqual(r.pending, 2, "an unknown status is pending")
@@ -81,10 +81,10 @@ final class ReportTests: XCTestCase {
 
     func testPercentilesOfOneValueAndNearestRank() throws {
         try call("only", "completed", duration: 42)
-        let one = try SummaryReport.run(db, filter: CallFilter()).duration
+        let one = try CallArchive(connection: db).summary(CallFilter()).duration
         XCTAssertEqual([one.p50, one.p90, one.p95, one.max], [42, 42, 42, 42])
         for (i, v) in [15, 20, 35, 40, 50, 60, 70, 80, 90, 100].enumerated() { try call("n\(i)", "completed", queued: 2_000_000, duration: v) }
-        let ten = try SummaryReport.durations(db, filter: CallFilter(since: 2_000_000))
+        let ten = try CallArchive(connection: db).summary(CallFilter(since: 2_000_000)).duration
         XCTAssertEqual(ten.p50, 50)   // rank 5
         XCTAssertEqual(ten.p90, 90)   // rank 9
         XCTAssertEqual(ten.p95, 100)  // rank ceil(9.5) = 10
@@ -95,13 +95,13 @@ final class ReportTests: XCTestCase {
         // The API's list is out of time order; duration comes from connected (40) to the disconnected after it (100).
         try call("x", "completed", duration: nil, events: [("disconnected", 100), ("queued", 10), ("connected", 40), ("dialing", 20)])
         try call("y", "completed", duration: nil, events: [("queued", 10)])  // unknown: no connected event
-        let d = try SummaryReport.durations(db, filter: CallFilter())
+        let d = try CallArchive(connection: db).summary(CallFilter()).duration
         XCTAssertEqual(d.count, 1)
         XCTAssertEqual(d.max, 60)
-        let h = try DurationsReport.run(db, filter: CallFilter())
+        let h = try CallArchive(connection: db).durations(CallFilter())
         XCTAssertEqual(h.unknown, 1)
         XCTAssertEqual(h.buckets.first { $0.from == 60 }?.count, 1)
-        let c = try XCTUnwrap(try CallReport.run(db, id: "x"))
+        let c = try XCTUnwrap(try CallArchive(connection: db).call("x"))
         XCTAssertEqual(c.events.map(\.event), ["queued", "dialing", "connected", "disconnected"], "timeline in time order")
         XCTAssertEqual(c.events.map(\.sincePrevious), [nil, 10, 20, 60])
         XCTAssertEqual(c.ringTime, 20)
@@ -113,7 +113,7 @@ final class ReportTests: XCTestCase {
         try call("at-since", "completed", queued: 1000, duration: 2)
         try call("inside", "failed", queued: 1500)
         try call("at-until", "completed", queued: 2000, duration: 4)
-        let r = try SummaryReport.run(db, filter: CallFilter(since: 1000, until: 2000))
+        let r = try CallArchive(connection: db).summary(CallFilter(since: 1000, until: 2000))
         XCTAssertEqual(r.calls, 2)
         XCTAssertEqual(r.completed, 1)
         XCTAssertEqual(r.duration.max, 2)
@@ -125,15 +125,15 @@ final class ReportTests: XCTestCase {
         try call("d1b", "failed", queued: day + 20)
         try call("d2a", "completed", queued: day + 86_400 + 5, duration: 30, phone: "6179999999")
         try call("d2b", "queued", queued: day + 86_400 + 6)
-        let rows = try DailyReport.run(db, filter: CallFilter(), by: .day, utc: true)
+        let rows = try CallArchive(connection: db).daily(CallFilter(), by: .day, utc: true)
         XCTAssertEqual(rows.count, 2)
         XCTAssertEqual(rows[0].calls, 2)
         XCTAssertEqual(rows[0].completionRate, 0.5)
         XCTAssertEqual(rows[0].meanDuration, 10)
         XCTAssertEqual(rows[1].final, 1)
         XCTAssertEqual(rows[1].completionRate, 1)
-        XCTAssertEqual(try DailyReport.run(db, filter: CallFilter(phone: "'6179999999'"), by: .day, utc: true).map(\.calls), [1])
-        XCTAssertEqual(try DailyReport.run(db, filter: CallFilter(status: "completed"), by: .month, utc: true).map(\.calls), [2])
+        XCTAssertEqual(try CallArchive(connection: db).daily(CallFilter(phone: "'6179999999'"), by: .day, utc: true).map(\.calls), [1])
+        XCTAssertEqual(try CallArchive(connection: db).daily(CallFilter(status: "completed"), by: .month, utc: true).map(\.calls), [2])
     }
 
     func testTimeFilterUsesTheQueuedIndex() throws {
@@ -149,10 +149,10 @@ final class ReportTests: XCTestCase {
         try call("c", "completed", attempts: 3, max: 3)
         try call("p", "queued", queued: 500)
         try call("u", nil, attempts: nil, max: nil, queued: nil)
-        let a = try AttemptsReport.run(db, filter: CallFilter())
+        let a = try CallArchive(connection: db).attempts(CallFilter())
         XCTAssertEqual(a.byAttempts.map { [$0.attempts, Int64($0.final), Int64($0.completed), Int64($0.exhausted)] }, [[1, 1, 1, 0], [3, 2, 1, 1]])
         XCTAssertEqual(a.byMaxAttempts.first?.completionRate ?? 0, 2.0 / 3.0, accuracy: 1e-12)
-        let p = try PendingReport.run(db, filter: CallFilter(), limit: 0)
+        let p = try CallArchive(connection: db).pending(CallFilter(), limit: 0)
         XCTAssertEqual(p.pending, 1)
         XCTAssertEqual(p.unfetched, 1)
         XCTAssertEqual(p.rows.map(\.callID), ["u", "p"], "oldest first (the unfetched id was first seen at 0)")

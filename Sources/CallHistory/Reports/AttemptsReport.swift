@@ -1,5 +1,3 @@
-import SQLite
-
 /// `report attempts`: over final calls, completion by attempts used and by
 /// the max_attempts the call was allowed.
 public struct AttemptsReport: Equatable, Sendable {
@@ -16,20 +14,15 @@ public struct AttemptsReport: Equatable, Sendable {
     public var byAttempts: [Row] = []
     public var byMaxAttempts: [Row] = []
 
-    public static func run(_ db: Connection, filter: CallFilter) throws -> AttemptsReport {
-        let base = ReportSQL.base(filter)
-        // One grouped pass; both views are folded from it.
+    /// Folds the final calls' (attempts, max_attempts) groups into both views.
+    static func build(_ groups: [AttemptGroup]) -> AttemptsReport {
         var byAttempts: [Int64?: Row] = [:], byMax: [Int64?: Row] = [:]
-        try db.prepare("""
-            SELECT c.attempts, c.max_attempts, count(*), sum(c.status = 'completed'), sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
-            FROM (\(base.sql)) c WHERE +c.status IN \(ReportSQL.finalStatuses)
-            GROUP BY c.attempts, c.max_attempts
-            """).forEachRow(base.values) { r in
-            for (key, table) in [(r.optionalInt64(0), 0), (r.optionalInt64(1), 1)] {
+        for g in groups {
+            for (key, table) in [(g.attempts, 0), (g.maxAttempts, 1)] {
                 var row = (table == 0 ? byAttempts[key] : byMax[key]) ?? Row(attempts: key, final: 0, completed: 0, exhausted: 0)
-                row.final += r.int(2)
-                row.completed += r.int(3)
-                row.exhausted += r.int(4)
+                row.final += g.final
+                row.completed += g.completed
+                row.exhausted += g.exhausted
                 if table == 0 { byAttempts[key] = row } else { byMax[key] = row }
             }
         }

@@ -1,6 +1,4 @@
 import Foundation
-import FuseAPI
-import SQLite
 
 /// `report daily`: per hour, day, week (starting Monday) or month of
 /// `queued_timestamp`, in the local time zone (TZ) or UTC. Periods without
@@ -27,25 +25,19 @@ public struct DailyReport: Sendable {
         public var meanDuration: Double? { durationCount > 0 ? durationSum / Double(durationCount) : nil }
     }
 
-    public static func run(_ db: Connection, filter: CallFilter, by period: Period, utc: Bool, timeZone: TimeZone = .current) throws -> [Row] {
-        let base = ReportSQL.base(filter)
+    /// Folds quarter hours into local periods (daylight saving included).
+    static func build(_ quarters: [QuarterHour], by period: Period, utc: Bool, timeZone: TimeZone = .current) -> [Row] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
         var rows: [String: Row] = [:]
-        try db.prepare("""
-            SELECT c.queued_timestamp / 900 AS q, count(*), sum(c.status IN \(ReportSQL.finalStatuses)), sum(c.status = 'completed'),
-                   total(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
-                   count(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END)
-            FROM (\(base.sql)) c WHERE c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)
-            GROUP BY q
-            """).forEachRow(base.values) { r in
-            let label = Self.label(r.int64(0) * 900, period, calendar)
+        for q in quarters {
+            let label = Self.label(q.quarter * 900, period, calendar)
             var row = rows[label] ?? Row(period: label)
-            row.calls += r.int(1)
-            row.final += r.int(2)
-            row.completed += r.int(3)
-            row.durationSum += r.double(4)
-            row.durationCount += r.int(5)
+            row.calls += q.calls
+            row.final += q.final
+            row.completed += q.completed
+            row.durationSum += q.durationSum
+            row.durationCount += q.durationCount
             rows[label] = row
         }
         return rows.values.sorted { $0.period < $1.period }

@@ -1,5 +1,3 @@
-import SQLite
-
 /// Count, mean, nearest-rank percentiles and maximum of the durations
 /// (seconds) of completed calls whose duration is known.
 public struct DurationStats: Equatable, Sendable {
@@ -35,19 +33,5 @@ public struct DurationStats: Equatable, Sendable {
         p90 = percentile(90)
         p95 = percentile(95)
         p99 = percentile(99)
-    }
-
-    /// The durations of the completed calls `filter` selects.
-    static func run(_ db: Connection, filter: CallFilter) throws -> DurationStats {
-        DurationStats(histogram: try histogram(db, filter: filter))
-    }
-
-    static func histogram(_ db: Connection, filter: CallFilter) throws -> [(value: Int64, count: Int)] {
-        let (whereSQL, values) = filter.clause()
-        return try db.prepare("""
-            SELECT \(ReportSQL.effectiveDuration) AS v, count(*) FROM calls c
-            WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NOT NULL AND \(whereSQL)
-            GROUP BY \(ReportSQL.effectiveDuration) ORDER BY v
-            """).map(values) { (value: $0.int64(0), count: $0.int(1)) }
     }
 }

@@ -1,5 +1,3 @@
-import SQLite
-
 /// `report durations`: a histogram of completed calls' durations in readable
 /// buckets, and the statistics of `report summary`.
 public struct DurationsReport: Equatable, Sendable {
@@ -19,17 +17,14 @@ public struct DurationsReport: Equatable, Sendable {
     /// Completed calls whose duration is unknown (not in the histogram).
     public var unknown = 0
 
-    public static func run(_ db: Connection, filter: CallFilter) throws -> DurationsReport {
+    /// Buckets and statistics from the histogram of known durations.
+    static func build(histogram: [(value: Int64, count: Int)], unknown: Int) -> DurationsReport {
         var report = DurationsReport()
-        let histogram = try DurationStats.histogram(db, filter: filter)
         var counts = [Int](repeating: 0, count: edges.count)
         for (value, n) in histogram { counts[(edges.lastIndex { $0 <= value }) ?? 0] += n }
         report.buckets = edges.indices.map { i in Bucket(from: edges[i], to: i + 1 < edges.count ? edges[i + 1] : nil, count: counts[i]) }
         report.stats = DurationStats(histogram: histogram)
-        let (whereSQL, values) = filter.clause()
-        report.unknown = Int(try db.scalarInt("""
-            SELECT count(*) FROM calls c WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NULL AND \(whereSQL)
-            """, values) ?? 0)
+        report.unknown = unknown
         return report
     }
 }

@@ -1,6 +1,4 @@
-import SQLite
-
-/// `report summary` (DESIGN.md §5): calls, final, pending, by status,
+/// `report summary` (docs/reports.md): calls, final, pending, by status,
 /// completion rate, duration statistics and attempts, in a few aggregate queries.
 public struct SummaryReport: Equatable, Sendable {
     public var calls = 0
@@ -22,43 +20,31 @@ public struct SummaryReport: Equatable, Sendable {
 
     public init() {}
 
-    public static func run(_ db: Connection, filter: CallFilter) throws -> SummaryReport {
+    /// The summary from the archive's status counts, the final calls'
+    /// attempt groups and the duration histogram.
+    static func build(statusCounts: [String: Int], finalGroups: [AttemptGroup], durations: [(value: Int64, count: Int)]) -> SummaryReport {
         var r = SummaryReport()
-        let base = ReportSQL.base(filter)
-        try db.prepare("SELECT c.status, count(*) FROM (\(base.sql)) c GROUP BY c.status").forEachRow(base.values) { row in
-            let status = row.string(0), n = row.int(1)
+        for (status, n) in statusCounts {
             r.byStatus[status] = n
             r.calls += n
             if ReportSQL.isFinal(status) { r.final += n } else { r.pending += n }
             if status == "completed" { r.completed = n }
         }
         r.completionRate = r.final > 0 ? Double(r.completed) / Double(r.final) : nil
-        r.duration = try durations(db, filter: filter)
-        // One pass over the final calls gives the mean, the distribution,
-        // first-attempt completions and exhausted calls.
+        r.duration = DurationStats(histogram: durations)
         var attemptSum = 0.0, attemptCount = 0, firstAttempt = 0
-        try db.prepare("""
-            SELECT c.attempts, count(*), sum(c.status = 'completed'), sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
-            FROM (\(base.sql)) c WHERE +c.status IN \(ReportSQL.finalStatuses) GROUP BY c.attempts
-            """).forEachRow(base.values) { row in
-            let n = row.int(1)
-            if let attempts = row.optionalInt64(0) {
-                r.attemptsDistribution[String(attempts)] = n
-                attemptSum += Double(attempts) * Double(n)
-                attemptCount += n
-                if attempts == 1 { firstAttempt = row.int(2) }
-            } else {
-                r.attemptsDistribution["unknown"] = n
-            }
-            r.exhausted += row.int(3)
+        var distribution: [Int64?: Int] = [:]
+        for g in finalGroups {
+            distribution[g.attempts, default: 0] += g.final
+            r.exhausted += g.exhausted
+            guard let attempts = g.attempts else { continue }
+            attemptSum += Double(attempts) * Double(g.final)
+            attemptCount += g.final
+            if attempts == 1 { firstAttempt += g.completed }
         }
+        r.attemptsDistribution = Dictionary(uniqueKeysWithValues: distribution.map { ($0.key.map(String.init) ?? "unknown", $0.value) })
         r.meanAttempts = attemptCount > 0 ? attemptSum / Double(attemptCount) : nil
         r.firstAttemptCompletionRate = r.final > 0 ? Double(firstAttempt) / Double(r.final) : nil
         return r
-    }
-
-    /// Duration statistics of the completed calls whose duration is known.
-    public static func durations(_ db: Connection, filter: CallFilter) throws -> DurationStats {
-        try DurationStats.run(db, filter: filter)
     }
 }

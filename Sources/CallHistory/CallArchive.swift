@@ -1,0 +1,143 @@
+import Foundation
+import FuseAPI
+import SQLite
+
+/// The one owner of an archive (docs/architecture.md): it opens, creates
+/// and migrates the file, takes the run lock for writers, and offers every
+/// operation the command line needs — archive, import, export, backup,
+/// doctor's checks, rebuild and the reports — returning domain values.
+/// Storage sits behind `ArchiveBackend`; nothing above this type sees SQL.
+/// One owner, one thread, like the connection it holds.
+public final class CallArchive {
+    let backend: any ArchiveBackend
+    public var path: String { backend.path }
+
+    /// The archive named by `--db`, else `CALLHIST_DB`, else `./callhist.sqlite`.
+    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        ArchiveFile.resolvePath(option, environment: environment)
+    }
+
+    init(backend: any ArchiveBackend) { self.backend = backend }
+
+    /// Over an open SQLite connection (tests, the fuzzer's in-memory archive).
+    convenience init(connection: Connection) { self.init(backend: SQLiteBackend(db: connection, path: connection.path)) }
+
+    /// An empty, migrated archive in memory: nothing touches a disk.
+    public static func inMemory() throws -> CallArchive {
+        try storage { () throws -> CallArchive in
+            let db = try Connection(path: ":memory:")
+            try Migrator.migrate(db)
+            return CallArchive(connection: db)
+        }
+    }
+
+    /// Archives one decoded answer as a fetch would (the fuzzer's way in).
+    public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> CallStore.Change {
+        try Self.storage {
+            guard let sqlite = backend as? SQLiteBackend else { throw StorageError("store is SQLite's", isBusy: false) }
+            return try CallStore(db: sqlite.db, runID: nil).store(id, status, at: now)
+        }
+    }
+
+    /// Opens (creating and migrating when needed) for writing, holding the
+    /// run lock until `close()`: one writing run per archive. With `wait`,
+    /// waits for another run instead of failing with `ArchiveError.busy`.
+    public static func openForWriting(_ path: String, wait: Bool = false) throws -> CallArchive {
+        let lock = try RunLock(archivePath: path, wait: wait)
+        let db = try storage { try ArchiveFile.openForWriting(path) }
+        return CallArchive(backend: SQLiteBackend(db: db, path: path, lock: lock))
+    }
+
+    /// Opens an existing archive read-only. With `traceSQL`, every statement
+    /// run is appended to that file (scripts/bench-reports.sh replays them).
+    public static func openForReading(_ path: String, traceSQL: String? = nil) throws -> CallArchive {
+        let db = try storage { try ArchiveFile.openForReading(path) }
+        if let traceSQL {
+            if !FileManager.default.fileExists(atPath: traceSQL) { _ = FileManager.default.createFile(atPath: traceSQL, contents: nil) }
+            if let sink = FileHandle(forWritingAtPath: traceSQL) {
+                sink.seekToEndOfFile()
+                db.trace { sql in sink.write(Data((sql + ";\n").utf8)) }
+            }
+        }
+        return CallArchive(backend: SQLiteBackend(db: db, path: path))
+    }
+
+    /// For a dry run: the archive read-only when it exists, else an empty
+    /// one in memory (what a first run would start from). Writes nothing.
+    public static func openForPlanning(_ path: String) throws -> CallArchive {
+        FileManager.default.fileExists(atPath: path) ? try openForReading(path) : try inMemory()
+    }
+
+    public func close() throws { try Self.storage { try backend.close() } }
+
+    public var schemaVersion: Int { get throws { try Self.storage { try backend.schemaVersion } } }
+
+    // MARK: Runs
+
+    public func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
+                        progress: (Archiver.Progress) -> Void = { _ in }) throws -> Archiver.Report {
+        try Self.storage { try backend.archive(options, fetch: fetch, exitCode: exitCode, progress: progress) }
+    }
+
+    public func plan(_ options: Archiver.Options) throws -> Archiver.Plan { try Self.storage { try backend.plan(options) } }
+
+    public func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
+        try Self.storage { try backend.importFiles(files, exitCode: exitCode, problem: problem) }
+    }
+
+    public func rebuild() throws -> Rebuilder.Report { try Self.storage { try backend.rebuild() } }
+
+    public func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
+        try Self.storage { try backend.export(table, format: format, filter: filter, to: sink) }
+    }
+
+    /// A consistent copy at `destination` with the archive's file mode; returns its number of calls.
+    public func backup(to destination: String) throws -> Int { try Self.storage { try backend.backup(to: destination) } }
+
+    public func checks() throws -> [ArchiveCheck] { try Self.storage { try backend.checks() } }
+
+    /// When the last archive run that exited 0 ended (unix time).
+    public func lastSuccessfulArchive() throws -> Int64? { try Self.storage { try backend.lastSuccessfulArchive() } }
+
+    // MARK: Reports (definitions: docs/reports.md)
+
+    public func summary(_ filter: CallFilter) throws -> SummaryReport {
+        try Self.storage {
+            SummaryReport.build(statusCounts: try backend.statusCounts(filter), finalGroups: try backend.finalAttemptGroups(filter),
+                                durations: try backend.durationHistogram(filter))
+        }
+    }
+
+    public func daily(_ filter: CallFilter, by period: DailyReport.Period, utc: Bool, timeZone: TimeZone = .current) throws -> [DailyReport.Row] {
+        try Self.storage { DailyReport.build(try backend.quarterHours(filter), by: period, utc: utc, timeZone: timeZone) }
+    }
+
+    public func attempts(_ filter: CallFilter) throws -> AttemptsReport {
+        try Self.storage { AttemptsReport.build(try backend.finalAttemptGroups(filter)) }
+    }
+
+    public func durations(_ filter: CallFilter) throws -> DurationsReport {
+        try Self.storage { DurationsReport.build(histogram: try backend.durationHistogram(filter), unknown: try backend.unknownDurations(filter)) }
+    }
+
+    public func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try Self.storage { try backend.pending(filter, limit: limit) } }
+
+    public func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] {
+        try Self.storage { try backend.runs(since: since, until: until, limit: limit) }
+    }
+
+    /// nil when the archive has never seen `id`.
+    public func call(_ id: String) throws -> CallReport? { try Self.storage { try backend.call(id) } }
+
+    /// Storage errors leave as `StorageError`: callers never see a backend's types.
+    static func storage<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError {
+            throw StorageError(error.description, isBusy: error.isBusy)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension CallArchive: Sendable {}

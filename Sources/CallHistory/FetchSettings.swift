@@ -1,0 +1,102 @@
+import Foundation
+import FuseAPI
+
+/// How to reach the Fuse API and how politely, in the command line's terms:
+/// the base URL and credentials (from options or the environment; the
+/// developer key never from an argument), concurrency, rate, timeouts,
+/// retries and budgets. `CallArchive` turns it into a client.
+public struct FetchSettings: Sendable {
+    public var baseURL: String?
+    public var netrcFile: String?
+    public var environment: [String: String]
+    public var concurrency = 8
+    public var rate: Double?
+    public var timeout: Duration = .seconds(30)
+    public var format: ResponseFormat = .json
+    public var retries = 4
+    public var maxRequests: Int?
+    /// Counted from when the run starts fetching.
+    public var maxRuntime: Duration?
+
+    public init(baseURL: String? = nil, netrcFile: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.baseURL = baseURL
+        self.netrcFile = netrcFile
+        self.environment = environment
+    }
+
+    /// `--base-url`, else `FUSE_BASE_URL`, else Plum's.
+    public var resolvedBaseURL: String { baseURL ?? environment["FUSE_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? FuseEndpoint.defaultBaseURL }
+
+    func endpoint() throws(ConfigurationError) -> FuseEndpoint {
+        do {
+            return try FuseEndpoint(resolvedBaseURL)
+        } catch {
+            throw ConfigurationError(error.message)
+        }
+    }
+
+    func credentials() throws(ConfigurationError) -> FuseCredentials {
+        if let netrcFile {
+            guard FileManager.default.isReadableFile(atPath: netrcFile) else {
+                throw ConfigurationError("the netrc file \(netrcFile) does not exist or cannot be read")
+            }
+            return .netrc(path: netrcFile)
+        }
+        let email = environment["FUSE_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = environment["FUSE_DEVELOPER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (email, key) {
+        case let (email?, key?): return .basic(email: email, developerKey: key)
+        case (nil, nil): throw ConfigurationError("no credentials: set FUSE_EMAIL and FUSE_DEVELOPER_KEY in the environment, or pass --netrc-file")
+        case (nil, _): throw ConfigurationError("FUSE_DEVELOPER_KEY is set but FUSE_EMAIL is not: set both")
+        case (_, nil): throw ConfigurationError("FUSE_EMAIL is set but FUSE_DEVELOPER_KEY is not: set both")
+        }
+    }
+
+    /// Checks the configuration without any request; the description of the
+    /// credentials never shows the key.
+    public func check() throws(ConfigurationError) -> String {
+        _ = try endpoint()
+        return "\(try credentials())"
+    }
+
+    /// A warning when the netrc file, which holds the key, is readable by others.
+    public var netrcWarning: String? {
+        guard let netrcFile, let mode = PrivateFile.mode(of: netrcFile), mode & 0o077 != 0 else { return nil }
+        return "the netrc file \(netrcFile) holds the developer key but is readable by "
+            + "\(mode & 0o007 != 0 ? "every user" : "its group") (mode \(String(mode, radix: 8))); run chmod 600 \(netrcFile)"
+    }
+
+    func clientConfiguration() throws(ConfigurationError) -> FuseClient.Configuration {
+        var config = FuseClient.Configuration(endpoint: try endpoint(), credentials: try credentials())
+        config.concurrency = concurrency
+        config.ratePerSecond = rate
+        config.timeout = timeout
+        config.format = format.bodyFormat
+        config.retry.retries = retries
+        config.userAgent = "callhist/\(CallhistVersion.string)"
+        config.maxRequests = maxRequests
+        config.deadline = maxRuntime.map { ContinuousClock.now + $0 }
+        return config
+    }
+
+    /// One real request (for an id that does not exist) to check the URL
+    /// and the credentials: `doctor --ping`.
+    public func ping() -> ArchiveCheck {
+        do {
+            var config = try clientConfiguration()
+            config.retry.retries = 0
+            config.maxRequests = nil
+            config.deadline = nil
+            var outcome: FetchOutcome?
+            FuseClient(config).fetch(["callhist-doctor-ping"]) { outcome = $0.outcome }
+            switch outcome {
+            case .found?, .notFound?, .forbidden?: return .init(.ok, "API \(config.endpoint.baseURL) answered and accepted the credentials")
+            case .unauthorized(let message)?: return .init(.fail, "API refused the credentials (401: \(message))")
+            case .failed(let f)?: return .init(.fail, "API \(config.endpoint.baseURL): \(f.reason)")
+            case nil: return .init(.fail, "API gave no answer")
+            }
+        } catch {
+            return .init(.fail, error.message)
+        }
+    }
+}

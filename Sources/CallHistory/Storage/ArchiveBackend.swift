@@ -1,0 +1,60 @@
+import Foundation
+
+/// The storage side of an archive, behind `CallArchive`: what a backend
+/// (SQLite today; PostgreSQL can be a second) answers. Report *logic* —
+/// nearest-rank percentiles, folding quarter hours into local periods,
+/// rates — lives in the report types and is shared; a backend only runs
+/// its own queries and writes (docs/architecture.md, "Adding a backend").
+protocol ArchiveBackend: AnyObject {
+    var path: String { get }
+
+    // MARK: Report primitives
+
+    /// Calls with a status, by status.
+    func statusCounts(_ filter: CallFilter) throws -> [String: Int]
+    /// Final calls grouped by (attempts, max_attempts).
+    func finalAttemptGroups(_ filter: CallFilter) throws -> [AttemptGroup]
+    /// Durations of completed calls with a known duration: (seconds, calls), ascending.
+    func durationHistogram(_ filter: CallFilter) throws -> [(value: Int64, count: Int)]
+    /// Completed calls whose duration is unknown.
+    func unknownDurations(_ filter: CallFilter) throws -> Int
+    /// Per quarter hour of `queued_timestamp` (UTC), only times a calendar can place.
+    func quarterHours(_ filter: CallFilter) throws -> [QuarterHour]
+    func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport
+    func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row]
+    func call(_ id: String) throws -> CallReport?
+
+    // MARK: Whole-archive operations
+
+    func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report
+    func plan(_ options: Archiver.Options) throws -> Archiver.Plan
+    func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report
+    func rebuild() throws -> Rebuilder.Report
+    func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int
+    func backup(to destination: String) throws -> Int
+    func checks() throws -> [ArchiveCheck]
+    func lastSuccessfulArchive() throws -> Int64?
+    var schemaVersion: Int { get throws }
+    func close() throws
+}
+
+/// Final calls sharing an `attempts` and a `max_attempts`.
+struct AttemptGroup: Sendable, Equatable {
+    var attempts: Int64?
+    var maxAttempts: Int64?
+    var final: Int
+    var completed: Int
+    /// Not completed, and attempts reached max_attempts.
+    var exhausted: Int
+}
+
+/// One quarter hour (unix time / 900) of queued calls.
+struct QuarterHour: Sendable, Equatable {
+    var quarter: Int64
+    var calls: Int
+    var final: Int
+    var completed: Int
+    /// Sum and count of the known durations of its completed calls.
+    var durationSum: Double
+    var durationCount: Int
+}

@@ -1,0 +1,162 @@
+import Foundation
+import FuseAPI
+import SQLite
+
+/// The SQLite archive: one file, WAL mode, the schema of docs/schema.md.
+/// Every SQL statement callhist runs against an archive is here or in the
+/// types this backend drives (`CallStore`, `Archiver`, `Importer`,
+/// `Rebuilder`, `Exporter`).
+final class SQLiteBackend: ArchiveBackend {
+    let db: Connection
+    let path: String
+    /// Held for the life of a writing backend: one writer per file.
+    private let lock: RunLock?
+
+    init(db: Connection, path: String, lock: RunLock? = nil) {
+        self.db = db
+        self.path = path
+        self.lock = lock
+    }
+
+    // MARK: Report primitives
+
+    func statusCounts(_ filter: CallFilter) throws -> [String: Int] {
+        let base = ReportSQL.base(filter)
+        var counts: [String: Int] = [:]
+        try db.prepare("SELECT c.status, count(*) FROM (\(base.sql)) c GROUP BY c.status").forEachRow(base.values) { counts[$0.string(0)] = $0.int(1) }
+        return counts
+    }
+
+    func finalAttemptGroups(_ filter: CallFilter) throws -> [AttemptGroup] {
+        let base = ReportSQL.base(filter)
+        return try db.prepare("""
+            SELECT c.attempts, c.max_attempts, count(*), sum(c.status = 'completed'), sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
+            FROM (\(base.sql)) c WHERE +c.status IN \(ReportSQL.finalStatuses)
+            GROUP BY c.attempts, c.max_attempts
+            """).map(base.values) { r in
+            AttemptGroup(attempts: r.optionalInt64(0), maxAttempts: r.optionalInt64(1), final: r.int(2), completed: r.int(3), exhausted: r.int(4))
+        }
+    }
+
+    /// SQL groups the values (an index walk, no sort of every call); only
+    /// distinct durations reach Swift.
+    func durationHistogram(_ filter: CallFilter) throws -> [(value: Int64, count: Int)] {
+        let (whereSQL, values) = filter.clause()
+        return try db.prepare("""
+            SELECT \(ReportSQL.effectiveDuration) AS v, count(*) FROM calls c
+            WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NOT NULL AND \(whereSQL)
+            GROUP BY \(ReportSQL.effectiveDuration) ORDER BY v
+            """).map(values) { (value: $0.int64(0), count: $0.int(1)) }
+    }
+
+    func unknownDurations(_ filter: CallFilter) throws -> Int {
+        let (whereSQL, values) = filter.clause()
+        return Int(try db.scalarInt("""
+            SELECT count(*) FROM calls c WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NULL AND \(whereSQL)
+            """, values) ?? 0)
+    }
+
+    /// `total()` for the duration sums: it cannot overflow.
+    func quarterHours(_ filter: CallFilter) throws -> [QuarterHour] {
+        let base = ReportSQL.base(filter)
+        return try db.prepare("""
+            SELECT c.queued_timestamp / 900 AS q, count(*), sum(c.status IN \(ReportSQL.finalStatuses)), sum(c.status = 'completed'),
+                   total(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
+                   count(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END)
+            FROM (\(base.sql)) c WHERE c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)
+            GROUP BY q
+            """).map(base.values) { r in
+            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), durationSum: r.double(4), durationCount: r.int(5))
+        }
+    }
+
+    func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try PendingReport.run(db, filter: filter, limit: limit) }
+    func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] { try RunsReport.run(db, since: since, until: until, limit: limit) }
+    func call(_ id: String) throws -> CallReport? { try CallReport.run(db, id: id) }
+
+    // MARK: Whole-archive operations
+
+    func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report {
+        try Archiver(db: db, options: options).run(client: FuseClient(try fetch.clientConfiguration()), exitCode: exitCode, progress: progress)
+    }
+
+    func plan(_ options: Archiver.Options) throws -> Archiver.Plan { try Archiver(db: db, options: options).plan() }
+
+    func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
+        try Importer(db: db).run(files: files, exitCode: exitCode, problem: problem)
+    }
+
+    func rebuild() throws -> Rebuilder.Report { try Rebuilder(db: db).run() }
+
+    func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
+        try Exporter(db: db).export(table, format: format, filter: filter, to: sink)
+    }
+
+    /// SQLite's online backup into a temporary file beside `destination`
+    /// with the archive's mode (a private archive makes a private backup),
+    /// checked, then renamed over it. Returns the copy's number of calls.
+    func backup(to destination: String) throws -> Int {
+        guard URL(fileURLWithPath: destination).standardizedFileURL.resolvingSymlinksInPath()
+                != URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() else {
+            throw InputError("\(destination) is the archive itself; choose another destination")
+        }
+        let mode = PrivateFile.mode(of: path) ?? PrivateFile.defaultMode
+        let temporary = AtomicRename.temporaryPath(for: destination)
+        do {
+            _ = Foundation.close(try PrivateFile.create(temporary, mode: mode, destination: destination))
+            let copy = try Connection(path: temporary)
+            try db.backup(to: copy)
+            guard try copy.scalarString("PRAGMA quick_check") == "ok" else { throw InputError("the copy failed its integrity check") }
+            let calls = Int(try copy.scalarInt("SELECT count(*) FROM calls") ?? 0)
+            try copy.close()
+            try AtomicRename.move(temporary, over: destination, mode: mode)
+            return calls
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    func checks() throws -> [ArchiveCheck] {
+        var out: [ArchiveCheck] = []
+        out.append(.init(.ok, "\(path) opens; schema version \(try schemaVersion) (SQLite \(Connection.libraryVersion))"))
+        let integrity = try db.scalarString("PRAGMA integrity_check") ?? "?"
+        out.append(.init(integrity == "ok" ? .ok : .fail, "integrity_check: \(integrity)"))
+        let fk = try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") ?? 0
+        out.append(.init(fk == 0 ? .ok : .fail, "foreign_key_check: \(fk) violations"))
+        let orphans = try db.scalarInt("SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL") ?? 0
+        out.append(.init(orphans == 0 ? .ok : .fail, "orphan events: \(orphans)"))
+        let counts = try db.prepare("""
+            SELECT count(*), sum(is_final = 0 AND status IS NOT NULL), sum(is_stale <> 0), sum(status IS NULL) FROM calls
+            """).first([]) { ($0.int(0), $0.int(1), $0.int(2), $0.int(3)) }!
+        out.append(.init(.info, "\(counts.0) calls: \(counts.1) pending, \(counts.2) stale, \(counts.3) never fetched successfully"))
+        if let last = try db.prepare("SELECT run_id, kind, started_at, ended_at, exit_code, message FROM archive_runs ORDER BY run_id DESC LIMIT 1")
+            .first([], { (id: $0.int64(0), kind: $0.string(1), started: $0.int64(2), ended: $0.optionalInt64(3), exit: $0.optionalInt(4), message: $0.optionalString(5)) }) {
+            let when = FieldBounds.timestamp.contains(last.started)
+                ? ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(last.started))) : "@\(last.started)"
+            if last.ended == nil {
+                out.append(.init(.warn, "last run \(last.id) (\(last.kind), started \(when)) did not finish: it was killed or is still running"))
+            } else if last.exit != 0 {
+                out.append(.init(.warn, "last run \(last.id) (\(last.kind), \(when)) exited \(last.exit ?? -1): \(last.message ?? "")"))
+            } else {
+                out.append(.init(.ok, "last run \(last.id) (\(last.kind), \(when)) exited 0"))
+            }
+            let age = SafeMath.minus(Int64(Date().timeIntervalSince1970), last.started) ?? 0
+            if age > 2 * 86_400 { out.append(.init(.warn, "no run for \(age / 86_400) days: is the nightly job installed?")) }
+        } else {
+            out.append(.init(.info, "no archive run yet"))
+        }
+        return out
+    }
+
+    func lastSuccessfulArchive() throws -> Int64? {
+        try db.scalarInt("SELECT max(ended_at) FROM archive_runs WHERE kind = 'archive' AND exit_code = 0")
+    }
+
+    var schemaVersion: Int { get throws { try Migrator.version(of: db) } }
+
+    func close() throws {
+        try db.close()
+        withExtendedLifetime(lock) {}
+    }
+}
