@@ -1,7 +1,7 @@
 import SQLite
 
 /// Which calls an export or a report covers: queued in `[since, until)`,
-/// optionally with one status and one phone number (DESIGN.md §5).
+/// optionally with one status and one phone number (docs/reports.md).
 public struct CallFilter: Sendable, Equatable {
     public var since: Int64?
     public var until: Int64?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A `--since`/`--until` value (DESIGN.md §5): a day `YYYY-MM-DD` (its
+/// A `--since`/`--until` value (docs/reports.md): a day `YYYY-MM-DD` (its
 /// midnight in the local zone, or UTC with `utc`), a full ISO-8601 time, or a
 /// span back from now (`7d`, `12h`, `30m`, `90s`, `2w`). Parsed to unix seconds.
 public enum TimeBound {

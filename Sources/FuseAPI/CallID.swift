@@ -1,4 +1,4 @@
-/// What could be a Fuse call id (DESIGN.md §4). Ids come from the queue and
+/// What could be a Fuse call id (README.md, "Archive your calls"). Ids come from the queue and
 /// bulk_queue APIs, so anything that could not be one is refused before any
 /// request: a typo found at the start costs nothing.
 public enum CallID {

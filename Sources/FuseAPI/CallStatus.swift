@@ -1,5 +1,5 @@
 /// One call as `GET /api/outbound/{call_id}` describes it, decoded leniently
-/// (DESIGN.md §1), with the body it came from.
+/// (docs/schema.md), with the body it came from.
 public struct CallStatus: Sendable, Equatable {
     public struct Event: Sendable, Equatable {
         public var event: String
@@ -50,7 +50,7 @@ public struct CallStatus: Sendable, Equatable {
         self.format = format
     }
 
-    /// Statuses after which a call never changes (DESIGN.md §1). Any other
+    /// Statuses after which a call never changes (docs/reports.md). Any other
     /// status, known or not, counts as still in progress.
     public static let finalStatuses: Set<String> = ["completed", "canceled", "failed", "rejected"]
 

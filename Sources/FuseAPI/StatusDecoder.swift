@@ -2,7 +2,7 @@
 /// (`{"error": …}`, `<result><error>…`) into their message.
 ///
 /// Both formats are first turned into the same `LooseValue` shape, so the
-/// field rules of DESIGN.md §1 live in one place.
+/// field rules (docs/schema.md, docs/reliability.md) live in one place.
 public enum StatusDecoder {
     /// Decodes a 200 body. `format` is what was asked for; a body that is
     /// plainly the other format (by its first byte) is read as that one.
