@@ -1,0 +1,60 @@
+@testable import CallHistory
+import Foundation
+import XCTest
+
+/// The pure helpers, on hand-computed values.
+final class HelpersTests: XCTestCase {
+    let newYork = TimeZone(identifier: "America/New_York")!
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    func testTimeBoundForms() {
+        XCTAssertEqual(TimeBound.parse("2026-03-08", utc: false, now: now, timeZone: newYork), 1_772_946_000, "local midnight, EST")
+        XCTAssertEqual(TimeBound.parse("2026-11-01", utc: true, now: now, timeZone: newYork), 1_793_491_200)
+        XCTAssertEqual(TimeBound.parse("2026-11-01T01:30:00-04:00", utc: false, now: now, timeZone: newYork), 1_793_511_000)
+        XCTAssertEqual(TimeBound.parse("2026-11-15 12:00", utc: false, now: now, timeZone: newYork), nil, "not a form this version reads")
+        XCTAssertEqual(TimeBound.parse("2026-11-15T12:00:00", utc: false, now: now, timeZone: newYork), 1_794_762_000, "no offset: local")
+        XCTAssertEqual(TimeBound.parse("7d", utc: false, now: now), 1_795_000_000 - 604_800)
+        XCTAssertEqual(TimeBound.parse("12h", utc: false, now: now), 1_795_000_000 - 43_200)
+        XCTAssertEqual(TimeBound.parse("2w", utc: false, now: now), 1_795_000_000 - 1_209_600)
+        XCTAssertNil(TimeBound.parse("99999999999999w", utc: false, now: now), "overflows: refused, not trapped")
+        XCTAssertNil(TimeBound.parse("2026-02-30", utc: false, now: now, timeZone: newYork))
+        XCTAssertNil(TimeBound.parse("99999-01-01", utc: false, now: now, timeZone: newYork))
+        XCTAssertNil(TimeBound.parse("yesterday-ish", utc: false, now: now))
+    }
+
+    func testHumanizeDurationsNumbersAndTimes() {
+        XCTAssertEqual(Humanize.duration(45), "45s")
+        XCTAssertEqual(Humanize.duration(2.5), "2.5s")
+        XCTAssertEqual(Humanize.duration(83), "1m 23s")
+        XCTAssertEqual(Humanize.duration(7500), "2h 05m")
+        XCTAssertEqual(Humanize.duration(273_600), "3d 4h")
+        XCTAssertEqual(Humanize.duration(-5), "-5s")
+        XCTAssertEqual(Humanize.duration(9.2e18), "9.2e+18s", "no real call: shown, not trapped on")
+        XCTAssertEqual(Humanize.duration(.nan), "nans")
+        XCTAssertEqual(Humanize.number(1.5), "1.5")
+        XCTAssertEqual(Humanize.number(2), "2")
+        XCTAssertEqual(Humanize.number(1.0 / 3, digits: 2), "0.33")
+        XCTAssertEqual(Humanize.percent(0.6667), "66.7%")
+        XCTAssertEqual(Humanize.isoTime(1_795_000_000), "2026-11-18T11:06:40Z")
+        XCTAssertEqual(Humanize.time(1_795_000_000, utc: true), "2026-11-18 11:06")
+        XCTAssertEqual(Humanize.isoTime(.max), "@9223372036854775807")
+        XCTAssertEqual(Humanize.bar(0.5, width: 4), "██")
+        XCTAssertEqual(Humanize.bar(1.0 / 16, width: 2), "▏")
+        XCTAssertEqual(Humanize.bar(7, width: 2), "██", "clamped to 1")
+    }
+
+    func testTextTableInEveryFormat() {
+        var t = TextTable(title: "T", columns: ["name", "n"])
+        t.rows = [[.text("a,b"), .int(5)], [.text("=x\u{1b}"), .int(12)], [.text(nil), .int(nil as Int?)]]
+        XCTAssertEqual(t.render(.csv), "name,n\r\n\"a,b\",5\r\n'=x\u{1b},12\r\n,\r\n")
+        XCTAssertEqual(t.render(.markdown), "### T\n\n| name | n |\n| --- | ---: |\n| a,b | 5 |\n| =x\\u001b | 12 |\n| — | — |")
+        XCTAssertEqual(t.render(.table), "T\nname       n\n────────  ──\na,b        5\n=x\\u001b  12\n—          —")
+    }
+
+    func testJSONStringEscapingIsExact() {
+        XCTAssertEqual(Exporter.jsonString("a\"b\\c\n\r\t\u{1}\u{1b}é/"), "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u001bé/\"")
+        let round = try? JSONSerialization.jsonObject(with: Data(Exporter.jsonString("x\u{1b}]52;\u{7}y").utf8), options: .fragmentsAllowed) as? String
+        XCTAssertEqual(round, "x\u{1b}]52;\u{7}y", "JSON keeps the value exact")
+        XCTAssertEqual(JSONOutput.string(["b": 1, "a": [NSNull(), "é"]] as [String: Any]), #"{"a":[null,"é"],"b":1}"#)
+    }
+}
