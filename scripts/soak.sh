@@ -44,7 +44,11 @@ reads = errors = 0
 with open(log, "w") as out:
     while not os.path.exists(db + ".stop-reader"):
         try:
-            c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=0)
+            # A one-second busy timeout, as every common tool has (Python's
+            # default is five): a reader with none at all can see "locked" in
+            # the instant a run opens the file alone (SQLite's WAL recovery;
+            # docs/reliability.md, Limits).
+            c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=1)
             c.execute("SELECT count(*), sum(status IS NOT NULL) FROM calls_view").fetchone()
             c.execute("SELECT count(*) FROM call_events_view").fetchone()
             c.close()

@@ -11,4 +11,9 @@ static inline int callhist_sqlite3_bind_text_transient(sqlite3_stmt *stmt, int i
 static inline int callhist_sqlite3_bind_blob_transient(sqlite3_stmt *stmt, int index, const void *bytes, int length) {
     return sqlite3_bind_blob(stmt, index, bytes, length, SQLITE_TRANSIENT);
 }
+
+// sqlite3_db_config is variadic: one wrapper for its (int, int*) options.
+static inline int callhist_sqlite3_db_config_int(sqlite3 *db, int op, int value) {
+    return sqlite3_db_config(db, op, value, (int *)0);
+}
 #endif

@@ -35,6 +35,8 @@ enum ArchiveFile {
         // loss can undo the last commits); a bigger page cache keeps the call-id
         // B-trees in memory during large runs.
         try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+        // Readers are never blocked, not even by the end of a run.
+        try db.keepWALOnClose()
         try Migrator.migrate(db)
         return db
     }

@@ -63,10 +63,22 @@ public final class Connection {
 
     /// Switches the file to WAL so readers and the writer do not block each other.
     public func enableWAL() throws(SQLiteError) {
+        // Already WAL (every open but the first): setting it again takes locks for nothing.
+        if try scalarString("PRAGMA journal_mode")?.lowercased() == "wal" { return }
         let mode = try scalarString("PRAGMA journal_mode = WAL")
         guard mode?.lowercased() == "wal" else {
             throw SQLiteError(extendedCode: SQLITE_ERROR, message: "could not switch \(path) to WAL (journal_mode is \(mode ?? "unknown"))", sql: "PRAGMA journal_mode = WAL")
         }
+    }
+
+    /// Leaves the WAL in place when this (last) connection closes, instead of
+    /// checkpointing it and deleting the file: that final checkpoint needs an
+    /// exclusive lock, and a reader starting in that instant would see
+    /// "database is locked". Checkpoints still run as writes go on (passive,
+    /// never blocking readers), so the WAL stays small.
+    public func keepWALOnClose() throws(SQLiteError) {
+        let rc = callhist_sqlite3_db_config_int(handle, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
+        guard rc == SQLITE_OK else { throw SQLiteError.from(handle, code: rc, sql: nil) }
     }
 
     /// Runs one or more statements that return no rows.
