@@ -21,12 +21,10 @@ final class CronInstallTests: XCTestCase {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    func testInstallsOnceRunsTheInstalledLineAndUninstalls() throws {
-        let dir = try TemporaryDirectory()
+    /// A stand-in `crontab` on PATH that keeps the table in `table`; the environment to run the installer with.
+    func crontabStandIn(_ dir: TemporaryDirectory, table: String, mock: MockProcess) throws -> [String: String] {
         let bin = dir.path("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        let table = dir.path("crontab.txt")
-        try "MAILTO=ops@example.com\n0 1 * * * /usr/bin/true # someone else's job\n".write(toFile: table, atomically: true, encoding: .utf8)
         let shim = """
             #!/bin/bash
             case "$1" in
@@ -37,9 +35,17 @@ final class CronInstallTests: XCTestCase {
             """
         try shim.write(toFile: bin + "/crontab", atomically: true, encoding: .utf8)
         chmod(bin + "/crontab", 0o755)
-        let mock = try MockProcess(["--calls", "50"])
         var env = Harness.environment(baseURL: mock.baseURL)
         env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        return env
+    }
+
+    func testInstallsOnceRunsTheInstalledLineAndUninstalls() throws {
+        let dir = try TemporaryDirectory()
+        let table = dir.path("crontab.txt")
+        try "MAILTO=ops@example.com\n0 1 * * * /usr/bin/true # someone else's job\n".write(toFile: table, atomically: true, encoding: .utf8)
+        let mock = try MockProcess(["--calls", "50"])
+        let env = try crontabStandIn(dir, table: table, mock: mock)
         let config = dir.path("config"), db = dir.path("data/nightly.sqlite"), metrics = dir.path("callhist.prom")
         let ids = try dir.write("ids.txt", ids(1...50).joined(separator: "\n"))
         let install = ["scripts/install-cron.sh".prefixed(repo), "--time", "03:15", "--db", db, "--ids", ids, "--metrics-file", metrics,
@@ -88,22 +94,9 @@ final class CronInstallTests: XCTestCase {
     }
     func testRelativePathsPercentSignsAndTwoInstallationsSideBySide() throws {
         let dir = try TemporaryDirectory()
-        let bin = dir.path("bin")
-        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         let table = dir.path("crontab.txt")
-        let shim = """
-            #!/bin/bash
-            case "$1" in
-              -l) [ -f "\(table)" ] && cat "\(table)" || exit 1 ;;
-              -r) rm -f "\(table)" ;;
-              -) cat > "\(table)" ;;
-            esac
-            """
-        try shim.write(toFile: bin + "/crontab", atomically: true, encoding: .utf8)
-        chmod(bin + "/crontab", 0o755)
         let mock = try MockProcess(["--calls", "10"])
-        var env = Harness.environment(baseURL: mock.baseURL)
-        env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        let env = try crontabStandIn(dir, table: table, mock: mock)
         _ = try dir.write("ids.txt", ids(1...10).joined(separator: "\n"))
         let callhist = Harness.binDirectory.appendingPathComponent("callhist").path
         // Relative paths, given from the folder the operator stands in; a % in a folder name.
