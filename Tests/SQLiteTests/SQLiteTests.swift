@@ -152,4 +152,34 @@ final class SQLiteTests: XCTestCase {
         try db.backup(to: copy)
         XCTAssertEqual(try copy.scalarInt("SELECT sum(i) FROM t"), 124_750)
     }
+
+    func testPrepareRefusesTrailingSQLAndBindingsMustMatch() throws {
+        let db = try openTable()
+        XCTAssertThrowsError(try db.prepare("INSERT INTO t (i) VALUES (1); DELETE FROM t")) { error in
+            XCTAssertTrue("\(error)".contains("more than one statement"), "\(error)")
+        }
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0, "nothing ran")
+        XCTAssertNoThrow(try db.prepare("SELECT 1; -- a comment\n ;  "), "white space, comments and semicolons are not SQL")
+        let insert = try db.prepare("INSERT INTO t (i, s) VALUES (?, ?)")
+        XCTAssertThrowsError(try insert.run([1])) { XCTAssertTrue("\($0)".contains("1 values bound to a statement with 2 parameters"), "\($0)") }
+        XCTAssertThrowsError(try insert.run([1, "a", 3]))
+        XCTAssertNoThrow(try insert.run([1, "a"]))
+        XCTAssertEqual(try db.prepare("SELECT ?3").map([1, 2, 3]) { $0.int(0) }, [3], "?NNN counts as its highest number")
+        XCTAssertNoThrow(try db.execute("INSERT INTO t (i) VALUES (2); INSERT INTO t (i) VALUES (3)"), "scripts go through execute")
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 3)
+    }
+
+    func testBeginCommitRollback() throws {
+        let db = try openTable()
+        try db.begin()
+        XCTAssertTrue(db.isInTransaction)
+        try db.execute("INSERT INTO t (i) VALUES (1)")
+        db.rollback()
+        XCTAssertFalse(db.isInTransaction)
+        db.rollback()  // nothing open: nothing to do
+        try db.begin()
+        try db.execute("INSERT INTO t (i) VALUES (2)")
+        try db.commit()
+        XCTAssertEqual(try db.scalarInt("SELECT group_concat(i) FROM t"), 2)
+    }
 }
