@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 import_calls=${IMPORT_CALLS:-1000000}
 archive_ids=${ARCHIVE_IDS:-50000}
 memory_ids=${MEMORY_IDS:-1000000}
-swift build -c release >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 tmp=$(mktemp -d)
 mock=
 trap '[ -n "$mock" ] && kill $mock 2>/dev/null; rm -rf "$tmp"' EXIT

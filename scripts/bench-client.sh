@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: run scripts/bootstrap.sh" >&2; exit 1; }
-swift build -c release --product fuse-mock >/dev/null
-swift build -c release --product fuse-bench >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib --product fuse-mock >/dev/null
+swift build -c release --static-swift-stdlib --product fuse-bench >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 count=${COUNT:-50000}
 
 mock=

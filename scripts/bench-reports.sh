@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${CALLS:-1000000}
-swift build -c release --product callhist >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib --product callhist >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$tmp/reports.sqlite"

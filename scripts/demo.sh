@@ -6,8 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 calls=${CALLS:-3000}
 db=${DEMO_DB:-demo.sqlite}
-swift build -c release --package-path "$root" >/dev/null
-bin=$(swift build -c release --package-path "$root" --show-bin-path)
+swift build -c release --static-swift-stdlib --package-path "$root" >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --package-path "$root" --show-bin-path)
 tmp=$(mktemp -d)
 mock=
 trap '[ -n "$mock" ] && kill $mock 2>/dev/null; rm -rf "$tmp"' EXIT

@@ -27,6 +27,7 @@ ids=
 metrics=
 callhist=
 uninstall=false
+no_crontab=false
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --config-dir) config_dir=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
     --uninstall) uninstall=true; shift ;;
+    --no-crontab) no_crontab=true; shift ;;  # the wrapper and env file only (scripts/install-systemd.sh)
     -h|--help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "install-cron: unknown option $1" >&2; usage >&2; exit 64 ;;
@@ -61,9 +63,9 @@ done
 # One marker per installation, ending the line: another --config-dir's line never matches.
 # cron turns an unescaped % into a newline: the marker is stored escaped, and matched so.
 marker=$(printf '%s' "# callhist-nightly $config_dir" | sed 's/%/\\%/g')
-command -v crontab >/dev/null || { echo "install-cron: crontab not found (Debian: apt-get install cron)" >&2; exit 69; }
+$no_crontab || command -v crontab >/dev/null || { echo "install-cron: crontab not found (Debian: apt-get install cron)" >&2; exit 69; }
 
-current=$(crontab -l 2>/dev/null || true)
+current=$($no_crontab || crontab -l 2>/dev/null || true)
 without=$(printf '%s\n' "$current" | M="$marker" awk '{ m = ENVIRON["M"]; n = length(m); if (length($0) >= n && substr($0, length($0) - n + 1) == m) next; print }' | sed '/^$/d' || true)
 if $uninstall; then
   if [ -n "$without" ]; then printf '%s\n' "$without" | crontab -; else crontab -r 2>/dev/null || true; fi
@@ -125,6 +127,11 @@ BODY
 } >"$wrapper"
 chmod 700 "$wrapper"
 
+echo "install-cron: wrapper $wrapper"
+if $no_crontab; then
+  echo "install-cron: archive $db, log $log, credentials $env_file"
+  exit 0
+fi
 line="$minute $hour * * * /bin/bash $(printf '%q' "$wrapper" | sed 's/%/\\%/g') $marker"
 { [ -n "$without" ] && printf '%s\n' "$without"; printf '%s\n' "$line"; } | crontab -
 echo "install-cron: installed: $line"

@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 ids=${IDS:-100000}
 kills=${KILLS:-10}
 hostile=${HOSTILE:-0.05}
-swift build -c release >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }

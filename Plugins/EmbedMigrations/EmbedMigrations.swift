@@ -11,12 +11,16 @@ struct EmbedMigrations: BuildToolPlugin {
             .filter { $0.pathExtension == "sql" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")
+        // The version is `git describe` of the checkout: a commit (git's HEAD
+        // and index change) rebuilds it.
+        let git = context.package.directoryURL.appending(path: ".git")
+        let gitInputs = ["HEAD", "index"].map { git.appending(path: $0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
         return [
             .buildCommand(
-                displayName: "Embedding \(files.count) migrations",
+                displayName: "Embedding \(files.count) migrations and the version",
                 executable: try context.tool(named: "Embedder").url,
-                arguments: [output.path] + files.map(\.path),
-                inputFiles: files + [folder],
+                arguments: [output.path, "--package", context.package.directoryURL.path] + files.map(\.path),
+                inputFiles: files + [folder] + gitInputs,
                 outputFiles: [output]
             )
         ]

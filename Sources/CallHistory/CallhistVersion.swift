@@ -1,4 +1,8 @@
 /// The version printed by `--version`, sent in the User-Agent and recorded with every run.
 public enum CallhistVersion {
-    public static let string = "0.1.0"
+    /// `git describe` of the checkout it was built from (the EmbedMigrations plugin).
+    public static let string = embeddedVersion
+
+    /// What `callhist --version` prints: the version and the schema it carries.
+    public static var full: String { "\(string) (schema version \(Migrator.latestVersion))" }
 }

@@ -12,7 +12,7 @@ struct Callhist: ParsableCommand {
             could not be written, 75 temporary failure (retry later), 77 authentication
             refused, 78 configuration.
             """,
-        version: CallhistVersion.string,
+        version: CallhistVersion.full,
         subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Backup.self, Doctor.self, Migrate.self]
     )
 
