@@ -7,19 +7,7 @@ import XCTest
 final class CronInstallTests: XCTestCase {
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func run(_ args: [String], env: [String: String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = args
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func run(_ args: [String], env: [String: String]) throws -> (Int32, String) { try Harness.bash(args, env: env) }
 
     /// A stand-in `crontab` on PATH that keeps the table in `table`; the environment to run the installer with.
     func crontabStandIn(_ dir: TemporaryDirectory, table: String, mock: MockProcess) throws -> [String: String] {
@@ -101,18 +89,8 @@ final class CronInstallTests: XCTestCase {
         let callhist = Harness.binDirectory.appendingPathComponent("callhist").path
         // Relative paths, given from the folder the operator stands in; a % in a folder name.
         func install(_ config: String, _ db: String) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = ["scripts/install-cron.sh".prefixed(repo), "--db", db, "--ids", "ids.txt", "--callhist", callhist, "--config-dir", config]
-            p.environment = env
-            p.currentDirectoryURL = dir.url
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            try Harness.bash(["scripts/install-cron.sh".prefixed(repo), "--db", db, "--ids", "ids.txt", "--callhist", callhist, "--config-dir", config],
+                             env: env, cwd: dir.url)
         }
         XCTAssertEqual(try install("cfg%a", "data%a/a.sqlite").0, 0)
         XCTAssertEqual(try install("cfg-b", "data-b/b.sqlite").0, 0)
@@ -134,13 +112,7 @@ final class CronInstallTests: XCTestCase {
         XCTAssertEqual(try mode(dir.path("data%a/callhist.log")), 0o600, "the log is private")
         XCTAssertEqual(try mode(dir.path("data%a/a.sqlite")), 0o600)
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["scripts/install-cron.sh".prefixed(repo), "--uninstall", "--config-dir", "cfg%a"]
-        p.environment = env
-        p.currentDirectoryURL = dir.url
-        try p.run()
-        p.waitUntilExit()
+        XCTAssertEqual(try Harness.bash(["scripts/install-cron.sh".prefixed(repo), "--uninstall", "--config-dir", "cfg%a"], env: env, cwd: dir.url).status, 0)
         lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 1)
         XCTAssertTrue(lines[0].hasSuffix("# callhist-nightly " + dir.path("cfg-b")), lines[0])

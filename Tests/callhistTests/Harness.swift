@@ -63,6 +63,23 @@ enum Harness {
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs `/bin/bash ARGS…` (a script, or `-c` and a command line) to
+    /// completion; stdout and stderr together.
+    static func bash(_ args: [String], env: [String: String], cwd: URL? = nil) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = args
+        p.environment = env
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// Starts `callhist args…` without waiting (for kill and concurrency tests).
     static func startCallhist(_ args: [String], env: [String: String]) throws -> Process {
         let p = Process()
