@@ -21,7 +21,7 @@ export FUSE_EMAIL=demo@example.com FUSE_DEVELOPER_KEY=demo-key
 
 start_mock() {  # sets $mock and $port
   rm -f "$tmp/port"
-  "$bin/fuse-mock" --port 0 "$@" >"$tmp/port" 2>/dev/null &
+  "$bin/fuse-mock" --port 0 --speed 0 "$@" >"$tmp/port" 2>/dev/null &
   mock=$!
   for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
   port=$(head -1 "$tmp/port")

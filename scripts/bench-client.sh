@@ -14,7 +14,7 @@ count=${COUNT:-50000}
 mock=
 start_mock() {  # sets $mock and $port
   rm -f "$tmp/port"
-  "$bin/fuse-mock" --port 0 --calls "$count" "$@" >"$tmp/port" 2>/dev/null &
+  "$bin/fuse-mock" --port 0 --speed 0 --calls "$count" "$@" >"$tmp/port" 2>/dev/null &
   mock=$!
   for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
   port=$(head -1 "$tmp/port")

@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 
 # Build needs: the C libraries (headers + pkg-config files) and pkg-config.
 # Test and benchmark needs: sqlite3 (the CLI, as an independent reader),
-# wrk and hyperfine (load and timing), GNU time (peak memory), python3 (test helpers).
+# wrk and hyperfine (load and timing), GNU time (peak memory), python3 (test
+# helpers: the soak's reader, an HTTPS server) and openssl (its certificate).
 # Packaging and its tests: dpkg-deb (dpkg), man (man-db), file.
-packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 wrk hyperfine time man-db dpkg file)
+packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 wrk hyperfine time man-db dpkg file python3 openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -116,6 +116,11 @@ wrapper="$config_dir/nightly.sh"
   printf 'lock=%q\n' "$db.cron.lock"
   printf 'cmd=(%s)\n' "$(printf '%q ' "$callhist" "${args[@]}")"
   cat <<'BODY'
+# A stop (systemd's SIGTERM to the whole unit, or Ctrl-C) is callhist's to
+# handle: it finishes cleanly and exits 75. This script and its log pipe
+# ignore it, so the log gets callhist's last lines and the exit line.
+# (callhist puts the default action back for itself when it starts.)
+trap '' TERM INT
 # flock -n: if last night's run is somehow still going, skip this one (exit 75).
 flock -n -E 75 "$lock" "${cmd[@]}" 2>&1 | while IFS= read -r line; do printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$line"; done >>"$log"
 status=${PIPESTATUS[0]}

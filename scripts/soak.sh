@@ -21,10 +21,12 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 export FUSE_EMAIL=demo@example.com FUSE_DEVELOPER_KEY=demo-key
 
+# Both mocks share one still clock, so their calls are the same calls.
+epoch=$(date +%s)
 start_mock() {  # $1: variable for the port; $2: port file; rest: options.
   # Not in a $(…) subshell: the pid must reach `pids` for the cleanup trap.
   local var=$1 file=$2; shift 2
-  "$bin/fuse-mock" --port 0 --calls "$ids" --hostile-rate "$hostile" "$@" >"$file" 2>/dev/null &
+  "$bin/fuse-mock" --port 0 --now "$epoch" --speed 0 --calls "$ids" --hostile-rate "$hostile" "$@" >"$file" 2>/dev/null &
   pids+=($!)
   for _ in $(seq 100); do [ -s "$file" ] && break; sleep 0.1; done
   printf -v "$var" '%s' "$(head -1 "$file")"

@@ -7,7 +7,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
     case newerSchema(path: String, fileVersion: Int, supportedVersion: Int)
     case migrationFailed(path: String, migration: String, detail: String)
     case cannotOpen(path: String, detail: String)
-    case busy(path: String)
+    case busy(path: String, holder: String)
     case missing(path: String)
 
     public var description: String {
@@ -20,8 +20,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
             "could not apply migration \(migration) to \(path): \(detail). The file was left at its previous version."
         case .cannotOpen(let path, let detail):
             "cannot open \(path): \(detail)"
-        case .busy(let path):
-            "another callhist archive or import run is writing \(path). Try again when it ends (or pass --wait)."
+        case .busy(let path, let holder):
+            "\(holder) is writing \(path). Try again when it ends (or pass --wait)."
         case .missing(let path):
             "\(path) does not exist. Create it with `callhist migrate --db \(path)` or by running `callhist archive`."
         }

@@ -10,10 +10,12 @@ public final class Archiver {
         public var ids: [String] = []
         /// Ids files (`-` is stdin).
         public var idFiles: [String] = []
-        /// Re-check archived calls that are not final and are due.
+        /// Also consider archived calls that are not final (not only the ids given).
         public var refresh = true
         /// Re-check every non-final call now, stale ones included.
         public var refreshAll = false
+        /// Fetch every given id now, final or not due.
+        public var force = false
         /// Calls queued longer ago than this are stale: listed, no longer fetched.
         public var staleAfter: Int64 = 30 * 86_400
         public var batchSize = 500
@@ -21,22 +23,44 @@ public final class Archiver {
         public init() {}
     }
 
-    /// What a dry run would do.
-    public struct Plan: Equatable {
-        public var requested = 0
-        public var new = 0
-        public var alreadyFinal = 0
-        public var due = 0
-        public var stale = 0
-        public var waiting = 0
-        public var toFetch = 0
+    /// What a run would do: every id it considers, counted by reason,
+    /// separately for the ids given and the calls found in the archive.
+    /// Every given id is in exactly one bucket.
+    public struct Plan: Equatable, Sendable {
+        public var given: [Schedule.Reason: Int] = [:]
+        public var archived: [Schedule.Reason: Int] = [:]
+        public var requested: Int { given.values.reduce(0, +) }
+        public var toFetch: Int {
+            given.filter { $0.key.fetches }.values.reduce(0, +) + archived.filter { $0.key.fetches }.values.reduce(0, +)
+        }
+        public init() {}
+    }
+
+    /// One id of a dry run's list.
+    public struct PlanEntry: Sendable {
+        public var callID: String
+        /// From the arguments or an ids file (else found in the archive).
+        public var given: Bool
+        public var reason: Schedule.Reason
+        /// When a waiting call is due, or when a stale one became stale.
+        public var at: Int64?
     }
 
     public struct Progress {
         public let done: Int
+        /// Ids the run set out to fetch.
         public let total: Int
+        /// Of those, how many its request budget allows (for the ETA).
+        public let reachable: Int
         public let failed: Int
         public let elapsed: Duration
+        /// Time left before `--max-runtime` ends the run, if set.
+        public let runtimeLeft: Duration?
+    }
+
+    /// Why ids the run set out to fetch were left for the next run.
+    public enum StopCause: String, Sendable {
+        case budget, unauthorized, misconfigured, interrupted
     }
 
     public struct Report {
@@ -47,6 +71,10 @@ public final class Archiver {
         /// Things the operator should know although the run went on.
         public var warnings: [String] = []
         public var runID: Int64
+        /// Ids considered but not fetched, by reason (final, waiting, stale).
+        public var skipped: [Schedule.Reason: Int] = [:]
+        /// Why `counts.leftOver` ids were not reached, when some were not.
+        public var stopCause: StopCause?
     }
 
     let db: Connection
@@ -67,65 +95,100 @@ public final class Archiver {
 
     /// Reads every id first: a refused id stops the run before any request.
     /// Ids stream from their files into a temporary table (SQLite's, on disk
-    /// when large), so ten million of them cost no Swift memory.
-    private func loadRequestedIDs() throws {
+    /// when large), so ten million of them cost no Swift memory. A stop
+    /// request (a signal) ends the reading with `RunInterrupted`.
+    private func loadRequestedIDs(interrupted: () -> Bool = { false }) throws {
         try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS requested (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
+            CREATE TEMP TABLE IF NOT EXISTS requested (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE, typed INTEGER NOT NULL);
             DELETE FROM temp.requested;
             """)
         try db.transaction {
-            let insert = try db.cached("INSERT INTO temp.requested (call_id) VALUES (?) ON CONFLICT (call_id) DO NOTHING")
+            // Typed ids first: an id both typed and in a file counts as typed.
+            let insert = try db.cached("INSERT INTO temp.requested (call_id, typed) VALUES (?, ?) ON CONFLICT (call_id) DO NOTHING")
             for (index, id) in options.ids.enumerated() {
                 if let problem = CallID.problem(with: id) {
                     throw InputError("argument \(index + 1): refused id \(id.debugDescription): \(problem). Nothing was fetched.")
                 }
-                try insert.run([id])
+                try insert.run([id, true])
             }
+            var read = 0
             for file in options.idFiles {
-                try IDFileReader.read(file) { id, _ in try insert.run([id]) }
+                try IDFileReader.read(file) { id, _ in
+                    read += 1
+                    if read % 4096 == 0, interrupted() { throw RunInterrupted() }
+                    try insert.run([id, false])
+                }
             }
         }
     }
 
-    /// Counts what a run would do, without writing or fetching anything.
-    public func plan() throws -> Plan {
+    /// True when the stored stale marks may be re-derived from the clock:
+    /// a clock behind the last run's start would mark at random.
+    private func clockBehind(_ t: Int64, excluding runID: Int64? = nil) throws -> Int64? {
+        let lastStart = try db.scalarInt("SELECT max(started_at) FROM archive_runs WHERE run_id IS NOT ?", [runID])
+        return lastStart.flatMap { $0 > t ? $0 : nil }
+    }
+
+    private func inputs(at t: Int64, markStale: Bool) -> Schedule.Inputs {
+        Schedule.Inputs(now: t, staleAfter: options.staleAfter, markStale: markStale, refresh: options.refresh,
+                        refreshAll: options.refreshAll, force: options.force)
+    }
+
+    private func counts(given: Bool) throws -> [Schedule.Reason: Int] {
+        var out: [Schedule.Reason: Int] = [:]
+        try db.cached("SELECT reason, count(*) FROM temp.plan WHERE given = ? GROUP BY reason").forEachRow([given]) { r in
+            if let reason = Schedule.Reason(rawValue: r.string(0)) { out[reason] = r.int(1) }
+        }
+        return out
+    }
+
+    /// Says what a run would do, without writing or fetching anything;
+    /// `list` gets every id considered, in the order a run would fetch.
+    public func plan(list: ((PlanEntry) throws -> Void)? = nil) throws -> Plan {
         try loadRequestedIDs()
         let t = now()
-        var p = Plan()
-        p.requested = Int(try db.scalarInt("SELECT count(*) FROM temp.requested") ?? 0)
-        p.new = Int(try db.scalarInt("SELECT count(*) FROM temp.requested r WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = r.call_id)") ?? 0)
-        p.alreadyFinal = Int(try db.scalarInt("SELECT count(*) FROM temp.requested r JOIN calls c USING (call_id) WHERE c.is_final = 1") ?? 0)
-        let staleBefore = SafeMath.plus(t, -options.staleAfter)
-        p.stale = Int(try db.scalarInt("""
-            SELECT count(*) FROM calls WHERE is_final = 0 AND \(Self.openedAt) < ?
-            """, [staleBefore]) ?? 0)
-        if options.refresh {
-            p.due = Int(try db.scalarInt("""
-                SELECT count(*) FROM calls WHERE is_final = 0 AND call_id NOT IN (SELECT call_id FROM temp.requested)
-                AND (?1 OR (\(Self.openedAt) >= ?2 AND next_check_at <= ?3))
-                """, [options.refreshAll, staleBefore, t]) ?? 0)
-            p.waiting = Int(try db.scalarInt("""
-                SELECT count(*) FROM calls WHERE is_final = 0 AND next_check_at > ? AND \(Self.openedAt) >= ?
-                """, [t, staleBefore]) ?? 0)
+        try Schedule.classify(db, inputs(at: t, markStale: try clockBehind(t) == nil))
+        if let list {
+            try db.prepare("SELECT call_id, given, reason, at FROM temp.plan ORDER BY seq").forEachRow { r in
+                try list(PlanEntry(callID: r.string(0), given: r.int(1) != 0, reason: Schedule.Reason(rawValue: r.string(2)) ?? .new,
+                                   at: r.optionalInt64(3)))
+            }
         }
-        p.toFetch = p.requested - p.alreadyFinal + p.due
+        var p = Plan()
+        p.given = try counts(given: true)
+        p.archived = try counts(given: false)
         return p
     }
 
     /// Runs the archive. Bad ids throw `InputError` (after recording the
     /// run); every other outcome is in the report. `exitCode` is the
-    /// caller's mapping, recorded in `archive_runs`.
-    public func run(client: FuseClient, exitCode: (RunOutcome) -> Int32, progress: (Progress) -> Void = { _ in }) throws -> Report {
+    /// caller's mapping, recorded in `archive_runs`. `interruption` names the
+    /// signal that asked the run to stop (first SIGINT/SIGTERM), or nil:
+    /// then nothing more starts, what is in flight finishes (bounded), and
+    /// the run is recorded as interrupted. `started` gets the run's id as
+    /// soon as it has one (the run lock shows it to a waiting run).
+    public func run(client: FuseClient, exitCode: (RunOutcome) -> Int32,
+                    interruption: @escaping @Sendable () -> String? = { nil }, started: (Int64) -> Void = { _ in },
+                    progress: (Progress) -> Void = { _ in }) throws -> Report {
         let log = try RunLog(db: db, kind: "archive", at: now())
+        started(log.runID)
         var counts = RunCounts()
+        func interruptedMessage(_ signal: String, _ what: String) -> String {
+            "interrupted by \(signal): \(what); the next run carries on"
+        }
         do {
-            try loadRequestedIDs()
+            try loadRequestedIDs(interrupted: { interruption() != nil })
         } catch let error as InputError {
             try log.finish(counts, exitCode: exitCode(.badInput), message: error.message, at: now())
             throw error
+        } catch is RunInterrupted {
+            let message = interruptedMessage(interruption() ?? "a signal", "stopped while reading the ids, nothing was fetched")
+            try log.finish(counts, exitCode: exitCode(.interrupted), message: message, at: now())
+            return Report(counts: counts, outcome: .interrupted, message: message, runID: log.runID, stopCause: .interrupted)
         }
         let store = try CallStore(db: db, runID: log.runID)
         var warnings: [String] = []
+        var skipped: [Schedule.Reason: Int] = [:]
         try db.transaction {
             let t = now()
             // Stale follows the clock and --stale-after both ways: a call
@@ -133,30 +196,27 @@ public final class Archiver {
             // --stale-after (or a corrected clock) puts it back inside. A
             // clock behind the last run's start would mark at random: then
             // nothing changes and the operator is told.
-            let lastStart = try db.scalarInt("SELECT max(started_at) FROM archive_runs WHERE run_id <> ?", [log.runID])
-            if let lastStart, lastStart > t {
-                warnings.append("the clock (unix \(t)) is earlier than the start of the last run (unix \(lastStart)): nothing was marked stale or un-stale. Check the system clock.")
+            let behind = try clockBehind(t, excluding: log.runID)
+            if let behind {
+                warnings.append("the clock (unix \(t)) is earlier than the start of the last run (unix \(behind)): nothing was marked stale or un-stale. Check the system clock.")
             } else {
                 try db.cached("""
                     UPDATE calls SET is_stale = (\(Self.openedAt) < ?1)
                     WHERE is_final = 0 AND is_stale IS NOT (\(Self.openedAt) < ?1)
                     """).run([SafeMath.plus(t, -options.staleAfter)])
             }
-            try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.requested WHERE true ON CONFLICT (call_id) DO NOTHING")
+            // One schedule for every id (Schedule): given ids already archived
+            // wait for their turn like the archive's own.
+            try Schedule.classify(db, inputs(at: t, markStale: behind == nil))
+            try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.plan WHERE reason = 'new' ON CONFLICT (call_id) DO NOTHING")
                 .run([t, log.runID])
             try db.execute("""
                 CREATE TEMP TABLE IF NOT EXISTS targets (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
                 DELETE FROM temp.targets;
-                INSERT INTO temp.targets (call_id)
-                    SELECT r.call_id FROM temp.requested r JOIN calls c USING (call_id) WHERE c.is_final = 0 ORDER BY r.seq;
+                INSERT INTO temp.targets (call_id) SELECT call_id FROM temp.plan WHERE fetch ORDER BY seq;
                 """)
-            if options.refresh {
-                try db.cached("""
-                    INSERT INTO temp.targets (call_id)
-                    SELECT call_id FROM calls WHERE is_final = 0 AND (?1 OR (is_stale = 0 AND next_check_at <= ?2))
-                    ORDER BY next_check_at
-                    ON CONFLICT (call_id) DO NOTHING
-                    """).run([options.refreshAll, t])
+            try db.cached("SELECT reason, count(*) FROM temp.plan WHERE NOT fetch GROUP BY reason").forEachRow { r in
+                if let reason = Schedule.Reason(rawValue: r.string(0)) { skipped[reason] = r.int(1) }
             }
             counts.requested = Int(try db.scalarInt("SELECT count(*) FROM temp.targets") ?? 0)
             try log.update(counts)
@@ -179,13 +239,17 @@ public final class Archiver {
         }
         try topUp()
         let queue = BlockingQueue<FetchResult>(capacity: 4096)
-        let fetched = FetchThread(client: client, feed: feed, queue: queue)
+        let fetched = FetchThread(client: client, feed: feed, queue: queue, shouldFinish: { interruption() != nil })
         fetched.start()
 
         let writer = BatchWriter(db: db, maxRows: options.batchSize, maxInterval: options.batchInterval) { try log.update(counts) }
-        let started = ContinuousClock.now
+        let startedAt = ContinuousClock.now
+        let reachable = min(counts.requested, client.configuration.maxRequests ?? .max)
+        let deadline = client.configuration.deadline
         var unauthorized: String?
+        var misconfigured: String?
         var unreachableFailures = 0
+        var untrusted = false
         var lastFailure: String?
         do {
             // Whenever no answer is waiting, what was received is committed:
@@ -211,9 +275,12 @@ public final class Archiver {
                             try store.recordProblem(result.callID, outcome: "forbidden", httpStatus: 403, message: message, at: t)
                         case .unauthorized(let message):
                             unauthorized = message
+                        case .misconfigured(let message):
+                            misconfigured = message
                         case .failed(let failure):
                             counts.failed += 1
                             if failure.unreachable { unreachableFailures += 1 }
+                            if failure.untrustedCertificate { untrusted = true }
                             lastFailure = "\(result.callID): \(failure.reason)"
                             try store.recordProblem(result.callID, outcome: failure.malformed ? "malformed" : "failed",
                                                     httpStatus: failure.httpStatus, message: failure.reason, at: t)
@@ -221,7 +288,8 @@ public final class Archiver {
                     }
                 }
                 try topUp()
-                progress(Progress(done: counts.done, total: counts.requested, failed: counts.failed, elapsed: ContinuousClock.now - started))
+                progress(Progress(done: counts.done, total: counts.requested, reachable: reachable, failed: counts.failed,
+                                  elapsed: ContinuousClock.now - startedAt, runtimeLeft: deadline.map { $0 - ContinuousClock.now }))
             }
         } catch {
             fetched.stop()
@@ -236,17 +304,34 @@ public final class Archiver {
 
         var outcome = RunOutcome.completed
         var message: String?
-        if let unauthorized {
+        var stopCause: StopCause?
+        let base = client.configuration.endpoint.baseURL
+        if let misconfigured {
+            outcome = .misconfigured
+            stopCause = .misconfigured
+            message = "the server at \(base) is not the Fuse API: it answered \(misconfigured). Check --base-url (it normally ends in /api, like \(FuseEndpoint.defaultBaseURL)); the run stopped at once and recorded no call as not found."
+        } else if let unauthorized {
             outcome = .unauthorized
+            stopCause = .unauthorized
             message = "authentication refused (HTTP 401: \(unauthorized)). Check FUSE_EMAIL and FUSE_DEVELOPER_KEY (or the netrc file); the run stopped at once."
+        } else if summary.interrupted {
+            outcome = .interrupted
+            stopCause = .interrupted
+            message = interruptedMessage(interruption() ?? "a signal", "\(counts.done) ids done, \(counts.leftOver) left")
         } else if counts.failed > 0 && summary.answered == 0 && unreachableFailures == counts.failed {
             outcome = .unreachable
-            message = "the API could not be reached (\(lastFailure ?? "no answer")). Check --base-url and the network; the ids stay due for the next run."
+            message = untrusted
+                ? "the API's certificate is not trusted (\(lastFailure ?? "TLS failed")). If your network inspects TLS with its own CA, pass --cacert FILE (or set CALLHIST_CA_BUNDLE); the ids stay due."
+                : "the API could not be reached (\(lastFailure ?? "no answer")). Check --base-url, --proxy and the network; the ids stay due for the next run."
         } else if counts.failed > 0 {
             outcome = .partial
             message = "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
         }
+        if stopCause == nil, counts.leftOver > 0, summary.budgetExhausted { stopCause = .budget }
         try db.transaction { try log.finish(counts, exitCode: exitCode(outcome), message: message, at: now()) }
-        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: log.runID)
+        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: log.runID, skipped: skipped, stopCause: stopCause)
     }
 }
+
+/// A stop request (a signal) ended reading the ids.
+struct RunInterrupted: Error {}

@@ -41,9 +41,10 @@ public final class CallArchive {
 
     /// Opens (creating and migrating when needed) for writing, holding the
     /// run lock until `close()`: one writing run per archive. With `wait`,
-    /// waits for another run instead of failing with `ArchiveError.busy`.
-    public static func openForWriting(_ path: String, wait: Bool = false) throws -> CallArchive {
-        let lock = try RunLock(archivePath: path, wait: wait)
+    /// waits for another run instead of failing with `ArchiveError.busy`,
+    /// telling `waiting` once which run it waits for.
+    public static func openForWriting(_ path: String, wait: Bool = false, waiting: (RunLock.Holder) -> Void = { _ in }) throws -> CallArchive {
+        let lock = try RunLock(archivePath: path, wait: wait, waiting: waiting)
         let db = try storage { try ArchiveFile.openForWriting(path) }
         return CallArchive(backend: SQLiteBackend(db: db, path: path, lock: lock))
     }
@@ -74,12 +75,23 @@ public final class CallArchive {
 
     // MARK: Runs
 
+    /// `interruption` names the signal that asked the run to stop, or nil
+    /// (`TerminationSignals.stopRequested`).
     public func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
+                        interruption: @escaping @Sendable () -> String? = { nil },
                         progress: (Archiver.Progress) -> Void = { _ in }) throws -> Archiver.Report {
-        try Self.storage { try backend.archive(options, fetch: fetch, exitCode: exitCode, progress: progress) }
+        try Self.storage { try backend.archive(options, fetch: fetch, exitCode: exitCode, interruption: interruption, progress: progress) }
     }
 
-    public func plan(_ options: Archiver.Options) throws -> Archiver.Plan { try Self.storage { try backend.plan(options) } }
+    /// What a run would do; `list` gets each id considered with its reason.
+    public func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)? = nil) throws -> Archiver.Plan {
+        try Self.storage { try backend.plan(options, list: list) }
+    }
+
+    /// Removes ids that never brought data (`Forgetter`); with `force`, calls with data too.
+    public func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report {
+        try Self.storage { try backend.forget(ids, idFiles: idFiles, force: force) }
+    }
 
     public func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
         try Self.storage { try backend.importFiles(files, exitCode: exitCode, problem: problem) }

@@ -8,6 +8,10 @@ import FuseAPI
 public struct FetchSettings: Sendable {
     public var baseURL: String?
     public var netrcFile: String?
+    /// `--cacert`: a PEM bundle to trust instead of the system store.
+    public var caBundle: String?
+    /// `--proxy`: used for every request, instead of the proxy variables.
+    public var proxy: String?
     public var environment: [String: String]
     public var concurrency = 8
     public var rate: Double?
@@ -18,10 +22,35 @@ public struct FetchSettings: Sendable {
     /// Counted from when the run starts fetching.
     public var maxRuntime: Duration?
 
-    public init(baseURL: String? = nil, netrcFile: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(baseURL: String? = nil, netrcFile: String? = nil, caBundle: String? = nil, proxy: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.baseURL = baseURL
         self.netrcFile = netrcFile
+        self.caBundle = caBundle
+        self.proxy = proxy
         self.environment = environment
+    }
+
+    /// `--cacert`, else `CALLHIST_CA_BUNDLE` (libcurl here ignores `CURL_CA_BUNDLE`).
+    public var resolvedCABundle: String? { caBundle ?? environment["CALLHIST_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    func checkedCABundle() throws(ConfigurationError) -> String? {
+        guard let path = resolvedCABundle else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: path) else {
+            throw ConfigurationError("the CA bundle \(path) (--cacert or CALLHIST_CA_BUNDLE) is not a readable file")
+        }
+        return path
+    }
+
+    func checkedProxy() throws(ConfigurationError) -> String? {
+        guard let proxy else { return nil }
+        guard !proxy.isEmpty, !proxy.contains(where: { $0.isWhitespace || $0.isNewline }), let scheme = proxy.split(separator: ":").first,
+              ["http", "https", "socks4", "socks4a", "socks5", "socks5h"].contains(scheme.lowercased()), proxy.contains("://") else {
+            throw ConfigurationError("--proxy \(proxy.debugDescription) is not a proxy URL (expected http://host:port, https://… or socks5://…)")
+        }
+        return proxy
     }
 
     /// `--base-url`, else `FUSE_BASE_URL`, else Plum's.
@@ -37,8 +66,13 @@ public struct FetchSettings: Sendable {
 
     func credentials() throws(ConfigurationError) -> FuseCredentials {
         if let netrcFile {
-            guard FileManager.default.isReadableFile(atPath: netrcFile) else {
+            guard FileManager.default.isReadableFile(atPath: netrcFile),
+                  let text = try? String(contentsOfFile: netrcFile, encoding: .utf8) else {
                 throw ConfigurationError("the netrc file \(netrcFile) does not exist or cannot be read")
+            }
+            let host = try endpoint().host
+            guard Netrc.hasEntry(for: host, in: text) else {
+                throw ConfigurationError("the netrc file \(netrcFile) has no entry for \(host): add a line \"machine \(host) login YOUR_EMAIL password YOUR_DEVELOPER_KEY\"")
             }
             return .netrc(path: netrcFile)
         }
@@ -56,6 +90,8 @@ public struct FetchSettings: Sendable {
     /// credentials never shows the key.
     public func check() throws(ConfigurationError) -> String {
         _ = try endpoint()
+        _ = try checkedCABundle()
+        _ = try checkedProxy()
         return "\(try credentials())"
     }
 
@@ -76,6 +112,8 @@ public struct FetchSettings: Sendable {
         config.userAgent = "callhist/\(CallhistVersion.string)"
         config.maxRequests = maxRequests
         config.deadline = maxRuntime.map { ContinuousClock.now + $0 }
+        config.caBundle = try checkedCABundle()
+        config.proxy = try checkedProxy()
         return config
     }
 
@@ -90,8 +128,14 @@ public struct FetchSettings: Sendable {
             var outcome: FetchOutcome?
             FuseClient(config).fetch(["callhist-doctor-ping"]) { outcome = $0.outcome }
             switch outcome {
-            case .found?, .notFound?, .forbidden?: return .init(.ok, "API \(config.endpoint.baseURL) answered and accepted the credentials")
+            case .found?, .notFound?, .forbidden?:
+                let via = config.proxy.map { " through the proxy \($0)" } ?? ""
+                return .init(.ok, "API \(config.endpoint.baseURL) answered\(via) and accepted the credentials")
             case .unauthorized(let message)?: return .init(.fail, "API refused the credentials (401: \(message))")
+            case .misconfigured(let message)?:
+                return .init(.fail, "\(config.endpoint.baseURL) is not the Fuse API: it answered \(message). Check --base-url (it normally ends in /api)")
+            case .failed(let f)? where f.untrustedCertificate:
+                return .init(.fail, "API \(config.endpoint.baseURL): \(f.reason) — certificate not trusted: pass --cacert FILE (or set CALLHIST_CA_BUNDLE) with the CA your network uses")
             case .failed(let f)?: return .init(.fail, "API \(config.endpoint.baseURL): \(f.reason)")
             case nil: return .init(.fail, "API gave no answer")
             }

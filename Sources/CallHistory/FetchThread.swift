@@ -12,18 +12,21 @@ final class FetchThread: Sendable {
     private let stopped = Mutex(false)
     private let done = DispatchSemaphore(value: 0)
     private let summary = Mutex(FetchSummary())
+    private let shouldFinish: @Sendable () -> Bool
 
-    init(client: FuseClient, feed: IDFeed, queue: BlockingQueue<FetchResult>) {
+    /// `shouldFinish` asks for a graceful end (`FuseClient.fetch`).
+    init(client: FuseClient, feed: IDFeed, queue: BlockingQueue<FetchResult>, shouldFinish: @escaping @Sendable () -> Bool = { false }) {
         self.client = client
         self.feed = feed
         self.queue = queue
+        self.shouldFinish = shouldFinish
     }
 
     func start() {
         let thread = Thread { [self] in
             let result = client.fetch(from: { self.feed.next() }, deliver: { r in
                 if !queue.put(r) { stopped.withLock { $0 = true } }
-            }, shouldStop: { stopped.withLock { $0 } })
+            }, shouldStop: { stopped.withLock { $0 } }, shouldFinish: shouldFinish)
             summary.withLock { $0 = result }
             queue.close()
             done.signal()

@@ -13,4 +13,8 @@ public enum RunOutcome: Sendable, Equatable {
     case unreachable
     /// A refused id (nothing fetched) or bad import lines (the rest landed).
     case badInput
+    /// A signal asked the run to stop; what was received is kept.
+    case interrupted
+    /// The server is not the Fuse API (a wrong base URL): the run stopped at once.
+    case misconfigured
 }

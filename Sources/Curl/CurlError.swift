@@ -37,6 +37,12 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// The server's (or proxy's) certificate is not signed by a CA this
+    /// machine trusts, or the CA bundle given could not be read.
+    public var isUntrustedCertificate: Bool {
+        [CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR].contains { Int32(bitPattern: $0.rawValue) == code }
+    }
+
     static func kind(of code: CURLcode) -> Kind {
         switch code {
         case CURLE_COULDNT_CONNECT: .connectionRefused

@@ -26,6 +26,11 @@ public struct CurlRequest: Sendable {
     /// Never go through a proxy, whatever `http_proxy`/`https_proxy` say
     /// (a loopback server is on this machine; a proxy would see the credentials).
     public var bypassProxy = false
+    /// The proxy to use (CURLOPT_PROXY), overriding the environment's.
+    public var proxy: String?
+    /// A PEM bundle of CA certificates to trust (CURLOPT_CAINFO) instead of
+    /// the system's: for networks that inspect TLS with their own CA.
+    public var caBundle: String?
 
     public init(
         url: String, headers: [String] = [], auth: BasicAuth? = nil, netrcFile: String? = nil,

@@ -50,6 +50,11 @@ final class EasyHandle {
         setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))  // HTTP/2 over TLS when offered
         setLong(CURLOPT_TCP_KEEPALIVE, 1)
         if request.bypassProxy { setString(CURLOPT_NOPROXY, "*") }
+        if let proxy = request.proxy { setString(CURLOPT_PROXY, proxy) }
+        if let caBundle = request.caBundle {
+            setString(CURLOPT_CAINFO, caBundle)
+            setString(CURLOPT_PROXY_CAINFO, caBundle)  // an inspecting HTTPS proxy signs with the same CA
+        }
         setLong(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout))
         setLong(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
         if let auth = request.auth {

@@ -8,6 +8,11 @@ public enum FetchOutcome: Sendable {
     case forbidden(message: String)
     /// 401: the credentials were refused; the client stops at once.
     case unauthorized(message: String)
+    /// An answer that is not the API's: a 404 whose body is not the API's
+    /// error document (a web server's page: the base URL is wrong), or a 200
+    /// that is an HTML page (a portal or proxy). The client stops at once and
+    /// nothing is recorded for the id (docs/reliability.md).
+    case misconfigured(message: String)
     /// No definite answer after every retry, or an answer that is an error.
     case failed(FetchFailure)
 }
@@ -21,12 +26,15 @@ public struct FetchFailure: Sendable, Error, CustomStringConvertible {
     public let unreachable: Bool
     /// True for a 200 whose body could not be read.
     public let malformed: Bool
+    /// True when TLS failed because the certificate is not trusted here.
+    public let untrustedCertificate: Bool
 
-    public init(reason: String, httpStatus: Int?, unreachable: Bool = false, malformed: Bool = false) {
+    public init(reason: String, httpStatus: Int?, unreachable: Bool = false, malformed: Bool = false, untrustedCertificate: Bool = false) {
         self.reason = reason
         self.httpStatus = httpStatus
         self.unreachable = unreachable
         self.malformed = malformed
+        self.untrustedCertificate = untrustedCertificate
     }
 
     public var description: String { reason }
@@ -49,7 +57,15 @@ public struct FetchSummary: Sendable, Equatable {
     /// Ids given up without an outcome because a budget ran out or a 401 stopped the run.
     public var abandoned = 0
     public var stoppedByUnauthorized = false
+    /// An answer that is not the API's stopped the run (`FetchOutcome.misconfigured`).
+    public var stoppedByMisconfiguration = false
+    /// The caller asked the run to finish early (a signal): nothing more
+    /// started, transfers in flight were given a grace period.
+    public var interrupted = false
     public var budgetExhausted = false
+
+    /// The run stopped at once: nothing more is started or reported.
+    public var stoppedAtOnce: Bool { stoppedByUnauthorized || stoppedByMisconfiguration }
 
     public init() {}
 }

@@ -25,6 +25,9 @@ struct FetchRun {
     var waiting: [Int] = []  // slots waiting for a retry
     var limiter: RateLimiter?
     var summary = FetchSummary()
+    /// When the caller asked the run to finish (`draining`); transfers still
+    /// in flight a grace period later are abandoned.
+    var drainingSince: ContinuousClock.Instant?
 
     init(configuration: FuseClient.Configuration, ids: @escaping () -> IDSupply, clock: @escaping () -> ContinuousClock.Instant,
          random: @escaping (ClosedRange<Int64>) -> Int64) {
@@ -42,8 +45,20 @@ struct FetchRun {
         return true
     }
 
+    /// Stop starting requests (retries included); what is in flight may finish.
+    mutating func drain(now: ContinuousClock.Instant) {
+        guard drainingSince == nil else { return }
+        drainingSince = now
+        summary.interrupted = true
+    }
+
+    /// True once the grace period of a drain has passed.
+    func graceOver(now: ContinuousClock.Instant) -> Bool {
+        drainingSince.map { now - $0 >= configuration.drainGrace } ?? false
+    }
+
     mutating func pull(now: ContinuousClock.Instant) -> CurlMulti<Int>.Pull {
-        guard !summary.stoppedByUnauthorized else { return .idle }
+        guard !summary.stoppedAtOnce, drainingSince == nil else { return .idle }
         guard budgetLeft else {
             summary.budgetExhausted = summary.budgetExhausted || !idsExhausted || !waiting.isEmpty
             return .idle
@@ -108,7 +123,7 @@ struct FetchRun {
         guard var active = slots[slot] else { return nil }
         // After a 401 nothing more is reported: transfers that finished in the
         // same instant are abandoned with the rest.
-        guard !summary.stoppedByUnauthorized else { return nil }
+        guard !summary.stoppedAtOnce else { return nil }
         var retryAfter: Duration?
         let failure: FetchFailure
         switch result {
@@ -116,6 +131,10 @@ struct FetchRun {
             active.answered = true
             active.everReachable = true
             let message = { StatusDecoder.errorMessage(response.body) ?? "HTTP \(response.status)" }
+            if let foreign = ForeignAnswer.problem(status: response.status, contentType: response.header("Content-Type"), body: response.body) {
+                summary.stoppedByMisconfiguration = true
+                return finish(slot: slot, active, .misconfigured(message: foreign))
+            }
             switch response.status {
             case 200:
                 do {
@@ -141,7 +160,8 @@ struct FetchRun {
             if error.kind == .bodyTooLarge {
                 return finish(slot: slot, active, .failed(FetchFailure(reason: error.message, httpStatus: nil)))
             }
-            failure = FetchFailure(reason: error.message, httpStatus: nil, unreachable: !active.everReachable)
+            failure = FetchFailure(reason: error.isUntrustedCertificate ? "certificate not trusted (\(error.message))" : error.message,
+                                   httpStatus: nil, unreachable: !active.everReachable, untrustedCertificate: error.isUntrustedCertificate)
         }
         guard active.attempts <= configuration.retry.retries else {
             return finish(slot: slot, active, .failed(failure))

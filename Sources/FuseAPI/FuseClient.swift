@@ -23,6 +23,14 @@ public struct FuseClient: Sendable {
         /// Stop starting requests at this instant (a budget).
         public var deadline: ContinuousClock.Instant?
         public var maxBodyBytes = 8 << 20
+        /// After the caller asks the run to finish, transfers in flight get
+        /// this long to complete before they are abandoned.
+        public var drainGrace: Duration = .seconds(5)
+        /// A CA bundle (PEM) to trust instead of the system store (`--cacert`).
+        public var caBundle: String?
+        /// A proxy for every request (`--proxy`); nil leaves libcurl's
+        /// `https_proxy`/`no_proxy` variables in charge.
+        public var proxy: String?
 
         public init(endpoint: FuseEndpoint, credentials: FuseCredentials) {
             self.endpoint = endpoint
@@ -39,27 +47,37 @@ public struct FuseClient: Sendable {
     /// Fetches every id from `ids`, calling `deliver` once per id with a
     /// definite outcome. Ids still waiting when a budget ends the run, or
     /// when a 401 stops it, are counted as abandoned and not delivered.
-    /// `shouldStop` lets the caller end the run early (nothing more starts).
+    /// `shouldStop` ends the run at once (in-flight transfers abandoned);
+    /// `shouldFinish` ends it gracefully: nothing more starts, and transfers
+    /// in flight get `drainGrace` to complete and be delivered.
     @discardableResult
-    public func fetch<S: Sequence<String>>(_ ids: S, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false }) -> FetchSummary {
+    public func fetch<S: Sequence<String>>(_ ids: S, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false },
+                                           shouldFinish: () -> Bool = { false }) -> FetchSummary {
         var iterator = ids.makeIterator()
-        return fetch(from: { iterator.next().map(IDSupply.id) ?? .end }, deliver: deliver, shouldStop: shouldStop)
+        return fetch(from: { iterator.next().map(IDSupply.id) ?? .end }, deliver: deliver, shouldStop: shouldStop, shouldFinish: shouldFinish)
     }
 
     /// The same, with ids supplied as they become available (the archiver
     /// streams them in pages from the archive while it writes): `.notYet`
     /// keeps the transfers in flight going and asks again shortly.
     @discardableResult
-    public func fetch(from supply: @escaping () -> IDSupply, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false }) -> FetchSummary {
+    public func fetch(from supply: @escaping () -> IDSupply, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false },
+                      shouldFinish: () -> Bool = { false }) -> FetchSummary {
         var generator = SystemRandomNumberGenerator()
         var run = FetchRun(configuration: configuration, ids: supply, clock: { ContinuousClock.now }, random: { range in Int64.random(in: range, using: &generator) })
         let multi = CurlMulti<Int>(maxInFlight: configuration.concurrency)
         multi.run(
-            pull: { now in run.pull(now: now) },
+            pull: { now in
+                if shouldFinish() { run.drain(now: now) }
+                return run.pull(now: now)
+            },
             deliver: { slot, result in
                 if let r = run.complete(slot: slot, result: result, now: ContinuousClock.now) { deliver(r) }
             },
-            shouldStop: { run.summary.stoppedByUnauthorized || shouldStop() }
+            shouldStop: {
+                if shouldFinish() { run.drain(now: ContinuousClock.now) }
+                return run.summary.stoppedAtOnce || shouldStop() || run.graceOver(now: ContinuousClock.now)
+            }
         )
         run.finish()
         return run.summary
@@ -71,7 +89,12 @@ public struct FuseClient: Sendable {
         var request = CurlRequest(
             url: c.endpoint.statusURL(for: id), headers: ["Accept: \(c.format.mediaType)"],
             connectTimeout: c.connectTimeout, timeout: c.timeout, userAgent: c.userAgent, maxBodyBytes: c.maxBodyBytes)
-        request.bypassProxy = c.endpoint.isLoopback
+        request.caBundle = c.caBundle
+        if let proxy = c.proxy {
+            request.proxy = proxy  // asked for explicitly: used for every host, loopback included
+        } else {
+            request.bypassProxy = c.endpoint.isLoopback
+        }
         switch c.credentials {
         case .basic(let email, let key): request.auth = .init(user: email, password: key)
         case .netrc(let path): request.netrcFile = path

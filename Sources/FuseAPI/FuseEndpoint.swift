@@ -8,6 +8,8 @@ public struct FuseEndpoint: Sendable, Equatable {
     public let baseURL: String
     /// The host is this machine (127.0.0.0/8, ::1, localhost): no proxy is used.
     public let isLoopback: Bool
+    /// The host name as written (lowercased), as a netrc `machine` names it.
+    public let host: String
 
     public init(_ text: String) throws(FuseConfigurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -34,6 +36,7 @@ public struct FuseEndpoint: Sendable, Equatable {
         while base.hasSuffix("/") { base.removeLast() }
         baseURL = base
         isLoopback = Self.isLoopback(host)
+        self.host = host.lowercased()
     }
 
     static func isLoopback(_ host: String) -> Bool {

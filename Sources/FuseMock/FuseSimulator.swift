@@ -7,10 +7,12 @@ public final class FuseSimulator: Sendable {
     public struct Configuration: Sendable {
         public var seed: UInt64 = 1
         public var calls = 1000
-        /// The simulated time at start (unix seconds); calls are queued over the week before it.
-        public var now: Int64 = 1_795_000_000
-        /// Simulated seconds that pass per real second (0: the clock moves only when told).
-        public var speed: Double = 0
+        /// The simulated time at start (unix seconds); calls are queued over
+        /// the week before it. The real clock by default.
+        public var now: Int64 = Int64(Date().timeIntervalSince1970)
+        /// Simulated seconds that pass per real second (0: the clock moves
+        /// only when told). The real pace by default.
+        public var speed: Double = 1
         public var email = "demo@example.com"
         public var key = "demo-key"
         public var latencyMilliseconds = 0
@@ -60,6 +62,13 @@ public final class FuseSimulator: Sendable {
         let path = request.path
         if path.hasPrefix("/_mock/") { return admin(request, stats: stats) }
         let wantsXML = request.headers["accept"].map { $0.contains("application/xml") && !$0.contains("application/json") } ?? false
+        if request.viaProxy { stats?.countProxied() }
+        // Outside /api the web server answers, not the API: its own HTML
+        // page, as a base URL without /api gets from the real host.
+        guard path == "/api" || path.hasPrefix("/api/") else {
+            return fault(MockResponse(status: 404, contentType: "text/html",
+                                      text: "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"))
+        }
         let prefix = "/api/outbound/"
         guard path.hasPrefix(prefix), path.count > prefix.count else {
             return fault(errorResponse(404, "No route found.", xml: wantsXML))
@@ -132,7 +141,7 @@ public final class FuseSimulator: Sendable {
             let s = stats?.snapshot ?? ServerStats.Snapshot()
             let byStatus = s.byStatus.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
             return MockResponse(status: 200, contentType: "application/json",
-                                text: "{\"requests\":\(s.requests),\"in_flight\":\(s.inFlight),\"max_in_flight\":\(s.maxInFlight),\"by_status\":{\(byStatus)},\"now\":\(now)}")
+                                text: "{\"requests\":\(s.requests),\"in_flight\":\(s.inFlight),\"max_in_flight\":\(s.maxInFlight),\"by_status\":{\(byStatus)},\"via_proxy\":\(s.proxied),\"now\":\(now)}")
         case "/_mock/advance":
             let seconds = request.query.flatMap { q in q.split(separator: "&").first { $0.hasPrefix("seconds=") } }.flatMap { Int64($0.dropFirst(8)) }
             guard let seconds else { return MockResponse(status: 400, contentType: "text/plain", text: "seconds=N required\n") }

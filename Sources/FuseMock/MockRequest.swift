@@ -12,9 +12,23 @@ public struct MockRequest: Sendable {
         self.headers = headers
     }
 
-    public var path: Substring { uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+    /// The target in origin form: an absolute-form target (`GET http://host/path`,
+    /// as a client sends it to a proxy) loses its scheme and authority, as
+    /// RFC 9112 §3.2.2 asks a server to accept.
+    var originForm: Substring {
+        for scheme in ["http://", "https://"] where uri.lowercased().hasPrefix(scheme) {
+            let rest = uri.dropFirst(scheme.count)
+            return rest.firstIndex(where: { $0 == "/" || $0 == "?" }).map { rest[$0...] } ?? "/"
+        }
+        return uri[...]
+    }
+
+    public var path: Substring { originForm.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
     public var query: Substring? {
-        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = originForm.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         return parts.count == 2 ? parts[1] : nil
     }
+
+    /// True when the request came in absolute form, as through a proxy.
+    public var viaProxy: Bool { !uri.hasPrefix("/") }
 }

@@ -8,6 +8,8 @@ public final class ServerStats: Sendable {
         public var inFlight = 0
         public var maxInFlight = 0
         public var byStatus: [Int: Int] = [:]
+        /// Requests that came in absolute form, through a proxy.
+        public var proxied = 0
     }
 
     private let state = Mutex(Snapshot())
@@ -30,6 +32,8 @@ public final class ServerStats: Sendable {
             $0.byStatus[status, default: 0] += 1
         }
     }
+
+    func countProxied() { state.withLock { $0.proxied += 1 } }
 
     public func reset() {
         state.withLock { $0 = Snapshot(inFlight: $0.inFlight, maxInFlight: $0.inFlight) }

@@ -137,6 +137,20 @@ public final class Statement {
         while try step() {}
     }
 
+    /// Resets, binds by name, and runs a statement that returns no rows:
+    /// every parameter of the statement must be named and given.
+    public func run(named values: [String: any SQLiteBindable]) throws(SQLiteError) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw SQLiteError(extendedCode: SQLITE_RANGE, message: "\(values.count) named values bound to a statement with \(expected) parameters", sql: sql)
+        }
+        try bind(values)
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
     /// Resets, binds, and calls `body` for each row.
     public func forEachRow(_ values: [any SQLiteBindable] = [], _ body: (Statement) throws -> Void) throws {
         sqlite3_reset(handle)

@@ -6,17 +6,34 @@ struct Archive: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fetch call statuses from Fuse and archive them.",
         discussion: """
-            Ids come from the arguments, from --ids files (one a line; '-' is stdin; blank lines and
-            # comments skipped; a CSV with a call_id column works too), and from every archived call
-            that is not final and is due for a re-check (unless --no-refresh).
+            Ids come from the arguments, from --ids files (one a line; '-' is stdin; blank lines and \
+            # comments skipped; a CSV with a call_id column works too), and from every archived call \
+            that is not final (unless --no-refresh).
+
+            One schedule decides which are fetched: new ids always; ids typed as arguments now; every \
+            other archived id (from a file or from the archive) only when due — changed at its last \
+            check, or its backoff elapsed — and never when final or stale. --force fetches the given \
+            ids whatever their state. --dry-run --list shows each id with its reason.
+
             Credentials: FUSE_EMAIL and FUSE_DEVELOPER_KEY, or --netrc-file.
-            Exit codes: 0 every id got an answer, 65 a refused id (nothing fetched), 69 API unreachable,
-            75 some calls failed after retries or another run holds the archive, 77 credentials
-            refused (401), 78 missing or bad configuration.
+
+            The first SIGINT or SIGTERM stops starting requests, lets those in flight finish (a few \
+            seconds at most), records the run and exits 75; a second one ends the process at once.
+
+            Exit codes: 0 every id got an answer, 65 a refused id (nothing fetched), 69 API unreachable, \
+            75 some calls failed after retries, the run was interrupted, or another run holds the \
+            archive, 77 credentials refused (401), 78 missing or bad configuration (including a \
+            base URL that is not the API).
             """
     )
 
-    @Argument(help: "Call ids to archive.") var ids: [String] = []
+    /// `--format`: json or xml is what the API is asked for (and json is
+    /// also the list's format); table, csv and markdown apply to --list only.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, xml, table, csv, markdown
+    }
+
+    @Argument(help: "Call ids to archive (fetched now, even when not due).") var ids: [String] = []
     @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"))
     var idFiles: [String] = []
     @OptionGroup var database: DatabaseOptions
@@ -25,13 +42,16 @@ struct Archive: ParsableCommand {
     @Option(help: ArgumentHelp("At most this many requests in any one-second window.", valueName: "per-second")) var rate: Double?
     @Option(help: ArgumentHelp("Give up on one request after this long (e.g. 30s).", valueName: "duration")) var timeout = DurationArgument(argument: "30s")!
     @Option(help: "Retries of one id after 5xx, 429, timeouts and malformed bodies.") var retries = 4
-    @Flag(help: "Do not re-check archived calls; fetch only the ids given.") var noRefresh = false
+    @Flag(help: "Consider only the ids given, not the archived calls that are due.") var noRefresh = false
     @Flag(help: "Re-check every non-final call now, stale ones included.") var refreshAll = false
+    @Flag(help: "Fetch the given ids now, even when final or not due.") var force = false
     @Option(help: ArgumentHelp("Calls queued longer ago than this are stale: no longer re-checked.", valueName: "duration")) var staleAfter = DurationArgument(argument: "30d")!
-    @Option(help: "Ask the API for json or xml.") var format: ResponseFormat = .json
+    @Option(help: "Ask the API for json (the default) or xml; with --list, print a table (the default), json, csv or markdown.") var format: Format?
     @Option(help: ArgumentHelp("Stop starting requests after this many; the rest waits for the next run.", valueName: "n")) var maxRequests: Int?
     @Option(help: ArgumentHelp("Stop starting requests after this long (e.g. 20m); the rest waits for the next run.", valueName: "duration")) var maxRuntime: DurationArgument?
     @Flag(help: "Show what would be fetched, without fetching or writing anything.") var dryRun = false
+    @Flag(help: "With --dry-run: list every id with the reason it is, or is not, fetched.") var list = false
+    @Flag(help: "With --list: times in UTC instead of the local time zone.") var utc = false
     @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
     @Option(help: ArgumentHelp("Write the run's figures here in Prometheus text format (for node_exporter's textfile collector).", valueName: "path"))
     var metricsFile: String?
@@ -54,6 +74,22 @@ struct Archive: ParsableCommand {
         }
         guard staleAfter.seconds >= 1 else { throw ValidationError("--stale-after must be at least 1s") }
         if noRefresh && refreshAll { throw ValidationError("--no-refresh and --refresh-all contradict each other") }
+        if force && ids.isEmpty && idFiles.isEmpty { throw ValidationError("--force applies to the ids given: name some, or pass --ids FILE") }
+        if list && !dryRun { throw ValidationError("--list goes with --dry-run: callhist archive --dry-run --list") }
+        if !list, let format, [.table, .csv, .markdown].contains(format) {
+            throw ValidationError("--format \(format.rawValue) applies to --dry-run --list; the API is asked for json or xml")
+        }
+    }
+
+    var archiverOptions: Archiver.Options {
+        var options = Archiver.Options()
+        options.ids = ids
+        options.idFiles = idFiles
+        options.refresh = !noRefresh
+        options.refreshAll = refreshAll
+        options.force = force
+        options.staleAfter = staleAfter.seconds
+        return options
     }
 
     func run() throws {
@@ -70,42 +106,37 @@ struct Archive: ParsableCommand {
                                   finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess ?? nil)
         }
         do {
-            var options = Archiver.Options()
-            options.ids = ids
-            options.idFiles = idFiles
-            options.refresh = !noRefresh
-            options.refreshAll = refreshAll
-            options.staleAfter = staleAfter.seconds
+            let options = archiverOptions
             if dryRun { return try showPlan(options) }
 
             var settings = try fuse.settings()
             settings.concurrency = concurrency
             settings.rate = rate
             settings.timeout = timeout.duration
-            settings.format = format
+            settings.format = format == .xml ? .xml : .json
             settings.retries = retries
             settings.maxRequests = maxRequests
             settings.maxRuntime = maxRuntime?.duration
 
-            let archive = try CallArchive.openForWriting(database.path, wait: wait)
+            let archive = try CallArchive.openForWriting(database.path, wait: wait) { holder in
+                output.say("waiting for \(holder) to finish with \(database.path)")
+            }
             opened = archive
+            // From here a first SIGINT/SIGTERM ends the run cleanly (recorded,
+            // metrics, summary); before, there is nothing to clean up.
+            TerminationSignals.catchStop()
             var line = ProgressLine(enabled: output.showsProgress)
-            let report = try archive.archive(options, fetch: settings, exitCode: ExitPolicy.code(for:)) { p in
-                line.update(verb: "archiving", done: p.done, total: p.total, failed: p.failed, elapsed: p.elapsed)
+            let report = try archive.archive(options, fetch: settings, exitCode: ExitPolicy.code(for:),
+                                             interruption: TerminationSignals.stopRequested) { p in
+                line.update(verb: "archiving", done: p.done, total: p.total, reachable: p.reachable, failed: p.failed,
+                            elapsed: p.elapsed, timeLeft: p.runtimeLeft)
             }
             line.finish()
-            let elapsed = ContinuousClock.now - started
             let exitCode = ExitPolicy.code(for: report.outcome)
             try writeMetrics(report.counts, exitCode: exitCode)
             opened = nil
             try archive.close()
-            let c = report.counts
-            var summary = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", elapsed.seconds))s: "
-            summary += "\(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged), "
-            summary += "\(c.notFound) not found, \(c.forbidden) forbidden, \(c.failed) failed"
-            if c.leftOver > 0 { summary += "; \(c.leftOver) left for the next run (budget reached)" }
-            summary += " [run \(report.runID), \(c.httpRequests) requests]"
-            output.say(summary)
+            output.say(Self.summary(report, elapsed: ContinuousClock.now - started))
             for warning in report.warnings { ExitPolicy.printError("warning: " + warning) }
             if let message = report.message { ExitPolicy.printError(message) }
             if exitCode != 0 { throw ExitCode(exitCode) }
@@ -122,16 +153,68 @@ struct Archive: ParsableCommand {
         }
     }
 
-    private func showPlan(_ options: Archiver.Options) throws {
-        let p = try CallArchive.openForPlanning(database.path).plan(options)
-        print("dry run: would fetch \(p.toFetch) ids")
-        print("  requested:        \(p.requested) (\(p.new) new, \(p.alreadyFinal) already final and skipped)")
-        if options.refresh {
-            print("  due for re-check: \(p.due)")
-            print("  waiting:          \(p.waiting) (not due yet)")
+    /// One line that accounts for every id: what was fetched and how it
+    /// went, why the others were not fetched, and what is left.
+    static func summary(_ report: Archiver.Report, elapsed: Duration) -> String {
+        let c = report.counts
+        var text = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", elapsed.seconds))s"
+        if c.requested > 0 {
+            text += ": \(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged), "
+            text += "\(c.notFound) not found, \(c.forbidden) forbidden, \(c.failed) failed"
         }
-        print("  stale:            \(p.stale) (\(options.refreshAll ? "fetched with --refresh-all" : "not fetched; --refresh-all fetches them"))")
+        let skipped = [(Schedule.Reason.final, "final"), (.waiting, "waiting (not due yet)"), (.stale, "stale (--refresh-all fetches them)")]
+            .compactMap { reason, words in report.skipped[reason].flatMap { $0 > 0 ? "\($0) \(words)" : nil } }
+        if !skipped.isEmpty { text += "; not fetched: " + skipped.joined(separator: ", ") }
+        if c.requested == 0 && skipped.isEmpty { text += ": nothing to fetch (no ids given, and no archived call is due)" }
+        if c.leftOver > 0 {
+            let why = switch report.stopCause {
+            case .budget?: "budget reached"
+            case .unauthorized?: "stopped by the 401"
+            case .misconfigured?: "stopped: the server is not the API"
+            case .interrupted?: "interrupted"
+            case nil: "not reached"
+            }
+            text += "; \(c.leftOver) left for the next run (\(why))"
+        }
+        return text + " [run \(report.runID), \(c.httpRequests) requests]"
     }
+
+    private func showPlan(_ options: Archiver.Options) throws {
+        let archive = try CallArchive.openForPlanning(database.path)
+        var lister: PlanList?
+        if list {
+            let listFormat: ReportFormat = switch format {
+            case .json: .json
+            case .csv: .csv
+            case .markdown: .markdown
+            case .table, .xml, nil: .table
+            }
+            lister = PlanList(format: listFormat, utc: utc, sink: .standardOutput())
+        }
+        let p = try archive.plan(options, list: lister.map { l in { try l.add($0) } })
+        try lister?.finish()
+        // With --list the list is the answer on stdout; the counts go to stderr.
+        var lines = ["dry run: would fetch \(p.toFetch) ids"]
+        func row(_ label: String, _ reason: Schedule.Reason) -> String? {
+            let given = p.given[reason] ?? 0, archived = p.archived[reason] ?? 0
+            guard given + archived > 0 else { return nil }
+            return "  " + label.padding(toLength: 40, withPad: " ", startingAt: 0)
+                + String(given).leftPadded(8) + String(archived).leftPadded(14)
+        }
+        lines.append("  " + "".padding(toLength: 40, withPad: " ", startingAt: 0) + "given".leftPadded(8) + "from archive".leftPadded(14))
+        for reason in Schedule.Reason.allCases {
+            let label = (reason.fetches ? "fetch: " : "skip:  ") + reason.phrase
+            if let line = row(label, reason) { lines.append(line) }
+        }
+        lines.append("  " + "total".padding(toLength: 40, withPad: " ", startingAt: 0)
+                     + String(p.requested).leftPadded(8) + String(p.archived.values.reduce(0, +)).leftPadded(14))
+        let text = lines.joined(separator: "\n")
+        if list { output.say(text) } else { print(text) }
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
 extension ResponseFormat: ExpressibleByArgument {}

@@ -13,7 +13,7 @@ struct Callhist: ParsableCommand {
             refused, 78 configuration.
             """,
         version: CallhistVersion.full,
-        subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Backup.self, Doctor.self, Migrate.self]
+        subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Forget.self, Backup.self, Doctor.self, Migrate.self]
     )
 
     static func main() {

@@ -8,7 +8,13 @@ struct Doctor: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var fuse: FuseOptions
-    @Flag(help: "Also send one real request to the API to check the URL and credentials.") var ping = false
+    @Flag(help: "Also send one real request to the API to check the URL, the credentials, the proxy and TLS.") var ping = false
+    @Option(help: ArgumentHelp("Need attention (exit 1) when the last archive run that exited 0 ended longer ago than this (e.g. 36h): an alarm without Prometheus.", valueName: "duration"))
+    var maxAge: DurationArgument?
+
+    func validate() throws {
+        if let maxAge, !(60...(3660 * 86_400)).contains(maxAge.seconds) { throw ValidationError("--max-age must be between 1m and 3660d") }
+    }
 
     func run() throws {
         var attention = 0
@@ -19,10 +25,20 @@ struct Doctor: ParsableCommand {
         do {
             let archive = try CallArchive.openForReading(database.path)
             for check in try archive.checks() { report(check) }
+            if let maxAge {
+                let now = Int64(Date().timeIntervalSince1970)
+                if let last = try archive.lastSuccessfulArchive() {
+                    let age = SafeMath.minus(now, last) ?? Int64.max
+                    report(ArchiveCheck(age > maxAge.seconds ? .fail : .ok,
+                                        "last successful archive run ended \(DurationArgument.describe(age)) ago (--max-age \(maxAge.text))"))
+                } else {
+                    report(ArchiveCheck(.fail, "no archive run has succeeded yet (--max-age \(maxAge.text))"))
+                }
+            }
         } catch {
             report(ArchiveCheck(.fail, "\(error)"))
         }
-        let settings = FetchSettings(baseURL: fuse.baseURL, netrcFile: fuse.netrcFile)
+        let settings = fuse.unchecked
         var configured = false
         do {
             report(ArchiveCheck(.ok, "credentials configured: \(try settings.check())"))

@@ -13,6 +13,8 @@ enum ExitPolicy {
         case .unauthorized: .noPermission
         case .unreachable: .unavailable
         case .badInput: .dataError
+        case .interrupted: .tempFail
+        case .misconfigured: .config
         }
     }
 

@@ -9,16 +9,24 @@ struct ProgressLine {
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    mutating func update(verb: String, done: Int, total: Int, failed: Int, elapsed: Duration) {
+    /// `reachable` is what the request budget allows of `total`, and
+    /// `timeLeft` what `--max-runtime` leaves: the ETA never promises more.
+    mutating func update(verb: String, done: Int, total: Int, reachable: Int? = nil, failed: Int, elapsed: Duration, timeLeft: Duration? = nil) {
         guard enabled, ContinuousClock.now - lastDraw >= .milliseconds(250) || done == total else { return }
         lastDraw = .now
         let seconds = max(0.001, elapsed.seconds)
         let rate = Double(done) / seconds
-        var line = "\(verb) \(done)/\(total)"
-        if total > 0 { line += String(format: " (%.0f%%)", 100 * Double(done) / Double(total)) }
+        let goal = min(total, reachable ?? total)
+        var line = "\(verb) \(done)/\(goal)"
+        if goal < total { line += " (budget; \(total) due)" }
+        if goal > 0 { line += String(format: " (%.0f%%)", 100 * Double(done) / Double(goal)) }
         line += String(format: ", %.0f/s", rate)
         if failed > 0 { line += ", \(failed) failed" }
-        if rate > 0, total > done { line += ", ETA \(Self.clock(Int(Double(total - done) / rate)))" }
+        if rate > 0, goal > done {
+            var eta = Double(goal - done) / rate
+            if let timeLeft { eta = min(eta, max(0, timeLeft.seconds)) }
+            line += ", ETA \(Self.clock(Int(eta)))"
+        }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         drawn = true
     }

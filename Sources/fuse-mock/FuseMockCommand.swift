@@ -9,7 +9,9 @@ struct FuseMockCommand: ParsableCommand {
         abstract: "A local simulator of Plum Fuse's outbound call status API (GET /api/outbound/{call_id}).",
         discussion: """
             Serves a deterministic set of synthetic calls (call-0000001 … call-N) on 127.0.0.1.
-            Calls progress as the simulated clock moves (--speed, or POST /_mock/advance?seconds=N).
+            Calls progress as the simulated clock moves: it follows the real clock by default (--now, \
+            --speed), and POST /_mock/advance?seconds=N moves it forward (the mock's clock only: \
+            callhist's schedule follows the real one).
             GET /_mock/stats reports requests, the most in flight at once, and answers by status.
             With --port 0 the chosen port is printed first on stdout.
             """
@@ -19,8 +21,8 @@ struct FuseMockCommand: ParsableCommand {
     @Option(help: "Address to bind (loopback by default).") var host = "127.0.0.1"
     @Option(help: "Seed of the synthetic calls.") var seed: UInt64 = 1
     @Option(help: "How many synthetic calls exist.") var calls = 1000
-    @Option(help: "Simulated unix time at start.") var now: Int64 = 1_795_000_000
-    @Option(help: "Simulated seconds per real second (0 keeps the clock still).") var speed = 0.0
+    @Option(help: ArgumentHelp("Simulated unix time at start (default: the present).", valueName: "unix-seconds")) var now: Int64?
+    @Option(help: "Simulated seconds per real second (0 keeps the clock still; 60 makes a minute an hour).") var speed = 1.0
     @Option(help: "Basic-auth user the mock accepts.") var email = "demo@example.com"
     @Option(help: "Basic-auth password (developer key) the mock accepts; prefer FUSE_MOCK_KEY.") var key: String?
     @Option(help: "Delay before every answer, in milliseconds.") var latency = 0
@@ -41,6 +43,8 @@ struct FuseMockCommand: ParsableCommand {
         }
         guard errorRate + rateLimitRate + malformedRate + dropRate <= 1 else { throw ValidationError("the fault rates add up to more than 1") }
         guard calls >= 1 else { throw ValidationError("--calls must be at least 1") }
+        guard speed >= 0, speed <= 1_000_000 else { throw ValidationError("--speed must be between 0 and 1000000") }
+        if let now, !(0...253_402_300_799).contains(now) { throw ValidationError("--now must be a unix time between 0 and 253402300799") }
     }
 
     func run() throws {
@@ -49,7 +53,7 @@ struct FuseMockCommand: ParsableCommand {
         var c = FuseSimulator.Configuration()
         c.seed = seed
         c.calls = calls
-        c.now = now
+        if let now { c.now = now }
         c.speed = speed
         c.email = email
         c.key = key ?? ProcessInfo.processInfo.environment["FUSE_MOCK_KEY"] ?? "demo-key"

@@ -57,4 +57,15 @@ final class HelpersTests: XCTestCase {
         XCTAssertEqual(round, "x\u{1b}]52;\u{7}y", "JSON keeps the value exact")
         XCTAssertEqual(JSONOutput.string(["b": 1, "a": [NSNull(), "é"]] as [String: Any]), #"{"a":[null,"é"],"b":1}"#)
     }
+
+    func testNetrcEntriesAreFoundAsLibcurlReadsThem() {
+        XCTAssertTrue(Netrc.hasEntry(for: "fuse.plumvoice.com", in: "machine fuse.plumvoice.com login a password b\n"))
+        XCTAssertTrue(Netrc.hasEntry(for: "FUSE.plumvoice.com", in: "machine other login a\n\nmachine fuse.plumvoice.com\n  login a\n  password \"b c\"\n"))
+        XCTAssertTrue(Netrc.hasEntry(for: "anything", in: "default login a password b"))
+        XCTAssertFalse(Netrc.hasEntry(for: "fuse.plumvoice.com", in: "machine other login a password fuse.plumvoice.com"))
+        XCTAssertFalse(Netrc.hasEntry(for: "h", in: "# machine h\n"), "a comment")
+        XCTAssertFalse(Netrc.hasEntry(for: "h", in: "macdef init\nmachine h\n\nmachine x login a"), "a macro's body is not an entry")
+        XCTAssertTrue(Netrc.hasEntry(for: "h", in: "macdef init\nmachine x\n\nmachine h login a"))
+        XCTAssertTrue(Netrc.hasEntry(for: "h", in: "machine \"h\" login a"))
+    }
 }

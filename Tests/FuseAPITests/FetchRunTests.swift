@@ -27,6 +27,52 @@ final class FetchRunTests: XCTestCase {
         .success(CurlResponse(status: status, headers: headers, body: Array(body.utf8)))
     }
 
+    func testADrainStartsNothingMoreLetsTheInFlightFinishThenGivesUpAfterTheGrace() throws {
+        var run = try makeRun(["a", "b", "c", "d"]) { $0.concurrency = 2; $0.drainGrace = .seconds(5) }
+        let a = try XCTUnwrap(started(run.pull(now: now)))
+        let b = try XCTUnwrap(started(run.pull(now: now)))
+        XCTAssertNil(run.complete(slot: b.slot, result: response(500), now: now), "b waits for a retry")
+        run.drain(now: now)
+        XCTAssertTrue(run.summary.interrupted)
+        guard case .idle = run.pull(now: now) else { return XCTFail("no new id, no retry after a drain") }
+        // What was in flight is still delivered.
+        let done = try XCTUnwrap(run.complete(slot: a.slot, result: response(200), now: now))
+        XCTAssertEqual(done.callID, "a")
+        XCTAssertFalse(run.graceOver(now: now + .seconds(4)))
+        XCTAssertTrue(run.graceOver(now: now + .seconds(5)))
+        run.finish()
+        XCTAssertEqual(run.summary.abandoned, 1, "b's retry was abandoned; c and d never started")
+        XCTAssertEqual(run.summary.requests, 2)
+    }
+
+    func testAnAnswerThatIsNotTheAPIsStopsTheRunAtOnce() throws {
+        var run = try makeRun(["a", "b", "c"]) { $0.concurrency = 3 }
+        let a = try XCTUnwrap(started(run.pull(now: now)))
+        let b = try XCTUnwrap(started(run.pull(now: now)))
+        let page = "<html><head><title>404 Not Found</title></head><body>nginx</body></html>"
+        let result = try XCTUnwrap(run.complete(slot: a.slot, result: response(404, page, headers: ["content-type": "text/html"]), now: now))
+        guard case .misconfigured(let message) = result.outcome else { return XCTFail("\(result.outcome)") }
+        XCTAssertEqual(message, #"HTTP 404 with an HTML page (text/html): "404 Not Found", not the API's error document"#)
+        XCTAssertTrue(run.summary.stoppedAtOnce)
+        guard case .idle = run.pull(now: now) else { return XCTFail("nothing more starts") }
+        XCTAssertNil(run.complete(slot: b.slot, result: response(404, #"{"error": "No outbound call was found by that id."}"#), now: now),
+                     "nothing more is reported, not even a real 404")
+    }
+
+    func testTheAPIsOwn404sAreAnswersAndOtherBodiesAreNot() {
+        let json = Array(#"{"error":"No outbound call was found by that id."}"#.utf8)
+        let xml = Array("<?xml version=\"1.0\"?>\n<result><error>No outbound call was found by that id.</error></result>".utf8)
+        XCTAssertNil(ForeignAnswer.problem(status: 404, contentType: "application/json", body: json))
+        XCTAssertNil(ForeignAnswer.problem(status: 404, contentType: "text/html", body: xml), "judged by the body")
+        XCTAssertEqual(ForeignAnswer.problem(status: 404, contentType: nil, body: []), "HTTP 404 with an empty body, not the API's error document")
+        XCTAssertEqual(ForeignAnswer.problem(status: 404, contentType: "text/plain", body: Array("Not Found".utf8)),
+                       #"HTTP 404 with a body (text/plain): "Not Found", not the API's error document"#)
+        XCTAssertNotNil(ForeignAnswer.problem(status: 404, contentType: nil, body: Array(#"{"message": "nope"}"#.utf8)), "JSON without an error field")
+        XCTAssertNotNil(ForeignAnswer.problem(status: 200, contentType: "application/json", body: Array("\n <!DOCTYPE html><html>".utf8)))
+        XCTAssertNil(ForeignAnswer.problem(status: 200, contentType: "text/html", body: Array(#"{"call_details": {}}"#.utf8)))
+        XCTAssertNil(ForeignAnswer.problem(status: 500, contentType: "text/html", body: Array("<html>".utf8)), "a 5xx page is retried as before")
+    }
+
     func testA500IsRetriedAfterTheBackoffCeilingThenGivenUp() throws {
         var run = try makeRun(["a"])
         let first = try XCTUnwrap(started(run.pull(now: now)))

@@ -10,6 +10,7 @@ final class FuseClientTests: XCTestCase {
 
     func simulator(_ tweak: (inout FuseSimulator.Configuration) -> Void = { _ in }) -> FuseSimulator {
         var c = FuseSimulator.Configuration()
+        c.speed = 0  // a still clock: the calls' states are fixed
         c.calls = 3000
         c.email = email
         c.key = key

@@ -15,8 +15,32 @@ final class FuseSimulatorTests: XCTestCase {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any])
     }
 
+    func testTheClockIsTheRealOneByDefaultAndAdvanceMovesOnlyTheMock() throws {
+        let sim = FuseSimulator(FuseSimulator.Configuration())
+        let real = Int64(Date().timeIntervalSince1970)
+        XCTAssertLessThanOrEqual(abs(sim.now - real), 1, "starts at the present")
+        Thread.sleep(forTimeInterval: 1.1)
+        XCTAssertGreaterThanOrEqual(sim.now - real, 1, "and follows the real clock (speed 1)")
+        sim.advance(seconds: 3600)
+        XCTAssertGreaterThanOrEqual(sim.now - Int64(Date().timeIntervalSince1970), 3599)
+    }
+
+    func testOutsideAPIAWebServerPageAnswersAndProxiedRequestsAreServed() throws {
+        var c = FuseSimulator.Configuration()
+        c.speed = 0
+        let sim = FuseSimulator(c)
+        let page = get(sim, "/outbound/call-0000001")
+        XCTAssertEqual(page.status, 404)
+        XCTAssertTrue(String(decoding: page.body, as: UTF8.self).contains("<title>404 Not Found</title>"))
+        XCTAssertEqual(try json(get(sim, "/api/nothing"))["error"] as? String, "No route found.")
+        let proxied = get(sim, "http://fuse.example:8080/api/outbound/call-0000001")
+        XCTAssertEqual(proxied.status, 200)
+        XCTAssertEqual(proxied.body, get(sim, "/api/outbound/call-0000001").body)
+    }
+
     func testSameSeedSameCallsOtherSeedOtherCalls() {
         var c = FuseSimulator.Configuration()
+        c.speed = 0  // a still clock: the calls' states are fixed
         c.calls = 50
         let a = FuseSimulator(c), b = FuseSimulator(c)
         c.seed = 2
@@ -33,6 +57,7 @@ final class FuseSimulatorTests: XCTestCase {
 
     func testDocumentedQuirksAndConsistentEvents() throws {
         var c = FuseSimulator.Configuration()
+        c.speed = 0  // a still clock: the calls' states are fixed
         c.calls = 2000
         let sim = FuseSimulator(c)
         var statuses: [String: Int] = [:]
@@ -66,6 +91,7 @@ final class FuseSimulatorTests: XCTestCase {
 
     func testCallsProgressAsTheClockMoves() throws {
         var c = FuseSimulator.Configuration()
+        c.speed = 0  // a still clock: the calls' states are fixed
         c.calls = 2000
         let sim = FuseSimulator(c)
         let before = try sim.ids.map { try XCTUnwrap(json(get(sim, "/api/outbound/\($0)"))["call_details"] as? [String: Any])["status"] as! String }
@@ -79,7 +105,9 @@ final class FuseSimulatorTests: XCTestCase {
     }
 
     func testRoutesAuthAndFormats() throws {
-        let sim = FuseSimulator(FuseSimulator.Configuration())
+        var still = FuseSimulator.Configuration()
+        still.speed = 0
+        let sim = FuseSimulator(still)
         XCTAssertEqual(get(sim, "/api/outbound/call-0000001", authorization: "Basic bm9wZTpub3Bl").status, 401)
         XCTAssertEqual(get(sim, "/api/outbound/call-0000001", authorization: "").status, 401)
         XCTAssertEqual(get(sim, "/api/outbound/call-0000001", method: "POST").status, 405)
@@ -96,6 +124,7 @@ final class FuseSimulatorTests: XCTestCase {
 
     func testFaultRatesAreRoughlyAsAsked() {
         var c = FuseSimulator.Configuration()
+        c.speed = 0  // a still clock: the calls' states are fixed
         c.errorRate = 0.1
         c.rateLimitRate = 0.05
         c.malformedRate = 0.05

@@ -111,9 +111,15 @@ final class ArchiveCommandTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.8)
         let second = try Harness.callhist(["archive", "--db", db, "call-0000100"], env: Harness.environment(baseURL: mock.baseURL))
         XCTAssertEqual(second.status, 75, second.stderr)
-        XCTAssertTrue(second.stderr.contains("another callhist"), second.stderr)
-        first.terminate()
+        // The error names the holder: its run, pid, host and start.
+        XCTAssertTrue(second.stderr.contains("run 1 (pid \(first.processIdentifier) on "), second.stderr)
+        XCTAssertTrue(second.stderr.contains(", started 20"), second.stderr)
+        // With --wait it says once which run it waits for, then runs.
+        let waiter = try Harness.callhist(["archive", "--db", db, "--wait", "call-0000100"], env: Harness.environment(baseURL: mock.baseURL))
+        XCTAssertEqual(waiter.status, 0, waiter.stderr)
+        XCTAssertEqual(waiter.stderr.components(separatedBy: "waiting for run 1 (pid \(first.processIdentifier) on ").count, 2, waiter.stderr)
         first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
     }
 
     func testSecondRunChangesNoCallData() throws {

@@ -28,6 +28,41 @@ final class CronInstallTests: XCTestCase {
         return env
     }
 
+    /// systemd stops a unit by sending SIGTERM to every process in it: the
+    /// wrapper and its log pipe ride it out, callhist stops cleanly, and the
+    /// log ends with callhist's summary and "exit 75".
+    func testAStopSignalToTheWholeJobIsLoggedAndRecorded() throws {
+        let dir = try TemporaryDirectory()
+        let mock = try MockProcess(["--calls", "200", "--latency", "150"])
+        let config = dir.path("config"), db = dir.path("nightly.sqlite"), log = dir.path("nightly.log")
+        let ids = try dir.write("ids.txt", ids(1...200).joined(separator: "\n"))
+        let (status, output) = try run(["scripts/install-cron.sh".prefixed(repo), "--no-crontab", "--db", db, "--ids", ids, "--log", log,
+                                        "--callhist", Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir", config,
+                                        "--", "--concurrency", "2"], env: Harness.environment(baseURL: mock.baseURL))
+        XCTAssertEqual(status, 0, output)
+        // Its own process group, as a systemd unit's control group. (setsid
+        // forks when it leads a group already; -w waits and passes the status on.)
+        let job = Process()
+        job.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        job.arguments = ["-w", "/bin/bash", config + "/nightly.sh"]
+        job.environment = Harness.environment(baseURL: nil, key: nil)
+        try job.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, ((try? Connection(path: db, mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? 0) ?? 0 < 10 {
+            usleep(50_000)
+        }
+        let group = try Harness.bash(["-c", "ps -o pgid= -p $(pgrep -f '^/bin/bash \(config)/nightly.sh' | head -1)"], env: ProcessInfo.processInfo.environment)
+        let pgid = try XCTUnwrap(Int32(group.output.trimmingCharacters(in: .whitespacesAndNewlines)), group.output)
+        XCTAssertNotEqual(pgid, getpgrp(), "never the test runner's own group")
+        kill(-pgid, SIGTERM)
+        job.waitUntilExit()
+        XCTAssertEqual(job.terminationStatus, 75)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(lines.last?.hasSuffix(" exit 75") == true, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.contains("left for the next run (interrupted)") }, lines.joined(separator: "\n"))
+        XCTAssertEqual(try Connection(path: db, mode: .readOnly).scalarInt("SELECT exit_code FROM archive_runs"), 75)
+    }
+
     func testInstallsOnceRunsTheInstalledLineAndUninstalls() throws {
         let dir = try TemporaryDirectory()
         let table = dir.path("crontab.txt")

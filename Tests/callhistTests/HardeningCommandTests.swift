@@ -269,7 +269,7 @@ final class HardeningCommandTests: XCTestCase {
 
     func testStaleFollowsTheHorizonBothWaysAndABackwardClockChangesNothing() throws {
         // The mock's calls were queued 10–17 days before today; its clock is still.
-        mock = try MockProcess(["--calls", "40"])
+        mock = try MockProcess(["--calls", "40", "--now", String(MockProcess.epoch - 10 * 86_400)])
         let db = scratch.path("a.sqlite")
         XCTAssertEqual(try run(["archive", "--db", db] + ids(1...40)).status, 0)
         let conn = try Connection(path: db, mode: .readOnly)

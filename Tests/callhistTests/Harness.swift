@@ -100,10 +100,15 @@ enum Harness {
 final class MockProcess {
     let process = Process()
     let port: Int
+    /// The mocks' simulated "now": the present when the tests started.
+    static let epoch = Int64(Date().timeIntervalSince1970)
 
     init(_ args: [String] = []) throws {
         process.executableURL = Harness.binDirectory.appendingPathComponent("fuse-mock")
-        process.arguments = ["--port", "0", "--email", Harness.email, "--threads", "1"] + args
+        // The simulated clock stands still unless a test moves it, at one
+        // moment for every mock of the test run: the calls' states are fixed,
+        // and two mocks serve the same calls.
+        process.arguments = ["--port", "0", "--email", Harness.email, "--threads", "1", "--now", String(Self.epoch), "--speed", "0"] + args
         // The key goes through the environment: arguments are visible to every user (ps).
         var environment = ProcessInfo.processInfo.environment
         environment["FUSE_MOCK_KEY"] = Harness.key

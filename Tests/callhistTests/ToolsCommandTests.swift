@@ -49,14 +49,16 @@ final class ToolsCommandTests: XCTestCase {
         XCTAssertEqual(Int64(rows.count - 1), completed)
         XCTAssertTrue(rows.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[1] == "completed" })
 
-        // A day inside the week the mock's calls were queued in (before 2026-11-18).
-        let events = try Harness.callhist(["export", "events", "--db", db, "--since", "2026-11-15", "--until", "2026-11-16", "--utc"], env: env)
+        // A day inside the week the mock's calls were queued in (the week before its clock).
+        let day = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(MockProcess.epoch - 3 * 86_400))).prefix(10)
+        let next = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(MockProcess.epoch - 2 * 86_400))).prefix(10)
+        let events = try Harness.callhist(["export", "events", "--db", db, "--since", String(day), "--until", String(next), "--utc"], env: env)
         XCTAssertEqual(events.status, 0, events.stderr)
         let conn = try Connection(path: db, mode: .readOnly)
         let expected = try conn.scalarInt("""
             SELECT count(*) FROM call_events e JOIN calls c USING (call_id)
-            WHERE c.queued_timestamp >= strftime('%s', '2026-11-15') AND c.queued_timestamp < strftime('%s', '2026-11-16')
-            """)
+            WHERE c.queued_timestamp >= strftime('%s', ?) AND c.queued_timestamp < strftime('%s', ?)
+            """, [String(day), String(next)])
         XCTAssertGreaterThan(expected ?? 0, 0, "the window holds calls, so the filter is really tested")
         XCTAssertLessThan(expected ?? 0, try conn.scalarInt("SELECT count(*) FROM call_events") ?? 0, "and leaves some out")
         XCTAssertEqual(Int64(events.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count - 1), expected)
@@ -124,7 +126,7 @@ final class ToolsCommandTests: XCTestCase {
         try Connection(path: db).execute("INSERT INTO archive_runs (kind, started_at) VALUES ('archive', strftime('%s','now'))")
         let killed = try Harness.callhist(["doctor", "--db", db], env: env)
         XCTAssertEqual(killed.status, 1)
-        XCTAssertTrue(killed.stdout.contains("did not finish"), killed.stdout)
+        XCTAssertTrue(killed.stdout.contains("was killed: it never finished and no process holds the lock"), killed.stdout)
         let garbage = try scratch.write("g.sqlite", String(repeating: "x", count: 5000))
         XCTAssertEqual(try Harness.callhist(["doctor", "--db", garbage], env: env).status, 1)
     }

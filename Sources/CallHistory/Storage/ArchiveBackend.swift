@@ -26,8 +26,10 @@ protocol ArchiveBackend: AnyObject {
 
     // MARK: Whole-archive operations
 
-    func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report
-    func plan(_ options: Archiver.Options) throws -> Archiver.Plan
+    func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
+                 interruption: @escaping @Sendable () -> String?, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report
+    func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)?) throws -> Archiver.Plan
+    func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report
     func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report
     func rebuild() throws -> Rebuilder.Report
     func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int

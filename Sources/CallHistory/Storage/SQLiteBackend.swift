@@ -76,11 +76,20 @@ final class SQLiteBackend: ArchiveBackend {
 
     // MARK: Whole-archive operations
 
-    func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report {
-        try Archiver(db: db, options: options).run(client: FuseClient(try fetch.clientConfiguration()), exitCode: exitCode, progress: progress)
+    func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
+                 interruption: @escaping @Sendable () -> String?, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report {
+        let client = FuseClient(try fetch.clientConfiguration())
+        return try Archiver(db: db, options: options).run(client: client, exitCode: exitCode, interruption: interruption,
+                                                          started: { lock?.record(runID: $0) }, progress: progress)
     }
 
-    func plan(_ options: Archiver.Options) throws -> Archiver.Plan { try Archiver(db: db, options: options).plan() }
+    func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)?) throws -> Archiver.Plan {
+        try Archiver(db: db, options: options).plan(list: list)
+    }
+
+    func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report {
+        try Forgetter(db: db).run(ids: ids, idFiles: idFiles, force: force)
+    }
 
     func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
         try Importer(db: db).run(files: files, exitCode: exitCode, problem: problem)
@@ -135,7 +144,12 @@ final class SQLiteBackend: ArchiveBackend {
             let when = FieldBounds.timestamp.contains(last.started)
                 ? ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(last.started))) : "@\(last.started)"
             if last.ended == nil {
-                out.append(.init(.warn, "last run \(last.id) (\(last.kind), started \(when)) did not finish: it was killed or is still running"))
+                // The lock tells a running run (a process holds it) from a killed one.
+                if let holder = RunLock.holder(of: path) {
+                    out.append(.init(.info, "last run \(last.id) (\(last.kind), started \(when)) is still running: \(holder) holds the lock"))
+                } else {
+                    out.append(.init(.warn, "last run \(last.id) (\(last.kind), started \(when)) was killed: it never finished and no process holds the lock. The next run carries on; nothing needs repair."))
+                }
             } else if last.exit != 0 {
                 out.append(.init(.warn, "last run \(last.id) (\(last.kind), \(when)) exited \(last.exit ?? -1): \(last.message ?? "")"))
             } else {
