@@ -4,12 +4,21 @@ import FuseAPI
 /// Reads call ids from a file or stdin (`-`), streamed line by line: one id
 /// a line, surrounding white space trimmed, blank lines and `#` comments
 /// skipped, CRLF and a UTF-8 BOM at the start tolerated, a value in double
-/// quotes read as a CSV field. A CSV whose header names a `call_id` column
-/// (a one-column CSV too) is read by that column. Every id is checked
-/// (`CallID`) and a bad one is refused with its file and line.
+/// quotes read as a CSV field. A spreadsheet's CSV is read by its call-id
+/// column: the header names it loosely (`call_id`, `Call ID`, `call id`,
+/// `CallID`, `call-id`; `id` when it is the only column), the delimiter is
+/// the one of `,`, `;` or tab that finds that column in the header line,
+/// and fields follow RFC 4180 in full (quotes, doubled quotes, delimiters
+/// and line breaks inside quotes). Every id is checked (`CallID`); every bad
+/// line is listed (up to 20, then a count) in one `InputError`, thrown after
+/// the whole input was read and before anything is fetched.
 public enum IDFileReader {
     /// The longest line read; an ids line is an id or a CSV row (docs/reliability.md).
     public static let maxLineBytes = 1 << 20
+    /// The longest CSV record (a quoted field may span lines).
+    public static let maxRecordBytes = 1 << 20
+    /// Bad lines listed by name before the rest are only counted.
+    public static let listedProblems = 20
 
     /// Calls `take(id, line)` for every id of `path`, in order.
     public static func read(_ path: String, take: (String, Int) throws -> Void) throws {
@@ -18,10 +27,11 @@ public enum IDFileReader {
         var parser = Parser(name: reader.name)
         try reader.forEachLine { line, number in
             guard let line else {
-                throw InputError("\(reader.name):\(number): the line is longer than \(maxLineBytes) bytes; an ids file holds one id (or one CSV row) a line")
+                return parser.problem(number, "the line is longer than \(maxLineBytes) bytes; an ids file holds one id (or one CSV row) a line")
             }
             try parser.line(line[...], number: number, take: take)
         }
+        try parser.finish()
     }
 
     /// The same rules over bytes in memory (tests, fuzzing).
@@ -32,45 +42,99 @@ public enum IDFileReader {
             number += 1
             try parser.line(line, number: number, take: take)
         }
+        try parser.finish()
     }
 
     struct Parser {
         let name: String
-        var csvColumn: Int?
+        /// The call-id column and the delimiter, once a header named them.
+        var csv: (column: Int, delimiter: UInt8)?
         var sawContent = false
+        /// A CSV record whose quoted field is still open, and its first line.
+        var pending: [UInt8]?
+        var pendingLine = 0
+        var problems: [String] = []
+        var problemCount = 0
+
+        mutating func problem(_ number: Int, _ text: String) {
+            problemCount += 1
+            if problems.count < IDFileReader.listedProblems { problems.append("\(name):\(number): \(text)") }
+        }
+
+        /// Throws every problem found, at the end of the input.
+        mutating func finish() throws {
+            if pending != nil {
+                problem(pendingLine, "a quoted field is never closed (a \" is missing); the record runs to the end of the file")
+                pending = nil
+            }
+            guard problemCount > 0 else { return }
+            if problemCount == 1 { throw InputError(problems[0] + " Fix or remove that line; nothing was fetched.") }
+            var text = "\(name): \(problemCount) bad lines; fix or remove them, nothing was fetched:"
+            for p in problems { text += "\n  " + p }
+            if problemCount > problems.count { text += "\n  … and \(problemCount - problems.count) more" }
+            throw InputError(text)
+        }
 
         mutating func line(_ raw: ArraySlice<UInt8>, number: Int, take: (String, Int) throws -> Void) throws {
             var line = raw
             if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
+            if var record = pending {
+                // Inside a quoted field: the line break is part of it.
+                record.append(0x0A)
+                record.append(contentsOf: line)
+                guard record.count <= IDFileReader.maxRecordBytes else {
+                    pending = nil
+                    return problem(pendingLine, "a quoted field runs past \(IDFileReader.maxRecordBytes) bytes (a \" is missing?)")
+                }
+                guard IDFileReader.quotesBalanced(record[...]) else { pending = record; return }
+                pending = nil
+                return try csvRecord(record[...], number: pendingLine, take: take)
+            }
             line = IDFileReader.trim(line)
             if line.isEmpty || line.first == UInt8(ascii: "#") { return }
             if !sawContent {
                 sawContent = true
-                if let column = IDFileReader.csvHeaderColumn(line) {
-                    csvColumn = column
+                if let header = IDFileReader.csvHeader(line) {
+                    csv = header
                     return
                 }
             }
-            var idBytes = line
-            if let column = csvColumn {
-                let fields = IDFileReader.csvFields(line)
-                guard column < fields.count else {
-                    throw InputError("\(name):\(number): this CSV row has no call_id column (\(fields.count) fields). Fix the row or remove it.")
+            if csv != nil {
+                guard IDFileReader.quotesBalanced(line) else {
+                    pending = Array(line)
+                    pendingLine = number
+                    return
                 }
-                idBytes = IDFileReader.trim(fields[column][...])
-                if idBytes.isEmpty { return }
-            } else if line.first == UInt8(ascii: "\"") {
+                return try csvRecord(line, number: number, take: take)
+            }
+            var idBytes = line
+            if line.first == UInt8(ascii: "\"") {
                 // `"c000003"`: a quoted value, as spreadsheets write it.
-                let fields = IDFileReader.csvFields(line)
+                let fields = IDFileReader.csvFields(line, delimiter: UInt8(ascii: ","))
                 guard fields.count == 1 else {
-                    throw InputError("\(name):\(number): this looks like a CSV row, but the file has no call_id header line. Add one (call_id,…) or write one id a line.")
+                    return problem(number, "this looks like a CSV row, but the file has no header line naming a call id column. Add one (call_id,…) or write one id a line.")
                 }
                 idBytes = IDFileReader.trim(fields[0][...])
             }
-            let id = String(decoding: idBytes, as: UTF8.self)
+            try id(idBytes, number: number, take: take)
+        }
+
+        private mutating func csvRecord(_ record: ArraySlice<UInt8>, number: Int, take: (String, Int) throws -> Void) throws {
+            guard let csv else { return }
+            let fields = IDFileReader.csvFields(record, delimiter: csv.delimiter)
+            guard csv.column < fields.count else {
+                return problem(number, "this CSV row has \(fields.count) field\(fields.count == 1 ? "" : "s"), so no call id column (column \(csv.column + 1)).")
+            }
+            let idBytes = IDFileReader.trim(fields[csv.column][...])
+            if idBytes.isEmpty { return }
+            try id(idBytes, number: number, take: take)
+        }
+
+        private mutating func id(_ bytes: ArraySlice<UInt8>, number: Int, take: (String, Int) throws -> Void) throws {
+            let id = String(decoding: bytes, as: UTF8.self)
             if let problem = CallID.problem(with: id) {
                 let shown = id.count > 40 ? String(id.prefix(40)) + "…" : id
-                throw InputError("\(name):\(number): refused id \(SafeText.escape(shown.debugDescription)): \(problem). Fix or remove that line; nothing was fetched.")
+                return self.problem(number, "refused id \(SafeText.escape(shown.debugDescription)): \(problem).")
             }
             try take(id, number)
         }
@@ -83,15 +147,31 @@ public enum IDFileReader {
         return s
     }
 
-    /// The index of the `call_id` column when `line` is a CSV header naming
-    /// one (`call_id` alone on the line is a one-column CSV's header).
-    static func csvHeaderColumn(_ line: ArraySlice<UInt8>) -> Int? {
-        let names = csvFields(line).map { String(decoding: trim($0[...]), as: UTF8.self).lowercased() }
-        return names.firstIndex(of: "call_id")
+    /// True when every quoted field of `record` is closed (an even number of quotes).
+    static func quotesBalanced(_ record: ArraySlice<UInt8>) -> Bool {
+        record.reduce(0) { $1 == UInt8(ascii: "\"") ? $0 + 1 : $0 } % 2 == 0
     }
 
-    /// The fields of one RFC 4180 CSV line (quoted fields, doubled quotes).
-    static func csvFields(_ line: ArraySlice<UInt8>) -> [[UInt8]] {
+    /// A header's name, loosely: `Call ID`, `call_id`, `CallID` and
+    /// `call-id` all become `callid`.
+    static func normalizedName(_ field: [UInt8]) -> String {
+        String(decoding: trim(field[...]), as: UTF8.self).lowercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// The call-id column and delimiter when `line` is a CSV header naming
+    /// one (a call-id name alone on the line is a one-column CSV's header).
+    static func csvHeader(_ line: ArraySlice<UInt8>) -> (column: Int, delimiter: UInt8)? {
+        for delimiter in [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09] {
+            let names = csvFields(line, delimiter: delimiter).map(normalizedName)
+            if let column = names.firstIndex(of: "callid") { return (column, delimiter) }
+            if names == ["id"] { return (0, delimiter) }
+        }
+        return nil
+    }
+
+    /// The fields of one RFC 4180 record (quoted fields with doubled quotes,
+    /// delimiters and line breaks inside).
+    static func csvFields(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> [[UInt8]] {
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
         var quoted = false
@@ -104,9 +184,10 @@ public enum IDFileReader {
                 } else {
                     field.append(c)
                 }
-            } else if c == UInt8(ascii: "\"") && field.isEmpty {
+            } else if c == UInt8(ascii: "\"") && trim(field[...]).isEmpty {
+                field = []
                 quoted = true
-            } else if c == UInt8(ascii: ",") {
+            } else if c == delimiter {
                 fields.append(field)
                 field = []
             } else {

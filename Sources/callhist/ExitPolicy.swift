@@ -49,8 +49,10 @@ enum ExitPolicy {
     static func exit(_ status: ExitStatus) -> ExitCode { ExitCode(status.rawValue) }
 
     static func printError(_ message: String) {
-        // Messages quote ids, bodies and file names: never raw control characters.
-        FileHandle.standardError.write(Data("callhist: \(SafeText.escape(message))\n".utf8))
+        // Messages quote ids, bodies and file names: never raw control
+        // characters. A message's own lines (a list of bad lines) stay lines.
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.escape(String($0)) }
+        FileHandle.standardError.write(Data("callhist: \(lines.joined(separator: "\n"))\n".utf8))
     }
 }
 

@@ -47,7 +47,46 @@ final class IDFileReaderTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("U+200B"), "\(error)")
         }
         XCTAssertThrowsError(try read("\"a\",\"b\"\n")) { error in
-            XCTAssertTrue("\(error)".contains("no call_id header"), "\(error)")
+            XCTAssertTrue("\(error)".contains("no header line naming a call id column"), "\(error)")
+        }
+    }
+
+    func testSpreadsheetCSVs() throws {
+        // RFC 4180: a quoted field with the delimiter, doubled quotes and line breaks.
+        XCTAssertEqual(try read("note,call_id\r\n\"two\r\nlines, and \"\"quotes\"\"\",c1\r\nplain,c2\r\n"), ["c1", "c2"])
+        var lines: [Int] = []
+        try IDFileReader.parse(Array("call_id,note\nc1,\"a\nb\nc\"\nc2,x\n".utf8), name: "f") { _, line in lines.append(line) }
+        XCTAssertEqual(lines, [2, 5], "a record is named by the line it starts on")
+        // Delimiters found from the header: Excel in most of Europe writes `;`.
+        XCTAssertEqual(try read("Kampagne;Call ID;Telefon\nfrühling;c3;+49 30 1234\n\"a;b\";c4;x\n"), ["c3", "c4"])
+        XCTAssertEqual(try read("campaign\tcallid\nspring\tc5\n"), ["c5"])
+        // Headers as people type them.
+        for header in ["call_id", "Call ID", "call id", "CallID", "CALL-ID", "\"Call Id\"", "id", "ID"] {
+            XCTAssertEqual(try read("\(header)\nc6\n"), ["c6"], header)
+        }
+        XCTAssertEqual(try read("name,id\nx,c7\n"), ["name,id", "x,c7"], "`id` is a header only alone: here these are ids with commas")
+    }
+
+    func testEveryBadLineIsListedUpToTwentyThenCounted() {
+        let text = (1...30).map { $0 % 2 == 0 ? "ok\($0)" : "bad id \($0)" }.joined(separator: "\n")
+        XCTAssertThrowsError(try read(text)) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.hasPrefix("ids.txt: 15 bad lines; fix or remove them, nothing was fetched:"), message)
+            XCTAssertTrue(message.contains("\n  ids.txt:1: refused id \"bad id 1\""), message)
+            XCTAssertTrue(message.contains("\n  ids.txt:29: refused id"), message)
+            XCTAssertEqual(message.components(separatedBy: "\n  ids.txt:").count - 1, 15)
+        }
+        let many = (1...50).map { "bad id \($0)" }.joined(separator: "\n")
+        XCTAssertThrowsError(try read(many)) { error in
+            let message = "\(error)"
+            XCTAssertEqual(message.components(separatedBy: "\n  ids.txt:").count - 1, 20)
+            XCTAssertTrue(message.hasSuffix("\n  … and 30 more"), message)
+        }
+        XCTAssertThrowsError(try read("call_id,note\nc1,\"never closed\nc2,x\n")) { error in
+            XCTAssertTrue("\(error)".contains("ids.txt:2: a quoted field is never closed"), "\(error)")
+        }
+        XCTAssertThrowsError(try read("a;b;call_id\nx;y\n")) { error in
+            XCTAssertTrue("\(error)".contains("ids.txt:2: this CSV row has 2 fields, so no call id column (column 3)."), "\(error)")
         }
     }
 
