@@ -30,7 +30,7 @@ struct Doctor: ParsableCommand {
                 if let last = try archive.lastSuccessfulArchive() {
                     let age = SafeMath.minus(now, last) ?? Int64.max
                     report(ArchiveCheck(age > maxAge.seconds ? .fail : .ok,
-                                        "last successful archive run ended \(DurationArgument.describe(age)) ago (--max-age \(maxAge.text))"))
+                                        "last successful archive run ended \(TimeSpan.describe(age)) ago (--max-age \(maxAge.text))"))
                 } else {
                     report(ArchiveCheck(.fail, "no archive run has succeeded yet (--max-age \(maxAge.text))"))
                 }

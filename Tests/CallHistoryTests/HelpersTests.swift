@@ -11,7 +11,21 @@ final class HelpersTests: XCTestCase {
         XCTAssertEqual(TimeBound.parse("2026-03-08", utc: false, now: now, timeZone: newYork), 1_772_946_000, "local midnight, EST")
         XCTAssertEqual(TimeBound.parse("2026-11-01", utc: true, now: now, timeZone: newYork), 1_793_491_200)
         XCTAssertEqual(TimeBound.parse("2026-11-01T01:30:00-04:00", utc: false, now: now, timeZone: newYork), 1_793_511_000)
-        XCTAssertEqual(TimeBound.parse("2026-11-15 12:00", utc: false, now: now, timeZone: newYork), nil, "not a form this version reads")
+        XCTAssertEqual(TimeBound.parse("2026-11-15 12:00", utc: false, now: now, timeZone: newYork), 1_794_762_000, "a space instead of T, no seconds")
+        XCTAssertEqual(TimeBound.parse("2026/11/15", utc: true, now: now), 1_794_700_800)
+        XCTAssertEqual(TimeBound.parse("2026-11-15T12:00:30.5+01", utc: false, now: now, timeZone: newYork), 1_794_740_430)
+        XCTAssertEqual(TimeBound.parse("2026-11-15T12:00:30,5+0100", utc: false, now: now, timeZone: newYork), 1_794_740_430)
+        XCTAssertEqual(TimeBound.parse("2026-11-15 12:00Z", utc: false, now: now, timeZone: newYork), 1_794_700_800 + 43_200)
+        XCTAssertEqual(TimeBound.parse("today", utc: false, now: now, timeZone: newYork), 1_794_978_000)
+        XCTAssertEqual(TimeBound.parse("Yesterday", utc: false, now: now, timeZone: newYork), 1_794_891_600)
+        XCTAssertEqual(TimeBound.parse("today", utc: true, now: now, timeZone: newYork), 1_795_000_000 - 1_795_000_000 % 86_400)
+        XCTAssertEqual(TimeBound.parse("now", utc: true, now: now), 1_795_000_000)
+        XCTAssertEqual(TimeBound.parse("@1795000000", utc: false, now: now), 1_795_000_000)
+        XCTAssertEqual(TimeBound.parse("90m", utc: false, now: now), 1_795_000_000 - 5_400)
+        XCTAssertEqual(TimeBound.parse("1h30m", utc: false, now: now), 1_795_000_000 - 5_400)
+        for refused in ["@-1", "@99999999999999", "@x", "2026-11-15 25:00", "2026-11-15T12", "2026-11-15T12:00+24:00", "2026-11-1", "2026-11/15", "30m1h"] {
+            XCTAssertNil(TimeBound.parse(refused, utc: false, now: now, timeZone: newYork), refused)
+        }
         XCTAssertEqual(TimeBound.parse("2026-11-15T12:00:00", utc: false, now: now, timeZone: newYork), 1_794_762_000, "no offset: local")
         XCTAssertEqual(TimeBound.parse("7d", utc: false, now: now), 1_795_000_000 - 604_800)
         XCTAssertEqual(TimeBound.parse("12h", utc: false, now: now), 1_795_000_000 - 43_200)
@@ -20,6 +34,38 @@ final class HelpersTests: XCTestCase {
         XCTAssertNil(TimeBound.parse("2026-02-30", utc: false, now: now, timeZone: newYork))
         XCTAssertNil(TimeBound.parse("99999-01-01", utc: false, now: now, timeZone: newYork))
         XCTAssertNil(TimeBound.parse("yesterday-ish", utc: false, now: now))
+    }
+
+    /// Local times at the clock changes of New York and London in 2026.
+    func testTimeBoundAtDaylightSavingEdges() {
+        let london = TimeZone(identifier: "Europe/London")!
+        // Skipped (clocks go forward): read as the same time after the change.
+        XCTAssertEqual(TimeBound.parse("2026-03-08 02:30", utc: false, now: now, timeZone: newYork), 1_772_955_000, "03:30 EDT")
+        XCTAssertEqual(TimeBound.parse("2026-03-29 01:30", utc: false, now: now, timeZone: london), 1_774_747_800, "02:30 BST")
+        // Repeated (clocks go back): the first occurrence.
+        XCTAssertEqual(TimeBound.parse("2026-11-01 01:30", utc: false, now: now, timeZone: newYork), 1_793_511_000, "01:30 EDT, not EST")
+        XCTAssertEqual(TimeBound.parse("2026-10-25 01:30", utc: false, now: now, timeZone: london), 1_792_888_200, "01:30 BST, not GMT")
+        // The second occurrence is reached with its offset.
+        XCTAssertEqual(TimeBound.parse("2026-11-01 01:30-05:00", utc: false, now: now, timeZone: newYork), 1_793_514_600)
+        // A day's midnight is the day's start however long the day is.
+        XCTAssertEqual(TimeBound.parse("2026-11-01", utc: false, now: now, timeZone: newYork), 1_793_505_600, "00:00 EDT")
+    }
+
+    func testTimeSpans() {
+        XCTAssertEqual(TimeSpan.parse("90"), 90)
+        XCTAssertEqual(TimeSpan.parse("1h30m"), 5400)
+        XCTAssertEqual(TimeSpan.parse("1d12h"), 129_600)
+        XCTAssertEqual(TimeSpan.parse("1.5h"), 5400)
+        XCTAssertEqual(TimeSpan.parse(" 2W "), 1_209_600)
+        XCTAssertEqual(TimeSpan.parse("36500d"), 3_153_600_000)
+        for refused in ["30m1h", "1h1h", "1e20s", "-1", "-1s", "inf", "", "s", "1h 30m", "99999999999999999999", "36700d"] {
+            XCTAssertNil(TimeSpan.parse(refused), refused)
+        }
+        XCTAssertEqual(TimeSpan.describe(0), "0s")
+        XCTAssertEqual(TimeSpan.describe(45), "45s")
+        XCTAssertEqual(TimeSpan.describe(5400), "1h 30m")
+        XCTAssertEqual(TimeSpan.describe(183_900), "2d 3h")
+        XCTAssertEqual(TimeSpan.describe(86_460), "1d 1m")
     }
 
     func testHumanizeDurationsNumbersAndTimes() {
