@@ -9,6 +9,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, detail: String)
     case busy(path: String, holder: String)
     case missing(path: String)
+    case isFolder(path: String)
 
     public var description: String {
         switch self {
@@ -22,6 +23,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
             "cannot open \(path): \(detail)"
         case .busy(let path, let holder):
             "\(holder) is writing \(path). Try again when it ends (or pass --wait)."
+        case .isFolder(let path):
+            "\(path) is a folder, not an archive file. Pass the file with --db (for example --db \(path.hasSuffix("/") ? path : path + "/")callhist.sqlite)."
         case .missing(let path):
             "\(path) does not exist. Create it with `callhist migrate --db \(path)` or by running `callhist archive`."
         }

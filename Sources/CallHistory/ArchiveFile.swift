@@ -12,6 +12,8 @@ enum ArchiveFile {
 
     /// Opens (creating when missing) and migrates the archive for writing, in WAL mode.
     static func openForWriting(_ path: String, busyTimeout: Duration = .seconds(10)) throws -> Connection {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { throw ArchiveError.isFolder(path: path) }
         // A new archive is born private (0600); SQLite gives its -wal and
         // -shm the archive's mode. An existing file keeps its mode.
         do {
@@ -44,16 +46,27 @@ enum ArchiveFile {
     /// Opens an existing archive for reading only; refuses a missing file,
     /// a non-database, or a schema newer than this binary knows.
     static func openForReading(_ path: String) throws -> Connection {
-        guard FileManager.default.fileExists(atPath: path) else { throw ArchiveError.missing(path: path) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ArchiveError.missing(path: path) }
+        guard !isFolder.boolValue else { throw ArchiveError.isFolder(path: path) }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ArchiveError.cannotOpen(path: path, detail: "you have no permission to read it")
+        }
         let db: Connection
         do {
             db = try Connection(path: path, mode: .readOnly)
         } catch {
             throw ArchiveError.cannotOpen(path: path, detail: error.message)
         }
+        // The first read says whether this is a database at all.
+        let version: Int
+        do {
+            version = try Migrator.version(of: db)
+        } catch let error as SQLiteError where error.isNotADatabase {
+            throw ArchiveError.notADatabase(path: path, detail: error.message)
+        }
         // Reports scan large tables: a bigger cache and memory-mapped reads.
         try db.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824")
-        let version = try Migrator.version(of: db)
         guard version <= Migrator.latestVersion else {
             throw ArchiveError.newerSchema(path: path, fileVersion: version, supportedVersion: Migrator.latestVersion)
         }

@@ -24,7 +24,7 @@ public final class CallArchive {
 
     /// An empty, migrated archive in memory: nothing touches a disk.
     public static func inMemory() throws -> CallArchive {
-        try storage { () throws -> CallArchive in
+        try storage(":memory:") { () throws -> CallArchive in
             let db = try Connection(path: ":memory:")
             try Migrator.migrate(db)
             return CallArchive(connection: db)
@@ -33,8 +33,8 @@ public final class CallArchive {
 
     /// Archives one decoded answer as a fetch would (the fuzzer's way in).
     public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> CallStore.Change {
-        try Self.storage {
-            guard let sqlite = backend as? SQLiteBackend else { throw StorageError("store is SQLite's", isBusy: false) }
+        try storage {
+            guard let sqlite = backend as? SQLiteBackend else { throw StorageError(.other, path: path, detail: "store is SQLite's") }
             return try CallStore(db: sqlite.db, runID: nil).store(id, status, at: now)
         }
     }
@@ -45,14 +45,14 @@ public final class CallArchive {
     /// telling `waiting` once which run it waits for.
     public static func openForWriting(_ path: String, wait: Bool = false, waiting: (RunLock.Holder) -> Void = { _ in }) throws -> CallArchive {
         let lock = try RunLock(archivePath: path, wait: wait, waiting: waiting)
-        let db = try storage { try ArchiveFile.openForWriting(path) }
+        let db = try storage(path) { try ArchiveFile.openForWriting(path) }
         return CallArchive(backend: SQLiteBackend(db: db, path: path, lock: lock))
     }
 
     /// Opens an existing archive read-only. With `traceSQL`, every statement
     /// run is appended to that file (scripts/bench-reports.sh replays them).
     public static func openForReading(_ path: String, traceSQL: String? = nil) throws -> CallArchive {
-        let db = try storage { try ArchiveFile.openForReading(path) }
+        let db = try storage(path) { try ArchiveFile.openForReading(path) }
         if let traceSQL {
             if !FileManager.default.fileExists(atPath: traceSQL) { _ = FileManager.default.createFile(atPath: traceSQL, contents: nil) }
             if let sink = FileHandle(forWritingAtPath: traceSQL) {
@@ -69,9 +69,9 @@ public final class CallArchive {
         FileManager.default.fileExists(atPath: path) ? try openForReading(path) : try inMemory()
     }
 
-    public func close() throws { try Self.storage { try backend.close() } }
+    public func close() throws { try storage { try backend.close() } }
 
-    public var schemaVersion: Int { get throws { try Self.storage { try backend.schemaVersion } } }
+    public var schemaVersion: Int { get throws { try storage { try backend.schemaVersion } } }
 
     // MARK: Runs
 
@@ -80,75 +80,97 @@ public final class CallArchive {
     public func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
                         interruption: @escaping @Sendable () -> String? = { nil },
                         progress: (Archiver.Progress) -> Void = { _ in }) throws -> Archiver.Report {
-        try Self.storage { try backend.archive(options, fetch: fetch, exitCode: exitCode, interruption: interruption, progress: progress) }
+        try storage { try backend.archive(options, fetch: fetch, exitCode: exitCode, interruption: interruption, progress: progress) }
     }
 
     /// What a run would do; `list` gets each id considered with its reason.
     public func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)? = nil) throws -> Archiver.Plan {
-        try Self.storage { try backend.plan(options, list: list) }
+        try storage { try backend.plan(options, list: list) }
     }
 
     /// Removes ids that never brought data (`Forgetter`); with `force`, calls with data too.
     public func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report {
-        try Self.storage { try backend.forget(ids, idFiles: idFiles, force: force) }
+        try storage { try backend.forget(ids, idFiles: idFiles, force: force) }
     }
 
     public func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
-        try Self.storage { try backend.importFiles(files, exitCode: exitCode, problem: problem) }
+        try storage { try backend.importFiles(files, exitCode: exitCode, problem: problem) }
     }
 
-    public func rebuild() throws -> Rebuilder.Report { try Self.storage { try backend.rebuild() } }
+    public func rebuild() throws -> Rebuilder.Report { try storage { try backend.rebuild() } }
 
     public func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
-        try Self.storage { try backend.export(table, format: format, filter: filter, to: sink) }
+        try storage { try backend.export(table, format: format, filter: filter, to: sink) }
     }
 
     /// A consistent copy at `destination` with the archive's file mode; returns its number of calls.
-    public func backup(to destination: String) throws -> Int { try Self.storage { try backend.backup(to: destination) } }
+    public func backup(to destination: String) throws -> Int { try storage { try backend.backup(to: destination) } }
 
-    public func checks() throws -> [ArchiveCheck] { try Self.storage { try backend.checks() } }
+    public func checks() throws -> [ArchiveCheck] { try storage { try backend.checks() } }
 
     /// When the last archive run that exited 0 ended (unix time).
-    public func lastSuccessfulArchive() throws -> Int64? { try Self.storage { try backend.lastSuccessfulArchive() } }
+    public func lastSuccessfulArchive() throws -> Int64? { try storage { try backend.lastSuccessfulArchive() } }
 
     // MARK: Reports (definitions: docs/reports.md)
 
     public func summary(_ filter: CallFilter) throws -> SummaryReport {
-        try Self.storage {
+        try storage {
             SummaryReport.build(statusCounts: try backend.statusCounts(filter), finalGroups: try backend.finalAttemptGroups(filter),
                                 durations: try backend.durationHistogram(filter))
         }
     }
 
     public func daily(_ filter: CallFilter, by period: DailyReport.Period, utc: Bool, timeZone: TimeZone = .current) throws -> [DailyReport.Row] {
-        try Self.storage { DailyReport.build(try backend.quarterHours(filter), by: period, utc: utc, timeZone: timeZone) }
+        try storage { DailyReport.build(try backend.quarterHours(filter), by: period, utc: utc, timeZone: timeZone) }
     }
 
     public func attempts(_ filter: CallFilter) throws -> AttemptsReport {
-        try Self.storage { AttemptsReport.build(try backend.finalAttemptGroups(filter)) }
+        try storage { AttemptsReport.build(try backend.finalAttemptGroups(filter)) }
     }
 
     public func durations(_ filter: CallFilter) throws -> DurationsReport {
-        try Self.storage { DurationsReport.build(histogram: try backend.durationHistogram(filter), unknown: try backend.unknownDurations(filter)) }
+        try storage { DurationsReport.build(histogram: try backend.durationHistogram(filter), unknown: try backend.unknownDurations(filter)) }
     }
 
-    public func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try Self.storage { try backend.pending(filter, limit: limit) } }
+    public func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try storage { try backend.pending(filter, limit: limit) } }
 
     public func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] {
-        try Self.storage { try backend.runs(since: since, until: until, limit: limit) }
+        try storage { try backend.runs(since: since, until: until, limit: limit) }
     }
 
-    /// nil when the archive has never seen `id`.
-    public func call(_ id: String) throws -> CallReport? { try Self.storage { try backend.call(id) } }
+    /// The statuses a `--status` may name: the documented ones, then any
+    /// other the archive holds.
+    public func knownStatuses() throws -> [String] {
+        let held = try storage { try backend.distinctStatuses() }
+        return CallStatus.documentedStatuses + held.filter { !CallStatus.documentedStatuses.contains($0) }.sorted()
+    }
 
-    /// Storage errors leave as `StorageError`: callers never see a backend's types.
-    static func storage<T>(_ body: () throws -> T) throws -> T {
+    /// The queued times the archive's calls span, nil when none has a status.
+    public func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)? { try storage { try backend.queuedRange() } }
+
+    /// nil when the archive has never seen `id`.
+    public func call(_ id: String) throws -> CallReport? { try storage { try backend.call(id) } }
+
+    /// Storage errors leave as `StorageError`, in plain words: callers never
+    /// see a backend's types, and people never see SQL.
+    static func storage<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as SQLiteError {
-            throw StorageError(error.description, isBusy: error.isBusy)
+            let kind: StorageError.Kind = switch error.code {
+            case SQLiteError.Code.busy, SQLiteError.Code.locked: .busy
+            case SQLiteError.Code.full: .full
+            case SQLiteError.Code.ioError: .io
+            case SQLiteError.Code.corrupt, SQLiteError.Code.notADatabase: .damaged
+            case SQLiteError.Code.readOnly, SQLiteError.Code.permission: .readOnly
+            case SQLiteError.Code.cannotOpen: .cannotOpen
+            default: .other
+            }
+            throw StorageError(kind, path: path, detail: kind == .other ? "SQLite error \(error.extendedCode): \(error.message)" : error.plainMessage)
         }
     }
+
+    func storage<T>(_ body: () throws -> T) throws -> T { try Self.storage(path, body) }
 }
 
 @available(*, unavailable)

@@ -42,6 +42,6 @@ public enum PrivateFile {
             let folder = (path as NSString).deletingLastPathComponent
             return "the folder \(folder.isEmpty ? "." : folder) does not exist"
         }
-        return String(cString: strerror(code))
+        return OutputError(destination: path, errno: code).reason
     }
 }

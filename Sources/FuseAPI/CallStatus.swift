@@ -53,6 +53,9 @@ public struct CallStatus: Sendable, Equatable {
     /// Statuses after which a call never changes (docs/reports.md). Any other
     /// status, known or not, counts as still in progress.
     public static let finalStatuses: Set<String> = ["completed", "canceled", "failed", "rejected"]
+    /// Every status Plum's documentation shows, in progress first. The list
+    /// is open: the API may send others, which are stored as they come.
+    public static let documentedStatuses = ["queued", "dialing", "connected", "completed", "canceled", "failed", "rejected"]
 
     public var isFinal: Bool { Self.finalStatuses.contains(status) }
 

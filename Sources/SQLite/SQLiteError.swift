@@ -24,7 +24,12 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         public static let error: Int32 = 1
         public static let busy: Int32 = 5
         public static let locked: Int32 = 6
+        public static let permission: Int32 = 3
         public static let readOnly: Int32 = 8
+        public static let ioError: Int32 = 10
+        public static let corrupt: Int32 = 11
+        public static let full: Int32 = 13
+        public static let cannotOpen: Int32 = 14
         public static let constraint: Int32 = 19
         public static let range: Int32 = 25
         public static let notADatabase: Int32 = 26
@@ -38,6 +43,13 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isConstraint: Bool { code == SQLITE_CONSTRAINT }
     /// The file is not a database, or is damaged.
     public var isNotADatabase: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
+
+    /// SQLite's words for the code and its message, without the SQL: what a
+    /// person may be shown.
+    public var plainMessage: String {
+        let name = String(cString: sqlite3_errstr(extendedCode))
+        return message == name ? "SQLite: \(message)" : "SQLite: \(name): \(message)"
+    }
 
     public var description: String {
         var text = "SQLite error \(extendedCode) (\(String(cString: sqlite3_errstr(extendedCode)))): \(message)"

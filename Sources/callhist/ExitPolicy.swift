@@ -26,13 +26,21 @@ enum ExitPolicy {
         case let error as ArchiveError:
             switch error {
             case .busy: .tempFail
-            case .notADatabase, .newerSchema, .migrationFailed, .missing: .dataError
+            case .notADatabase, .newerSchema, .migrationFailed: .dataError
+            case .missing, .isFolder: .noInput
             case .cannotOpen: .cantCreate
             }
         case is InputError: .dataError
         case is OutputError: .ioError
         case is ConfigurationError: .config
-        case let error as StorageError: error.isBusy ? .tempFail : .software
+        case let error as StorageError:
+            switch error.kind {
+            case .busy: .tempFail
+            case .full, .io: .ioError
+            case .damaged: .dataError
+            case .readOnly, .cannotOpen: .cantCreate
+            case .other: .software
+            }
         default: .software
         }
     }
@@ -67,7 +75,10 @@ extension CallhistCommand {
         do {
             try execute()
         } catch let error as ValidationError {
-            throw error  // ArgumentParser prints usage and exits 64
+            // Found while running (a --status no call has, dates out of
+            // order): the message alone, not the top-level usage.
+            ExitPolicy.printError(error.message)
+            throw ExitPolicy.exit(.usage)
         } catch {
             throw ExitPolicy.exit(error)
         }

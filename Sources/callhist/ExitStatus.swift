@@ -4,6 +4,8 @@ enum ExitStatus: Int32 {
     case usage = 64
     /// Bad input data: a refused id, bad import lines, a file that is not an archive.
     case dataError = 65
+    /// An input file (the archive for a report, an ids file) does not exist or is a folder.
+    case noInput = 66
     /// No answer from the API at all.
     case unavailable = 69
     /// A bug: an error nothing else names.

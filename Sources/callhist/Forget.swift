@@ -6,10 +6,10 @@ struct Forget: CallhistCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove ids the API never found (junk from a bad ids file) from the archive.",
         discussion: """
-            An id stays in the archive once a run has seen it, and one that is not final is \\
-            re-checked. forget removes ids that never brought data (no body: 404s, 403s, failures). \\
-            A call with archived data is refused — nothing is removed — unless --force, which deletes \\
-            it with its bodies, events and status changes. Ids come from the arguments and --ids \\
+            An id stays in the archive once a run has seen it, and one that is not final is \
+            re-checked. forget removes ids that never brought data (no body: 404s, 403s, failures). \
+            A call with archived data is refused — nothing is removed — unless --force, which deletes \
+            it with its bodies, events and status changes. Ids come from the arguments and --ids \
             files, read as archive reads them.
             """
     )

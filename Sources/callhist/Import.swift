@@ -6,8 +6,8 @@ struct Import: CallhistCommand {
     static let configuration = CommandConfiguration(
         abstract: "Archive saved status bodies: NDJSON lines {\"call_id\": …, \"call_details\": {…}}.",
         discussion: """
-            Each line is the status body with its call id, as `callhist export calls --format ndjson`
-            writes it (or a saved API response, or a result_url callback body with its id added).
+            Each line is the status body with its call id, as `callhist export calls --format ndjson` \
+            writes it (or a saved API response, or a result_url callback body with its id added). \
             Bad lines are reported with their line number and skipped; the rest land. Exit 65 if any line was bad.
             """
     )

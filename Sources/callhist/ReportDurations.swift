@@ -4,8 +4,12 @@ import CallHistory
 struct ReportDurations: CallhistCommand {
     static let configuration = CommandConfiguration(commandName: "durations", abstract: "A histogram of completed calls' durations, and percentiles.")
     @OptionGroup var options: ReportOptions
+    @OptionGroup var filters: CallFilterOptions
 
     func execute() throws {
-        options.print(try options.open().durations(options.filter).rendered(options.rendering))
+        let archive = try options.open()
+        let report = try archive.durations(try filters.filter(utc: options.utc, archive: archive))
+        options.print(report.rendered(options.rendering))
+        if report.stats.count == 0 && report.unknown == 0 { try filters.explainEmpty(archive, utc: options.utc) }
     }
 }

@@ -2,28 +2,12 @@ import ArgumentParser
 import CallHistory
 import Foundation
 
-/// Filters and output format shared by every `report` subcommand.
+/// The archive, the zone and the format: what every `report` subcommand takes.
 struct ReportOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
-    @Option(help: ArgumentHelp("Calls queued at or after: YYYY-MM-DD, an ISO-8601 time, or a span back from now (7d, 12h).", valueName: "when")) var since: String?
-    @Option(help: ArgumentHelp("Calls queued before (exclusive); same forms as --since.", valueName: "when")) var until: String?
-    @Option(help: "Only calls with this status.") var status: String?
-    @Option(help: "Only calls to this phone number.") var phone: String?
-    @Flag(help: "Days and times in UTC instead of the local time zone (TZ).") var utc = false
+    @Flag(help: "Dates and times in UTC instead of the local time zone (TZ).") var utc = false
     @Option(help: "table, csv, json or markdown.") var format: ReportFormat = .table
-
-    func validate() throws {
-        for (name, text) in [("--since", since), ("--until", until)] {
-            if let text, TimeBound.parse(text, utc: utc) == nil {
-                throw ValidationError("\(name) \(text): expected YYYY-MM-DD, an ISO-8601 time, or a span like 7d or 12h")
-            }
-        }
-    }
-
-    var filter: CallFilter {
-        CallFilter(since: since.flatMap { TimeBound.parse($0, utc: utc) }, until: until.flatMap { TimeBound.parse($0, utc: utc) },
-                   status: status, phone: phone)
-    }
+    @Flag(help: "No bar column, even on a terminal.") var noChart = false
 
     /// Opens the archive read-only. With CALLHIST_TRACE_SQL=FILE every
     /// statement the report runs is appended to FILE (scripts/bench-reports.sh
@@ -32,13 +16,89 @@ struct ReportOptions: ParsableArguments {
         try CallArchive.openForReading(database.path, traceSQL: ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"])
     }
 
-    /// How the report is rendered: bars only for a person at a terminal.
+    /// How the report is rendered: bars only in a table for a person at a terminal.
     var rendering: RenderOptions {
-        RenderOptions(format: format, utc: utc, bars: isatty(STDOUT_FILENO) == 1)
+        RenderOptions(format: format, utc: utc, bars: !noChart && format == .table && isatty(STDOUT_FILENO) == 1)
     }
 
     func print(_ text: String) {
         Swift.print(text, terminator: "")
+    }
+}
+
+/// Which calls a report covers: queued in [--since, --until), a status, a
+/// phone number (docs/reports.md). Checked against the archive: an unknown
+/// status is refused with the known ones, and an empty answer says which
+/// period the archive does hold.
+struct CallFilterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Calls queued at or after this: today, yesterday, 2026-11-15, '2026-11-15 12:00', an ISO-8601 time, @unix, or a span back from now (7d, 1h30m).", valueName: "when"))
+    var since: String?
+    @Option(help: ArgumentHelp("Calls queued before this (exclusive); the same forms as --since.", valueName: "when")) var until: String?
+    @Option(help: "Only calls with this status (completed, failed, queued…; any case).") var status: String?
+    @Option(help: "Only calls to this phone number.") var phone: String?
+
+    /// Dates that cannot be read, or out of order, are usage errors before
+    /// anything is opened (the zone does not change either).
+    func validate() throws {
+        _ = try TimeWindow(since: since, until: until, utc: false, what: "calls queued")
+    }
+
+    /// The filter, with its times read in UTC or the local zone, and its
+    /// status matched to one the archive or the API knows.
+    func filter(utc: Bool, archive: CallArchive) throws -> CallFilter {
+        let window = try TimeWindow(since: since, until: until, utc: utc, what: "calls queued")
+        var filter = CallFilter(since: window.since, until: window.until, status: nil, phone: phone)
+        if let status {
+            let known = try archive.knownStatuses()
+            guard let match = known.first(where: { $0.caseInsensitiveCompare(status) == .orderedSame }) else {
+                throw ValidationError("--status \(status): no call has that status. Known statuses: \(known.joined(separator: ", ")).")
+            }
+            filter.status = match
+        }
+        return filter
+    }
+
+    /// On stderr, when a report found no call: what the archive does hold.
+    func explainEmpty(_ archive: CallArchive, utc: Bool) throws {
+        let held = try archive.queuedRange()
+        var note = "no call matches"
+        if since != nil || until != nil { note += " queued \(TimeWindow.describe(since: since, until: until))" }
+        if let status { note += " with status \(status)" }
+        if let phone { note += " to \(phone)" }
+        if let held {
+            note += "; the archive holds \(held.calls) calls queued from \(Humanize.day(held.first, utc: utc)) to \(Humanize.day(held.last, utc: utc))"
+        } else {
+            note += "; the archive holds no call with a status yet (run callhist archive)"
+        }
+        ExitPolicy.printError(note + ".")
+    }
+}
+
+/// `--since`/`--until` read with `TimeBound`, checked to be in order.
+struct TimeWindow {
+    var since: Int64?
+    var until: Int64?
+
+    init(since: String?, until: String?, utc: Bool, what: String) throws {
+        for (name, text) in [("--since", since), ("--until", until)] {
+            guard let text else { continue }
+            guard let value = TimeBound.parse(text, utc: utc) else {
+                throw ValidationError("\(name) \(text): expected today, yesterday, YYYY-MM-DD, 'YYYY-MM-DD HH:MM', an ISO-8601 time, @unix, or a span like 7d or 1h30m")
+            }
+            if name == "--since" { self.since = value } else { self.until = value }
+        }
+        if let s = self.since, let u = self.until, s >= u {
+            throw ValidationError("--since \(since!) is not before --until \(until!): no \(what) can fall in between. Swap them?")
+        }
+    }
+
+    static func describe(since: String?, until: String?) -> String {
+        switch (since, until) {
+        case let (s?, u?): "from \(s) until \(u)"
+        case let (s?, nil): "since \(s)"
+        case let (nil, u?): "before \(u)"
+        case (nil, nil): ""
+        }
     }
 }
 

@@ -243,7 +243,7 @@ final class HardeningCommandTests: XCTestCase {
         try full.run()
         full.waitUntilExit()
         XCTAssertEqual(full.terminationStatus, 74)
-        XCTAssertTrue(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("No space left on device"))
+        XCTAssertTrue(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("the disk is full"))
         r = try run(["export", "calls", "--db", db, "--output", scratch.path("missing/x.csv")])
         XCTAssertEqual(r.status, 74, r.stderr)
         XCTAssertTrue(r.stderr.contains("does not exist"), r.stderr)

@@ -2,7 +2,7 @@ import Foundation
 import FuseAPI
 
 /// Numbers, durations and times as people read them.
-enum Humanize {
+public enum Humanize {
     /// 45s, 1m 23s, 2h 05m, 3d 4h.
     static func duration(_ seconds: Double) -> String {
         // A stored value no real call has (another tool wrote it): shown as it is.
@@ -34,6 +34,11 @@ enum Humanize {
         calendar.timeZone = utc ? utcZone : TimeZone.current
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(unix)))
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
+    /// `2026-11-28`, the day of `unix` in the local zone (or UTC).
+    public static func day(_ unix: Int64, utc: Bool) -> String {
+        String(time(unix, utc: utc).prefix(10))
     }
 
     /// ISO-8601 UTC, for machine-readable output.

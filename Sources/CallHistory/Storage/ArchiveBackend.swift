@@ -23,6 +23,10 @@ protocol ArchiveBackend: AnyObject {
     func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport
     func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row]
     func call(_ id: String) throws -> CallReport?
+    /// The distinct statuses of the archived calls.
+    func distinctStatuses() throws -> [String]
+    /// The first and last queued time of the calls with a status, and how many there are.
+    func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)?
 
     // MARK: Whole-archive operations
 

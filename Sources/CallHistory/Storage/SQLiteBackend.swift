@@ -74,6 +74,16 @@ final class SQLiteBackend: ArchiveBackend {
     func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] { try RunsReport.run(db, since: since, until: until, limit: limit) }
     func call(_ id: String) throws -> CallReport? { try CallReport.run(db, id: id) }
 
+    func distinctStatuses() throws -> [String] {
+        try db.prepare("SELECT DISTINCT status FROM calls WHERE status IS NOT NULL").map { $0.string(0) }
+    }
+
+    func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)? {
+        let bounds = "c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)"
+        return try db.prepare("SELECT min(c.queued_timestamp), max(c.queued_timestamp), count(*) FROM calls c WHERE c.status IS NOT NULL AND \(bounds)")
+            .first([]) { r in r.optionalInt64(0).map { (first: $0, last: r.int64(1), calls: r.int(2)) } } ?? nil
+    }
+
     // MARK: Whole-archive operations
 
     func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
