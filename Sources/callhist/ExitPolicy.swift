@@ -50,11 +50,19 @@ enum ExitPolicy {
         if let code = error as? ExitCode { return code }
         if error is ValidationError || error is CleanExit { return ExitCode(ExitStatus.usage.rawValue) }
         let status = status(for: error)
-        printError(status == .software && !(error is StorageError) ? "unexpected error: \(error)" : "\(error)")
+        printError(status == .software && !(error is StorageError) ? "unexpected error: \(plainWords(error))" : "\(error)")
         return ExitCode(status.rawValue)
     }
 
     static func exit(_ status: ExitStatus) -> ExitCode { ExitCode(status.rawValue) }
+
+    /// A Foundation error as its sentence, never its domain and code.
+    static func plainWords(_ error: Error) -> String {
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
+        return ns.localizedDescription + path + ". Please report this line: callhist should have said what to do."
+    }
 
     static func printError(_ message: String) {
         // Messages quote ids, bodies and file names: never raw control

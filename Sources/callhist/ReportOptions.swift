@@ -7,7 +7,6 @@ struct ReportOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Dates and times in UTC instead of the local time zone (TZ).") var utc = false
     @Option(help: "table, csv, json or markdown.") var format: ReportFormat = .table
-    @Flag(help: "No bar column, even on a terminal.") var noChart = false
 
     /// Opens the archive read-only. With CALLHIST_TRACE_SQL=FILE every
     /// statement the report runs is appended to FILE (scripts/bench-reports.sh
@@ -16,14 +15,22 @@ struct ReportOptions: ParsableArguments {
         try CallArchive.openForReading(database.path, traceSQL: ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"])
     }
 
-    /// How the report is rendered: bars only in a table for a person at a terminal.
-    var rendering: RenderOptions {
-        RenderOptions(format: format, utc: utc, bars: !noChart && format == .table && isatty(STDOUT_FILENO) == 1)
+    /// How the report is rendered (no bars: see `ChartOptions`).
+    var rendering: RenderOptions { RenderOptions(format: format, utc: utc) }
+
+    /// With bars in a table for a person at a terminal, unless `--no-chart`.
+    func rendering(_ chart: ChartOptions) -> RenderOptions {
+        RenderOptions(format: format, utc: utc, bars: !chart.noChart && isatty(STDOUT_FILENO) == 1)
     }
 
     func print(_ text: String) {
         Swift.print(text, terminator: "")
     }
+}
+
+/// `--no-chart`, for the reports that draw bars on a terminal.
+struct ChartOptions: ParsableArguments {
+    @Flag(help: "No bar column, even on a terminal.") var noChart = false
 }
 
 /// Which calls a report covers: queued in [--since, --until), a status, a

@@ -53,7 +53,7 @@ final class ReportCommandTests: XCTestCase {
         let until = try XCTUnwrap(try json(["summary", "--until", "2026-03-08", "--utc"]) as? [String: Any])
         XCTAssertEqual(until["calls"] as? Int, 0, "until is exclusive and UTC midnight precedes every call")
         let hours = try XCTUnwrap(try json(["daily", "--by", "hour"]) as? [[String: Any]])
-        XCTAssertEqual(hours.map { $0["hour"] as? String }, ["2026-03-07T23:00", "2026-03-08T00:00", "2026-03-08T23:00"])
+        XCTAssertEqual(hours.map { $0["hour"] as? String }, ["2026-03-07T23:00-05:00", "2026-03-08T00:00-05:00", "2026-03-08T23:00-04:00"])
     }
 
     func testSummaryJSONAndCSVCarryTheSameNumbers() throws {
@@ -68,10 +68,11 @@ final class ReportCommandTests: XCTestCase {
         let rows = Dictionary(uniqueKeysWithValues: csv(try report(["summary", "--format", "csv"])).dropFirst().map { ($0[0], $0[1]) })
         XCTAssertEqual(rows["calls"], "4")
         XCTAssertEqual(Double(rows["completion_rate"] ?? "") ?? 0, j["completion_rate"] as? Double ?? -1, accuracy: 1e-12)
-        XCTAssertEqual(rows["duration_p50"], "10")
-        XCTAssertEqual(rows["duration_mean"], "15")
+        // CSV metrics are named by their JSON paths.
+        XCTAssertEqual(rows["duration.p50"], "10")
+        XCTAssertEqual(rows["duration.mean"], "15")
         XCTAssertEqual(rows["by_status.completed"], "2")
-        XCTAssertEqual(rows["attempts_distribution.2"], "1")
+        XCTAssertEqual(rows["attempts.distribution.2"], "1")
         // A documented status no call has: an empty answer, nulls where undefined.
         let empty = try JSONSerialization.jsonObject(with: Data(try report(["summary", "--format", "json", "--status", "Rejected"]).utf8)) as? [String: Any]
         XCTAssertTrue(empty?["completion_rate"] is NSNull, "null where undefined")
@@ -93,9 +94,9 @@ final class ReportCommandTests: XCTestCase {
         }
         let daily = csv(try report(["daily", "--format", "csv"]))
         let dailyJSON = try XCTUnwrap(try json(["daily"]) as? [[String: Any]])
-        XCTAssertEqual(daily.dropFirst().map { Int($0[1]) }, dailyJSON.map { $0["calls"] as? Int })
+        XCTAssertEqual(daily.dropFirst().map { Int($0[3]) }, dailyJSON.map { $0["calls"] as? Int })
         let durations = Dictionary(uniqueKeysWithValues: csv(try report(["durations", "--format", "csv"])).dropFirst().map { ($0[0], $0[1]) })
-        XCTAssertEqual(durations["bucket_10_30"], "2")
+        XCTAssertEqual(durations["buckets.10_30"], "2")
         XCTAssertEqual(durations["max"], "20")
         let missing = try Harness.callhist(["report", "call", "nope", "--db", db], env: Harness.environment(baseURL: nil))
         XCTAssertEqual(missing.status, 65)
@@ -129,7 +130,7 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(durations["p90"] as? Int, 20, "nearest rank: ceil(0.9 × 2) = 2nd of [10, 20]")
         let table = try report(["summary"])
         XCTAssertNotNil(table.range(of: #"\ncompletion_rate +66\.7%\n"#, options: .regularExpression), table)
-        XCTAssertNotNil(table.range(of: #"\nduration_mean +15s\n"#, options: .regularExpression), table)
+        XCTAssertNotNil(table.range(of: #"\nduration.mean +15s\n"#, options: .regularExpression), table)
         let markdown = try report(["summary", "--format", "markdown"])
         XCTAssertTrue(markdown.contains("| calls | 4 |"), markdown)
         XCTAssertTrue(markdown.contains("| completed | 2 |"), markdown)

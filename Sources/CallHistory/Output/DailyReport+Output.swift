@@ -1,16 +1,20 @@
+import Foundation
+
 extension DailyReport {
-    /// `report daily` rows as printed; the first column is named after the period.
+    /// `report daily` rows as printed; the first column is named after the
+    /// period. CSV and JSON carry `start` and `end`, ISO-8601 with the
+    /// offset in force (`Z` with --utc); a person's table leaves them out.
     public static func rendered(_ rows: [Row], by period: Period, _ o: RenderOptions) -> String {
+        let zone: TimeZone? = o.utc ? nil : o.timeZone
+        let columns = ReportColumns<Row>([
+            .text(period.rawValue, \.period),
+            .text("start", { Humanize.isoTime($0.start, zone: zone) }, inTable: false),
+            .text("end", { Humanize.isoTime($0.end, zone: zone) }, inTable: false),
+            .int("calls", \.calls), .int("final", \.final), .int("completed", \.completed),
+            .rate("completion_rate", \.completionRate), .seconds("mean_duration", \.meanDuration),
+        ])
         // A bar of the completion rate, for a person at a terminal.
-        let bars = o.bars && o.format == .table
-        var table = TextTable(columns: [period.rawValue, "calls", "final", "completed", "completion_rate", "mean_duration"] + (bars ? [""] : []))
-        table.rows = rows.map { r in
-            [.text(r.period), .int(r.calls), .int(r.final), .int(r.completed), .rate(r.completionRate), .seconds(r.meanDuration)]
-                + (bars ? [.text(Humanize.bar(r.completionRate))] : [])
-        }
-        return o.emit([table], json: rows.map { r -> [String: Any] in
-            [period.rawValue: r.period, "calls": r.calls, "final": r.final, "completed": r.completed,
-             "completion_rate": JSONOutput.orNull(r.completionRate), "mean_duration": JSONOutput.orNull(r.meanDuration)]
-        })
+        let bars: [(String, (Row) -> TextTable.Cell)] = o.bars ? [("", { .text(Humanize.bar($0.completionRate)) })] : []
+        return o.emit([columns.table(rows, o.format, extra: bars)], json: columns.json(rows))
     }
 }

@@ -52,6 +52,22 @@ public enum Humanize {
 
     private static let utcZone = TimeZone(identifier: "UTC")!
 
+    /// `-04:00`: the offset from UTC in force in `zone` at `unix`.
+    static func offset(_ zone: TimeZone, at unix: Int64) -> String {
+        let seconds = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unix)))
+        return (seconds < 0 ? "-" : "+") + String(format: "%02d:%02d", abs(seconds) / 3600, abs(seconds) / 60 % 60)
+    }
+
+    /// ISO-8601 with the offset in force in `zone` (`Z` for nil, UTC):
+    /// `2026-11-01T01:00:00-04:00`.
+    static func isoTime(_ unix: Int64, zone: TimeZone?) -> String {
+        guard let zone, FieldBounds.timestamp.contains(unix) else { return isoTime(unix) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: TimeInterval(unix)))
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!) + offset(zone, at: unix)
+    }
+
     /// A bar of `width` cells for a fraction 0…1, in eighths.
     static func bar(_ fraction: Double?, width: Int = 10) -> String {
         guard let fraction else { return "" }

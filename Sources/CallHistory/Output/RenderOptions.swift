@@ -8,12 +8,17 @@ public struct RenderOptions: Sendable {
     /// Draw bar columns (a person at a terminal, table format).
     public var bars: Bool
     public var now: Int64
+    /// The local zone (TZ), used unless `utc`.
+    public var timeZone: TimeZone
 
-    public init(format: ReportFormat, utc: Bool, bars: Bool = false, now: Int64 = Int64(Date().timeIntervalSince1970)) {
+    /// `bars` is honoured only in a table: never in CSV, JSON or Markdown.
+    public init(format: ReportFormat, utc: Bool, bars: Bool = false, now: Int64 = Int64(Date().timeIntervalSince1970),
+                timeZone: TimeZone = .current) {
         self.format = format
         self.utc = utc
-        self.bars = bars
+        self.bars = bars && format == .table
         self.now = now
+        self.timeZone = timeZone
     }
 
     /// The text to print: tables in the chosen format, or `json` for JSON.

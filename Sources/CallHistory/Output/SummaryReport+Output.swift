@@ -1,35 +1,47 @@
 extension SummaryReport {
-    /// `report summary` as printed: one flat metric,value table in CSV.
+    /// `report summary` as printed. JSON keeps the shape of docs/reports.md;
+    /// CSV is one flat metric,value table whose metric names are the JSON
+    /// paths (`duration.p50`, `by_status.completed`), in the JSON's order.
     public func rendered(_ o: RenderOptions) -> String {
         let r = self, d = duration
-        let metrics: [(String, TextTable.Cell)] = [
-            ("calls", .int(r.calls)), ("final", .int(r.final)), ("pending", .int(r.pending)), ("completed", .int(r.completed)),
-            ("completion_rate", .rate(r.completionRate)),
-            ("duration_count", .int(d.count)), ("duration_mean", .seconds(d.mean)), ("duration_p50", .seconds(d.p50)),
-            ("duration_p90", .seconds(d.p90)), ("duration_p95", .seconds(d.p95)), ("duration_max", .seconds(d.max)),
-            ("attempts_mean", .number(r.meanAttempts)), ("first_attempt_completion_rate", .rate(r.firstAttemptCompletionRate)),
-            ("exhausted", .int(r.exhausted)),
+        let byStatus = r.byStatus.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        let distribution = r.attemptsDistribution.sorted { (Int($0.key) ?? .max, $0.key) < (Int($1.key) ?? .max, $1.key) }
+        let durationMetrics: [(String, TextTable.Cell, Any)] = [
+            ("count", .int(d.count), d.count), ("mean", .seconds(d.mean), JSONOutput.orNull(d.mean)), ("p50", .seconds(d.p50), JSONOutput.orNull(d.p50)),
+            ("p90", .seconds(d.p90), JSONOutput.orNull(d.p90)), ("p95", .seconds(d.p95), JSONOutput.orNull(d.p95)), ("max", .seconds(d.max), JSONOutput.orNull(d.max)),
         ]
-        var overview = TextTable(title: "Calls", columns: ["metric", "value"])
-        overview.rows = metrics.map { [.text($0.0), $0.1] }
-        var statuses = TextTable(title: "By status", columns: ["status", "calls"])
-        statuses.rows = r.byStatus.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { [.text($0.key), .int($0.value)] }
-        var attempts = TextTable(title: "Final calls by attempts", columns: ["attempts", "calls"])
-        attempts.rows = r.attemptsDistribution.sorted { (Int($0.key) ?? .max) < (Int($1.key) ?? .max) }.map { [.text($0.key), .int($0.value)] }
-        let json: [String: Any] = [
+        let attemptMetrics: [(String, TextTable.Cell, Any)] = [
+            ("mean", .number(r.meanAttempts), JSONOutput.orNull(r.meanAttempts)),
+            ("first_attempt_completion_rate", .rate(r.firstAttemptCompletionRate), JSONOutput.orNull(r.firstAttemptCompletionRate)),
+            ("exhausted", .int(r.exhausted), r.exhausted),
+        ]
+        let json: JSONObject = [
             "calls": r.calls, "final": r.final, "pending": r.pending, "by_status": r.byStatus, "completed": r.completed,
             "completion_rate": JSONOutput.orNull(r.completionRate),
-            "duration": ["count": d.count, "mean": JSONOutput.orNull(d.mean), "p50": JSONOutput.orNull(d.p50), "p90": JSONOutput.orNull(d.p90),
-                         "p95": JSONOutput.orNull(d.p95), "max": JSONOutput.orNull(d.max)],
-            "attempts": ["mean": JSONOutput.orNull(r.meanAttempts), "distribution": r.attemptsDistribution,
-                         "first_attempt_completion_rate": JSONOutput.orNull(r.firstAttemptCompletionRate), "exhausted": r.exhausted],
+            "duration": JSONObject(durationMetrics.map { ($0.0, $0.2) }),
+            "attempts": JSONObject([attemptMetrics[0]].map { ($0.0, $0.2) } + [("distribution", r.attemptsDistribution as Any)]
+                                   + attemptMetrics.dropFirst().map { ($0.0, $0.2) }),
         ]
+        var overview = TextTable(title: "Calls", columns: ["metric", "value"])
         if o.format == .csv {
-            // One flat metric,value table: the nested parts get dotted names.
-            overview.rows += statuses.rows.map { [.text("by_status.\($0[0].raw)"), $0[1]] }
-            overview.rows += attempts.rows.map { [.text("attempts_distribution.\($0[0].raw)"), $0[1]] }
+            // Every metric once, named by its JSON path, in the JSON's order.
+            var rows: [(String, TextTable.Cell)] = [("calls", .int(r.calls)), ("final", .int(r.final)), ("pending", .int(r.pending))]
+            rows += byStatus.map { ("by_status.\($0.key)", .int($0.value)) }
+            rows += [("completed", .int(r.completed)), ("completion_rate", .rate(r.completionRate))]
+            rows += durationMetrics.map { ("duration.\($0.0)", $0.1) }
+            rows += [("attempts.mean", attemptMetrics[0].1)] + distribution.map { ("attempts.distribution.\($0.key)", .int($0.value)) }
+            rows += attemptMetrics.dropFirst().map { ("attempts.\($0.0)", $0.1) }
+            overview.rows = rows.map { [.text($0.0), $0.1] }
             return o.emit([overview], json: json)
         }
+        overview.rows = ([("calls", .int(r.calls)), ("final", .int(r.final)), ("pending", .int(r.pending)), ("completed", .int(r.completed)),
+                          ("completion_rate", .rate(r.completionRate))] as [(String, TextTable.Cell)]
+                         + durationMetrics.map { ("duration.\($0.0)", $0.1) } + attemptMetrics.map { ("attempts.\($0.0)", $0.1) })
+            .map { [.text($0.0), $0.1] }
+        var statuses = TextTable(title: "By status", columns: ["status", "calls"])
+        statuses.rows = byStatus.map { [.text($0.key), .int($0.value)] }
+        var attempts = TextTable(title: "Final calls by attempts", columns: ["attempts", "calls"])
+        attempts.rows = distribution.map { [.text($0.key), .int($0.value)] }
         return o.emit([overview, statuses, attempts], json: json)
     }
 }

@@ -13,8 +13,14 @@ public struct DailyReport: Sendable {
     public enum Period: String, CaseIterable, Sendable { case hour, day, week, month }
 
     public struct Row: Equatable, Sendable {
-        /// `2026-11-28T14:00`, `2026-11-28`, the week's Monday, or `2026-11`.
+        /// `2026-11-28T14:00-05:00` (an hour, with the offset in force then;
+        /// no offset with --utc), `2026-11-28`, the week's Monday, or `2026-11`.
         public var period: String
+        /// The period's first second and the first second after it (unix):
+        /// a local day is one row however long it is, the repeated hour of a
+        /// clock change two rows, the skipped hour none.
+        public var start: Int64
+        public var end: Int64
         public var calls = 0
         public var final = 0
         public var completed = 0
@@ -29,33 +35,48 @@ public struct DailyReport: Sendable {
     static func build(_ quarters: [QuarterHour], by period: Period, utc: Bool, timeZone: TimeZone = .current) -> [Row] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
-        var rows: [String: Row] = [:]
+        calendar.firstWeekday = 2  // weeks start on Monday
+        var rows: [Int64: Row] = [:]
+        // Quarters arrive in order: most fall in the period of the one before.
+        var current: (start: Int64, end: Int64)?
         for q in quarters {
-            let label = Self.label(q.quarter * 900, period, calendar)
-            var row = rows[label] ?? Row(period: label)
+            let instant = q.quarter * 900
+            if current.map({ !($0.start...($0.end - 1)).contains(instant) }) ?? true {
+                current = Self.interval(instant, period, calendar)
+            }
+            let (start, end) = current!
+            var row = rows[start] ?? Row(period: Self.label(start, period, calendar, utc: utc), start: start, end: end)
             row.calls += q.calls
             row.final += q.final
             row.completed += q.completed
             row.durationSum += q.durationSum
             row.durationCount += q.durationCount
-            rows[label] = row
+            rows[start] = row
         }
-        return rows.values.sorted { $0.period < $1.period }
+        return rows.values.sorted { $0.start < $1.start }
     }
 
-    static func label(_ unix: Int64, _ period: Period, _ calendar: Calendar) -> String {
+    /// The local period holding `unix`: [start, end) in unix seconds.
+    static func interval(_ unix: Int64, _ period: Period, _ calendar: Calendar) -> (start: Int64, end: Int64) {
+        let component: Calendar.Component = switch period {
+        case .hour: .hour
+        case .day: .day
+        case .week: .weekOfYear
+        case .month: .month
+        }
         let date = Date(timeIntervalSince1970: TimeInterval(unix))
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .weekday], from: date)
+        guard let i = calendar.dateInterval(of: component, for: date) else { return (unix, unix + 1) }
+        return (Int64(i.start.timeIntervalSince1970), Int64(i.end.timeIntervalSince1970))
+    }
+
+    static func label(_ start: Int64, _ period: Period, _ calendar: Calendar, utc: Bool) -> String {
+        let date = Date(timeIntervalSince1970: TimeInterval(start))
+        let c = calendar.dateComponents([.year, .month, .day, .hour], from: date)
         let day = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
         switch period {
-        case .hour: return day + String(format: "T%02d:00", c.hour!)
-        case .day: return day
+        case .hour: return day + String(format: "T%02d:00", c.hour!) + (utc ? "" : Humanize.offset(calendar.timeZone, at: start))
+        case .day, .week: return day
         case .month: return String(format: "%04d-%02d", c.year!, c.month!)
-        case .week:
-            // Back to Monday (weekday: 1 is Sunday … 7 is Saturday).
-            let monday = calendar.date(byAdding: .day, value: -((c.weekday! + 5) % 7), to: calendar.startOfDay(for: date))!
-            let m = calendar.dateComponents([.year, .month, .day], from: monday)
-            return String(format: "%04d-%02d-%02d", m.year!, m.month!, m.day!)
         }
     }
 }
