@@ -12,11 +12,11 @@ struct ProgressLine {
     /// `reachable` is what the request budget allows of `total`, and
     /// `timeLeft` what `--max-runtime` leaves: the ETA never promises more.
     mutating func update(verb: String, done: Int, total: Int, reachable: Int? = nil, failed: Int, elapsed: Duration, timeLeft: Duration? = nil) {
-        guard enabled, ContinuousClock.now - lastDraw >= .milliseconds(250) || done == total else { return }
+        let goal = min(total, reachable ?? total)
+        guard enabled, ContinuousClock.now - lastDraw >= .milliseconds(250) || done >= goal else { return }
         lastDraw = .now
         let seconds = max(0.001, elapsed.seconds)
         let rate = Double(done) / seconds
-        let goal = min(total, reachable ?? total)
         var line = "\(verb) \(done)/\(goal)"
         if goal < total { line += " (budget; \(total) due)" }
         if goal > 0 { line += String(format: " (%.0f%%)", 100 * Double(done) / Double(goal)) }

@@ -181,6 +181,9 @@ final class OperatorRunTests: XCTestCase {
         // Wait until some answers are committed, then stop it as systemd would.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, ((try? scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? 0) < 20 { usleep(50_000) }
+        // While it runs, doctor names it from the lock.
+        let running = try Harness.callhist(["doctor", "--db", db], env: env(mock))
+        XCTAssertTrue(running.stdout.contains("is still running: run 1 (pid \(run.processIdentifier) on "), running.stdout)
         kill(run.processIdentifier, SIGTERM)
         run.waitUntilExit()
         XCTAssertEqual(run.terminationReason, .exit)
@@ -286,6 +289,11 @@ final class OperatorRunTests: XCTestCase {
         XCTAssertEqual(budget.status, 0, budget.stderr)
         XCTAssertTrue(budget.stderr.contains("archived 10 of 40 ids"), budget.stderr)
         XCTAssertTrue(budget.stderr.contains("30 left for the next run (budget reached)"), budget.stderr)
+        // The progress line counts what the budget allows, not every id due.
+        let progress = try Harness.callhist(["archive", "--db", scratch.path("b.sqlite"), "--max-requests", "10", "--concurrency", "1",
+                                             "--progress", "always"] + ids(1...40), env: env(mock))
+        XCTAssertTrue(progress.stderr.contains("archiving 10/10 (budget; 40 due)"), progress.stderr)
+        XCTAssertFalse(progress.stderr.contains("/40"), progress.stderr)
         let refused = try Harness.callhist(["archive", "--db", db, "--concurrency", "1"] + ids(1...40),
                                            env: Harness.environment(baseURL: mock.baseURL, key: "wrong"))
         XCTAssertEqual(refused.status, 77)
