@@ -36,7 +36,7 @@ enum ArchiveFile {
         // NORMAL is durable across process crashes in WAL mode (only a power
         // loss can undo the last commits); a bigger page cache keeps the call-id
         // B-trees in memory during large runs.
-        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
         // Readers are never blocked, not even by the end of a run.
         try db.keepWALOnClose()
         try Migrator.migrate(db)

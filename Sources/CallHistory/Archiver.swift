@@ -300,7 +300,7 @@ public final class Archiver {
         let summary = fetched.wait()
         counts.httpRequests = summary.requests
         counts.leftOver = max(0, counts.requested - counts.done)
-        try writer.commit()
+        try writer.finish()
 
         var outcome = RunOutcome.completed
         var message: String?

@@ -56,6 +56,7 @@ public struct Forgetter {
                 DELETE FROM call_snapshots WHERE call_id IN (\(chosen));
                 DELETE FROM calls WHERE call_id IN (\(chosen));
                 """)
+            try Aggregates.fold(db)
             return report
         }
     }

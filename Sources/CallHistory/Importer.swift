@@ -72,11 +72,11 @@ public final class Importer {
             }
         } catch {
             queue.close()
-            try? writer.commit()
+            try? writer.finish()
             try? db.transaction { try log.finish(counts, exitCode: exitCode(.badInput), message: "\(error)", at: now()) }
             throw error
         }
-        try writer.commit()
+        try writer.finish()
         let message = bad > 0 ? "\(bad) lines could not be imported; the others were" : nil
         try db.transaction { try log.finish(counts, exitCode: exitCode(bad > 0 ? .badInput : .completed), message: message, at: now()) }
         return Report(counts: counts, badLines: bad, runID: log.runID)

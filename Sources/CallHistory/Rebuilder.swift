@@ -59,6 +59,9 @@ public struct Rebuilder {
             }
         }
         try writer.commit()
+        // The triggers kept the aggregates true through every re-derivation;
+        // a rebuild also repairs them if another tool wrote past the triggers.
+        try Aggregates.recompute(db)
         return report
     }
 }

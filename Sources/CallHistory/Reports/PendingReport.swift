@@ -31,7 +31,13 @@ public struct PendingReport: Sendable {
     /// At most `limit` rows (0 for all), oldest first.
     public static func run(_ db: Connection, filter: CallFilter, limit: Int) throws -> PendingReport {
         var report = PendingReport()
-        let (whereSQL, values) = filter.clause()
+        var (whereSQL, values) = filter.clause()
+        // A queued time in the period is also the order key's value there:
+        // the same terms on `coalesce(…)` make the period a range of the
+        // `calls_open` index (they exclude nothing the filter keeps).
+        let order = "coalesce(c.queued_timestamp, c.first_seen_at)"
+        if let since = filter.since { whereSQL += " AND \(order) >= ?"; values.append(since) }
+        if let until = filter.until { whereSQL += " AND \(order) < ?"; values.append(until) }
         let open = "c.is_final = 0 AND \(whereSQL)"
         try db.prepare("SELECT sum(c.status IS NOT NULL), sum(c.status IS NULL), sum(c.is_stale <> 0) FROM calls c WHERE \(open)").forEachRow(values) {
             report.pending = $0.int(0)

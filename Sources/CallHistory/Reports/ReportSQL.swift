@@ -11,8 +11,8 @@ enum ReportSQL {
 
     /// The duration of call `c`: the API's `duration`, else the time from
     /// its first `connected` event to the first `disconnected` at or after it
-    /// (`event_duration`, derived when the call is stored). The same
-    /// expression as the index `calls_effective_duration`, so SQLite uses it.
+    /// (`event_duration`, derived when the call is stored). The aggregates of
+    /// migration 0003 compute the same expression.
     static let effectiveDuration = "coalesce(c.duration, c.event_duration)"
 
     /// The calls a report counts (the outer queries mark their status terms

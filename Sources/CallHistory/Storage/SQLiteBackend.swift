@@ -20,54 +20,33 @@ final class SQLiteBackend: ArchiveBackend {
 
     // MARK: Report primitives
 
+    /// Read the aggregates (`AggregatePrimitives`) where they answer the
+    /// filter; tests turn this off to compare with the plain scan.
+    var useAggregates = true
+
+    /// The aggregates know no phone numbers: a phone filter scans (its index).
+    private func fast(_ filter: CallFilter) -> Bool { useAggregates && filter.phone == nil }
+    private var aggregate: AggregatePrimitives { AggregatePrimitives(db: db) }
+    private var scan: ScanPrimitives { ScanPrimitives(db: db) }
+
     func statusCounts(_ filter: CallFilter) throws -> [String: Int] {
-        let base = ReportSQL.base(filter)
-        var counts: [String: Int] = [:]
-        try db.prepare("SELECT c.status, count(*) FROM (\(base.sql)) c GROUP BY c.status").forEachRow(base.values) { counts[$0.string(0)] = $0.int(1) }
-        return counts
+        fast(filter) ? try aggregate.statusCounts(filter) : try scan.statusCounts(filter)
     }
 
     func finalAttemptGroups(_ filter: CallFilter) throws -> [AttemptGroup] {
-        let base = ReportSQL.base(filter)
-        return try db.prepare("""
-            SELECT c.attempts, c.max_attempts, count(*), sum(c.status = 'completed'), sum(c.status <> 'completed' AND c.attempts >= c.max_attempts)
-            FROM (\(base.sql)) c WHERE +c.status IN \(ReportSQL.finalStatuses)
-            GROUP BY c.attempts, c.max_attempts
-            """).map(base.values) { r in
-            AttemptGroup(attempts: r.optionalInt64(0), maxAttempts: r.optionalInt64(1), final: r.int(2), completed: r.int(3), exhausted: r.int(4))
-        }
+        fast(filter) ? try aggregate.finalAttemptGroups(filter) : try scan.finalAttemptGroups(filter)
     }
 
-    /// SQL groups the values (an index walk, no sort of every call); only
-    /// distinct durations reach Swift.
     func durationHistogram(_ filter: CallFilter) throws -> [(value: Int64, count: Int)] {
-        let (whereSQL, values) = filter.clause()
-        return try db.prepare("""
-            SELECT \(ReportSQL.effectiveDuration) AS v, count(*) FROM calls c
-            WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NOT NULL AND \(whereSQL)
-            GROUP BY \(ReportSQL.effectiveDuration) ORDER BY v
-            """).map(values) { (value: $0.int64(0), count: $0.int(1)) }
+        fast(filter) ? try aggregate.durationHistogram(filter) : try scan.durationHistogram(filter)
     }
 
     func unknownDurations(_ filter: CallFilter) throws -> Int {
-        let (whereSQL, values) = filter.clause()
-        return Int(try db.scalarInt("""
-            SELECT count(*) FROM calls c WHERE c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NULL AND \(whereSQL)
-            """, values) ?? 0)
+        fast(filter) ? try aggregate.unknownDurations(filter) : try scan.unknownDurations(filter)
     }
 
-    /// `total()` for the duration sums: it cannot overflow.
     func quarterHours(_ filter: CallFilter) throws -> [QuarterHour] {
-        let base = ReportSQL.base(filter)
-        return try db.prepare("""
-            SELECT c.queued_timestamp / 900 AS q, count(*), sum(c.status IN \(ReportSQL.finalStatuses)), sum(c.status = 'completed'),
-                   total(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
-                   count(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END)
-            FROM (\(base.sql)) c WHERE c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)
-            GROUP BY q
-            """).map(base.values) { r in
-            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), durationSum: r.double(4), durationCount: r.int(5))
-        }
+        fast(filter) ? try aggregate.quarterHours(filter) : try scan.quarterHours(filter)
     }
 
     func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try PendingReport.run(db, filter: filter, limit: limit) }
@@ -145,6 +124,9 @@ final class SQLiteBackend: ArchiveBackend {
         out.append(.init(fk == 0 ? .ok : .fail, "foreign_key_check: \(fk) violations"))
         let orphans = try db.scalarInt("SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL") ?? 0
         out.append(.init(orphans == 0 ? .ok : .fail, "orphan events: \(orphans)"))
+        let drift = try Aggregates.mismatches(db)
+        out.append(.init(drift == 0 ? .ok : .fail, drift == 0 ? "report aggregates match a recount of calls"
+                         : "report aggregates: \(drift) buckets differ from a recount of calls; run callhist rebuild to recompute them"))
         let counts = try db.prepare("""
             SELECT count(*), sum(is_final = 0 AND status IS NOT NULL), sum(is_stale <> 0), sum(status IS NULL) FROM calls
             """).first([]) { ($0.int(0), $0.int(1), $0.int(2), $0.int(3)) }!
