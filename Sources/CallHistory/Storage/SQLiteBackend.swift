@@ -124,6 +124,10 @@ final class SQLiteBackend: ArchiveBackend {
         out.append(.init(fk == 0 ? .ok : .fail, "foreign_key_check: \(fk) violations"))
         let orphans = try db.scalarInt("SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL") ?? 0
         out.append(.init(orphans == 0 ? .ok : .fail, "orphan events: \(orphans)"))
+        let waiting = try db.scalarInt("SELECT count(*) FROM call_deltas") ?? 0
+        if waiting > 100_000 {
+            out.append(.init(.warn, "\(waiting) changes to calls wait to be folded into the report aggregates (another tool wrote calls): reports stay exact but slower until any callhist archive, import or migrate folds them"))
+        }
         let drift = try Aggregates.mismatches(db)
         out.append(.init(drift == 0 ? .ok : .fail, drift == 0 ? "report aggregates match a recount of calls"
                          : "report aggregates: \(drift) buckets differ from a recount of calls; run callhist rebuild to recompute them"))
