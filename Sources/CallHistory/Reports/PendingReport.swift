@@ -28,10 +28,17 @@ public struct PendingReport: Sendable {
     public var stale = 0
     public var rows: [Row] = []
 
-    /// At most `limit` rows (0 for all), oldest first.
-    public static func run(_ db: Connection, filter: CallFilter, limit: Int) throws -> PendingReport {
+    /// At most `limit` rows (0 for all), oldest first. `statusCounts` gives
+    /// the calls with a status by status (the backend's fast primitive): the
+    /// pending ones are those whose status is not final.
+    public static func run(_ db: Connection, filter: CallFilter, limit: Int,
+                           statusCounts: (CallFilter) throws -> [String: Int]) throws -> PendingReport {
         var report = PendingReport()
         var (whereSQL, values) = filter.clause()
+        report.pending = try statusCounts(filter).filter { !ReportSQL.isFinal($0.key) }.values.reduce(0, +)
+        // Each count reads one index (calls_status, calls_due), never the calls.
+        report.unfetched = Int(try db.scalarInt("SELECT count(*) FROM calls c WHERE c.status IS NULL AND c.is_final = 0 AND \(whereSQL)", values) ?? 0)
+        report.stale = Int(try db.scalarInt("SELECT count(*) FROM calls c WHERE c.is_final = 0 AND c.is_stale <> 0 AND \(whereSQL)", values) ?? 0)
         // A queued time in the period is also the order key's value there:
         // the same terms on `coalesce(…)` make the period a range of the
         // `calls_open` index (they exclude nothing the filter keeps).
@@ -39,11 +46,6 @@ public struct PendingReport: Sendable {
         if let since = filter.since { whereSQL += " AND \(order) >= ?"; values.append(since) }
         if let until = filter.until { whereSQL += " AND \(order) < ?"; values.append(until) }
         let open = "c.is_final = 0 AND \(whereSQL)"
-        try db.prepare("SELECT sum(c.status IS NOT NULL), sum(c.status IS NULL), sum(c.is_stale <> 0) FROM calls c WHERE \(open)").forEachRow(values) {
-            report.pending = $0.int(0)
-            report.unfetched = $0.int(1)
-            report.stale = $0.int(2)
-        }
         report.rows = try db.prepare("""
             SELECT c.call_id, c.status, c.queued_timestamp, c.first_seen_at, c.attempts, c.max_attempts, c.last_fetched_at,
                    c.next_check_at, c.is_stale, c.last_outcome, c.last_error

@@ -49,7 +49,9 @@ final class SQLiteBackend: ArchiveBackend {
         fast(filter) ? try aggregate.quarterHours(filter) : try scan.quarterHours(filter)
     }
 
-    func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try PendingReport.run(db, filter: filter, limit: limit) }
+    func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport {
+        try PendingReport.run(db, filter: filter, limit: limit, statusCounts: statusCounts)
+    }
     func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] { try RunsReport.run(db, since: since, until: until, limit: limit) }
     func call(_ id: String) throws -> CallReport? { try CallReport.run(db, id: id) }
 
