@@ -36,15 +36,20 @@ public struct PendingReport: Sendable {
         var report = PendingReport()
         var (whereSQL, values) = filter.clause()
         report.pending = try statusCounts(filter).filter { !ReportSQL.isFinal($0.key) }.values.reduce(0, +)
-        // Each count reads one index (calls_status, calls_due), never the calls.
-        report.unfetched = Int(try db.scalarInt("SELECT count(*) FROM calls c WHERE c.status IS NULL AND c.is_final = 0 AND \(whereSQL)", values) ?? 0)
-        report.stale = Int(try db.scalarInt("SELECT count(*) FROM calls c WHERE c.is_final = 0 AND c.is_stale <> 0 AND \(whereSQL)", values) ?? 0)
+        // Ids that never got a status are few: a range of calls_status.
+        report.unfetched = Int(try db.scalarInt("""
+            SELECT count(*) FROM calls c INDEXED BY calls_status WHERE c.status IS NULL AND c.is_final = 0 AND \(whereSQL)
+            """, values) ?? 0)
         // A queued time in the period is also the order key's value there:
         // the same terms on `coalesce(…)` make the period a range of the
-        // `calls_open` index (they exclude nothing the filter keeps).
+        // `calls_open` index (they exclude nothing the filter keeps), which
+        // holds what the stale count and the rows' order need.
         let order = "coalesce(c.queued_timestamp, c.first_seen_at)"
         if let since = filter.since { whereSQL += " AND \(order) >= ?"; values.append(since) }
         if let until = filter.until { whereSQL += " AND \(order) < ?"; values.append(until) }
+        report.stale = Int(try db.scalarInt("""
+            SELECT count(*) FROM calls c INDEXED BY calls_open WHERE c.is_final = 0 AND c.is_stale <> 0 AND \(whereSQL)
+            """, values) ?? 0)
         let open = "c.is_final = 0 AND \(whereSQL)"
         report.rows = try db.prepare("""
             SELECT c.call_id, c.status, c.queued_timestamp, c.first_seen_at, c.attempts, c.max_attempts, c.last_fetched_at,
