@@ -80,6 +80,22 @@ enum Harness {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs a server that prints its port as its first line of output, and
+    /// returns that port (nil when it printed none).
+    static func startPrintingPort(_ process: Process) throws -> Int? {
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        return Int(String(decoding: line, as: UTF8.self).split(separator: "\n").first?.trimmingCharacters(in: .whitespaces) ?? "")
+    }
+
     /// Starts `callhist args…` without waiting (for kill and concurrency tests).
     static func startCallhist(_ args: [String], env: [String: String]) throws -> Process {
         let p = Process()
@@ -113,17 +129,7 @@ final class MockProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["FUSE_MOCK_KEY"] = Harness.key
         process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).split(separator: "\n").first ?? "") else {
+        guard let port = try Harness.startPrintingPort(process) else {
             process.terminate()
             throw NSError(domain: "MockProcess", code: 1, userInfo: [NSLocalizedDescriptionKey: "fuse-mock did not print its port"])
         }

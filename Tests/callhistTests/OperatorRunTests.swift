@@ -401,17 +401,7 @@ final class TLSServer {
             """
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, certificate, key]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let port = try Harness.startPrintingPort(process) else {
             process.terminate()
             throw NSError(domain: "TLSServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "the TLS server did not start"])
         }
