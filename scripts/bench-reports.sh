@@ -15,30 +15,8 @@ trap 'rm -rf "$tmp"' EXIT
 db="$tmp/reports.sqlite"
 
 echo "== building a synthetic archive of $calls calls and $((calls * 4)) events"
-python3 scripts/lib/make-report-archive.py "$calls" "$tmp/a"
-"$bin/callhist" migrate --db "$db" >/dev/null
-sqlite3 "$db" <<SQL
-CREATE TEMP TABLE ic (call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, reattempt_wait, is_final, duration, first_seen_at, event_duration);
-.mode csv
-.import $tmp/a-calls.csv ic
-.import $tmp/a-events.csv call_events
-INSERT INTO calls (call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, reattempt_wait, is_final, duration, first_seen_at, event_duration)
-SELECT call_id, status, phone_number, attempts, max_attempts, queued_timestamp, nullif(start_timestamp, ''), nullif(end_timestamp, ''),
-       reattempt_wait, is_final, nullif(duration, ''), first_seen_at, event_duration FROM ic;
-ANALYZE;
-SQL
-rm -f "$tmp"/a-*.csv
-# sqlite3 wrote the calls: the triggers left their changes as deltas; any
-# callhist writer folds them into the report aggregates (as the nightly run would).
-"$bin/callhist" migrate --db "$db" >/dev/null
-best() {  # best wall time of 3 runs of "$@", in seconds
-  local b=999
-  for _ in 1 2 3; do
-    /usr/bin/time -f %e -o "$tmp/t" "$@" >/dev/null 2>&1
-    b=$(awk -v a="$b" -v t="$(cat "$tmp/t")" 'BEGIN {print (t < a ? t : a)}')
-  done
-  echo "$b"
-}
+scripts/lib/build-report-archive.sh "$bin/callhist" "$calls" 1787000000 "$db"
+source scripts/lib/best.sh
 target=$(awk -v n="$calls" 'BEGIN {print (n <= 1000000 ? 0.3 : 1.0)}')
 two_weeks="--since 2026-09-01 --until 2026-09-15"
 echo "== file: $(du -h "$db" | cut -f1); target: each report under $target s"

@@ -49,11 +49,14 @@ enum Pipeline {
                 let pending = try db.pending(filter, limit: 0)
                 let runs = try db.runs(since: filter.since, until: filter.until, limit: 0)
                 let calls = try ids.compactMap { id in try db.call(id).map { (id, $0) } }
+                let anomalies = try db.anomalies(since: filter.since ?? 0, until: filter.until ?? 4_000_000_000, now: 1_795_000_000,
+                                                 thresholds: AnomaliesReport.Thresholds(), utc: false)
                 for format in ReportFormat.allCases {
                     let o = RenderOptions(format: format, utc: false, bars: true, now: 1_795_000_000)
                     var text = summary.rendered(o) + attempts.rendered(o) + durations.rendered(o) + pending.rendered(o) + RunsReport.rendered(runs, o)
                     for (period, rows) in daily { text += DailyReport.rendered(rows, by: period, o) }
                     for (id, call) in calls { text += call.rendered(id: id, o) }
+                    text += anomalies.rendered(o)
                     // Safe output: tables and Markdown never carry a raw control character but newlines.
                     if format == .table || format == .markdown {
                         precondition(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "a raw control character reached \(format)")

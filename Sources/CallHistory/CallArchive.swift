@@ -138,6 +138,12 @@ public final class CallArchive {
         try storage { try backend.runs(since: since, until: until, limit: limit) }
     }
 
+    /// What went wrong in `[since, until)` and now (docs/reports.md, "Anomalies").
+    public func anomalies(since: Int64, until: Int64, now: Int64, thresholds: AnomaliesReport.Thresholds, utc: Bool,
+                          timeZone: TimeZone = .current) throws -> AnomaliesReport {
+        try storage { try AnomaliesReport.run(backend, since: since, until: until, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone) }
+    }
+
     /// The statuses a `--status` may name: the documented ones, then any
     /// other the archive holds.
     public func knownStatuses() throws -> [String] {

@@ -52,24 +52,27 @@ public final class CallStore {
             """)
         currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
         let derived = Self.derivedColumns.joined(separator: ", ")
+        // After the id (?1) and the derived columns come the statement's own values.
+        let n = Self.derivedColumns.count + 1
+        let derivedParameters = (2...n).map { "?\($0)" }.joined(separator: ", ")
         insertCallStatement = try db.prepare("""
             INSERT INTO calls (call_id, \(derived), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?17, ?17, ?17, 'ok', 200)
+            VALUES (?1, \(derivedParameters), ?\(n + 1), ?\(n + 2), ?\(n + 3), ?\(n + 2), ?\(n + 2), ?\(n + 2), 'ok', 200)
             """)
         deriveStatement = try db.prepare("""
-            UPDATE calls SET \(Self.derivedAssignments), last_error = ?16,
-                last_fetched_at = ?17, last_success_at = ?17, unchanged_checks = ?18, next_check_at = ?19,
-                is_stale = 0, last_outcome = ?20, last_http_code = 200
+            UPDATE calls SET \(Self.derivedAssignments), last_error = ?\(n + 1),
+                last_fetched_at = ?\(n + 2), last_success_at = ?\(n + 2), unchanged_checks = ?\(n + 3), next_check_at = ?\(n + 4),
+                is_stale = 0, last_outcome = ?\(n + 5), last_http_code = 200, failed_checks = 0
             WHERE call_id = ?1
             """)
         quietStatement = try db.prepare("""
             UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
-                is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = ?6
+                is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = ?6, failed_checks = 0
             WHERE call_id = ?1
             """)
         problemStatement = try db.prepare("""
             UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
-                next_check_at = ?6, unchanged_checks = ?7
+                next_check_at = ?6, unchanged_checks = ?7, failed_checks = failed_checks + 1
             WHERE call_id = ?1
             """)
         statusChangeStatement = try db.prepare("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
@@ -82,10 +85,11 @@ public final class CallStore {
     }
 
     /// The `calls` columns derived from a body, in the order `derivedValues`
-    /// binds them as ?2…?15 (?1 is the call id): written once, used by the
+    /// binds them from ?2 on (?1 is the call id): written once, used by the
     /// insert, the update after a fetch, and rebuild.
     static let derivedColumns = ["status", "phone_number", "attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp",
-                                 "last_attempt_timestamp", "reattempt_wait", "duration", "success", "snapshot_id", "is_final", "event_duration"]
+                                 "last_attempt_timestamp", "reattempt_wait", "duration", "success", "snapshot_id", "is_final", "event_duration",
+                                 "event_disorder"]
     static let derivedAssignments = derivedColumns.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: ", ")
 
     /// The wait before the next check after `k` consecutive checks without news.
@@ -170,7 +174,8 @@ public final class CallStore {
 
     private func derivedValues(_ id: String, _ s: CallStatus, _ snapshotID: Int64) -> [any SQLiteBindable] {
         [id, s.status, s.phoneNumber, s.attempts, s.maxAttempts, s.queuedTimestamp, s.startTimestamp, s.endTimestamp,
-         s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal, Self.eventDuration(s.events)]
+         s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal, Self.eventDuration(s.events),
+         Self.eventDisorder(s.events)]
     }
 
     /// Seconds from the first `connected` event to the first `disconnected`
@@ -181,6 +186,19 @@ public final class CallStore {
               let end = events.filter({ $0.event == "disconnected" }).compactMap(\.timestamp).filter({ $0 >= connected }).min()
         else { return nil }
         return SafeMath.minus(end, connected)
+    }
+
+    /// The position of the first event whose timestamp is earlier than one
+    /// before it in the API's list (events without a timestamp skipped), or
+    /// nil when the list is in time order: `report anomalies` reads it.
+    static func eventDisorder(_ events: [CallStatus.Event]) -> Int? {
+        var latest = Int64.min
+        for (seq, e) in events.enumerated() {
+            guard let t = e.timestamp else { continue }
+            if t < latest { return seq }
+            latest = t
+        }
+        return nil
     }
 
     private func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {

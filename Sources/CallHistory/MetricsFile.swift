@@ -1,6 +1,6 @@
 import Foundation
 
-/// The figures of the last archive run in Prometheus text format, for
+/// The figures of the last archive run (and of `report anomalies`) in Prometheus text format, for
 /// node_exporter's textfile collector. Written to a temporary file and
 /// renamed, so the collector never reads half a file.
 public enum MetricsFile {
@@ -25,6 +25,28 @@ public enum MetricsFile {
         if let lastSuccessAt {
             metric("archive_last_success_timestamp_seconds", "When the last archive run that exited 0 ended (unix time).", String(lastSuccessAt))
         }
+        let text = lines.joined(separator: "\n") + "\n"
+        try AtomicRename.write(to: path) { try $0.write(text) }
+    }
+
+    /// `callhist_anomalies{kind, severity}` from `report anomalies`: every
+    /// pair a kind can have, zeros included, so that an alert clears once
+    /// the finding is gone. Its own file: the archive run rewrites its own.
+    public static func write(to path: String, anomalies: AnomaliesReport, checkedAt now: Int64) throws {
+        var lines = [
+            "# HELP callhist_anomalies Findings of the last callhist report anomalies, by kind and severity.",
+            "# TYPE callhist_anomalies gauge",
+        ]
+        for kind in Anomaly.Kind.allCases {
+            for severity in kind.severities {
+                lines.append("callhist_anomalies{kind=\"\(kind.rawValue)\",severity=\"\(severity.rawValue)\"} \(anomalies.count(kind, severity))")
+            }
+        }
+        lines += [
+            "# HELP callhist_anomalies_checked_timestamp_seconds When report anomalies last ran (unix time).",
+            "# TYPE callhist_anomalies_checked_timestamp_seconds gauge",
+            "callhist_anomalies_checked_timestamp_seconds \(now)",
+        ]
         let text = lines.joined(separator: "\n") + "\n"
         try AtomicRename.write(to: path) { try $0.write(text) }
     }

@@ -7,8 +7,10 @@ public final class FuseSimulator: Sendable {
     public struct Configuration: Sendable {
         public var seed: UInt64 = 1
         public var calls = 1000
+        /// The calls are queued over this many days before `now`.
+        public var days = 7
         /// The simulated time at start (unix seconds); calls are queued over
-        /// the week before it. The real clock by default.
+        /// the `days` before it. The real clock by default.
         public var now: Int64 = Int64(Date().timeIntervalSince1970)
         /// Simulated seconds that pass per real second (0: the clock moves
         /// only when told). The real pace by default.
@@ -40,7 +42,7 @@ public final class FuseSimulator: Sendable {
     }
 
     /// The ids of every synthetic call, in order.
-    public var ids: [String] { (1...max(1, configuration.calls)).map { SimulatedCall(index: $0, seed: configuration.seed, epoch: configuration.now).id } }
+    public var ids: [String] { (1...max(1, configuration.calls)).map { SimulatedCall(index: $0, seed: configuration.seed, epoch: configuration.now, days: configuration.days).id } }
 
     /// The simulated time now.
     public var now: Int64 {
@@ -53,8 +55,8 @@ public final class FuseSimulator: Sendable {
 
     public func call(_ id: String) -> SimulatedCall? {
         guard id.hasPrefix("call-"), let n = Int(id.dropFirst(5)), n >= 1, n <= configuration.calls,
-              id == SimulatedCall(index: n, seed: 0, epoch: 0).id else { return nil }
-        return SimulatedCall(index: n, seed: configuration.seed, epoch: configuration.now)
+              id == SimulatedCall(index: n, seed: 0, epoch: 0, days: 1).id else { return nil }
+        return SimulatedCall(index: n, seed: configuration.seed, epoch: configuration.now, days: configuration.days)
     }
 
     /// Answers one request; `stats` lets the admin route report the server's counts.

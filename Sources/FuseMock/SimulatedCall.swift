@@ -30,16 +30,16 @@ public struct SimulatedCall: Sendable {
     let finalStatus: String
 
     /// Generates call number `index` of the set made from `seed`, queued
-    /// within the week before `epoch` (a few a little after it).
-    init(index: Int, seed: UInt64, epoch: Int64) {
+    /// within the `days` before `epoch` (a few up to a day after it).
+    init(index: Int, seed: UInt64, epoch: Int64, days: Int) {
         var rng = SplitMix64(seed: seed &* 0x100000001B3 ^ UInt64(index))
         id = "call-\(String(index, radix: 10).leftPadded(to: 7))"
         phoneNumber = "617" + String(Int.random(in: 2_000_000...9_999_999, using: &rng))
         maxAttempts = Int.random(in: 1...3, using: &rng)
         reattemptWait = [300, 600, 900, 1800][Int.random(in: 0...3, using: &rng)]
-        // 95% queued over the past week, 5% scheduled up to a day ahead.
-        let offset = Int64.random(in: 0...(7 * 86_400), using: &rng)
-        queuedTimestamp = Double.random(in: 0..<1, using: &rng) < 0.95 ? epoch - offset : epoch + offset / 7
+        // 95% queued over the past `days`, 5% scheduled up to a day ahead.
+        let offset = Int64.random(in: 0...(Int64(days) * 86_400), using: &rng)
+        queuedTimestamp = Double.random(in: 0..<1, using: &rng) < 0.95 ? epoch - offset : epoch + offset / Int64(days)
         extraField = Double.random(in: 0..<1, using: &rng) < 0.05 ? ("caller_id", "'6175550100'") : nil
 
         var events = [Event(event: "queued", timestamp: queuedTimestamp)]

@@ -21,6 +21,7 @@ struct FuseMockCommand: ParsableCommand {
     @Option(help: "Address to bind (loopback by default).") var host = "127.0.0.1"
     @Option(help: "Seed of the synthetic calls.") var seed: UInt64 = 1
     @Option(help: "How many synthetic calls exist.") var calls = 1000
+    @Option(help: "The calls are queued over this many days before the simulated now (a few up to a day after it).") var days = 7
     @Option(help: ArgumentHelp("Simulated unix time at start (default: the present).", valueName: "unix-seconds")) var now: Int64?
     @Option(help: "Simulated seconds per real second (0 keeps the clock still; 60 makes a minute an hour).") var speed = 1.0
     @Option(help: "Basic-auth user the mock accepts.") var email = "demo@example.com"
@@ -43,6 +44,7 @@ struct FuseMockCommand: ParsableCommand {
         }
         guard errorRate + rateLimitRate + malformedRate + dropRate <= 1 else { throw ValidationError("the fault rates add up to more than 1") }
         guard calls >= 1 else { throw ValidationError("--calls must be at least 1") }
+        guard (1...3660).contains(days) else { throw ValidationError("--days must be between 1 and 3660") }
         guard speed >= 0, speed <= 1_000_000 else { throw ValidationError("--speed must be between 0 and 1000000") }
         if let now, !(0...253_402_300_799).contains(now) { throw ValidationError("--now must be a unix time between 0 and 253402300799") }
     }
@@ -53,6 +55,7 @@ struct FuseMockCommand: ParsableCommand {
         var c = FuseSimulator.Configuration()
         c.seed = seed
         c.calls = calls
+        c.days = days
         if let now { c.now = now }
         c.speed = speed
         c.email = email

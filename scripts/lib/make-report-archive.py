@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Writes CSVs of a synthetic archive for scripts/bench-reports.sh: N calls
-over 90 days with a realistic status mix, and 4 events per call."""
+"""Writes CSVs of a synthetic archive for the report benchmarks: N calls over
+90 days from START (unix seconds; default 2026-08-17) with a realistic status
+mix, and 4 events per call. Usage: make-report-archive.py N OUT [START]"""
 import random, sys
 n = int(sys.argv[1]); out = sys.argv[2]
 random.seed(11)
-start = 1787000000
+start = int(sys.argv[3]) if len(sys.argv) > 3 else 1787000000
 statuses = ["completed"] * 70 + ["failed"] * 15 + ["canceled"] * 5 + ["rejected"] * 2 + ["queued"] * 5 + ["dialing"] * 2 + ["connected"]
 with open(out + "-calls.csv", "w") as cc, open(out + "-events.csv", "w") as ec:
     for i in range(1, n + 1):

@@ -28,6 +28,17 @@ protocol ArchiveBackend: AnyObject {
     /// The first and last queued time of the calls with a status, and how many there are.
     func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)?
 
+    // MARK: Anomaly candidates (`AnomaliesReport` judges them)
+
+    /// Open calls still re-checked whose newest activity is before `cutoff`.
+    func stuckCalls(activeBefore cutoff: Int64) throws -> [AnomalyFacts.StuckCall]
+    /// Calls of the filter's period that may break a rule of the API (a superset).
+    func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall]
+    /// Changes away from a final status observed in `[since, until)`.
+    func finalStatusChanges(since: Int64, until: Int64) throws -> [AnomalyFacts.FinalChange]
+    /// Ids with `atLeast` failed fetches in a row, last tried in `[since, until)`.
+    func failingCalls(atLeast: Int, since: Int64, until: Int64) throws -> [AnomalyFacts.FailingCall]
+
     // MARK: Whole-archive operations
 
     func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,

@@ -65,6 +65,18 @@ final class SQLiteBackend: ArchiveBackend {
             .first([]) { r in r.optionalInt64(0).map { (first: $0, last: r.int64(1), calls: r.int(2)) } } ?? nil
     }
 
+    // MARK: Anomaly candidates
+
+    private var anomaly: AnomalyPrimitives { AnomalyPrimitives(db: db) }
+    func stuckCalls(activeBefore cutoff: Int64) throws -> [AnomalyFacts.StuckCall] { try anomaly.stuckCalls(activeBefore: cutoff) }
+    func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall] { try anomaly.suspectCalls(filter) }
+    func finalStatusChanges(since: Int64, until: Int64) throws -> [AnomalyFacts.FinalChange] {
+        try anomaly.finalStatusChanges(since: since, until: until)
+    }
+    func failingCalls(atLeast: Int, since: Int64, until: Int64) throws -> [AnomalyFacts.FailingCall] {
+        try anomaly.failingCalls(atLeast: atLeast, since: since, until: until)
+    }
+
     // MARK: Whole-archive operations
 
     func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
