@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 # Test and benchmark needs: sqlite3 (the CLI, as an independent reader),
 # wrk and hyperfine (load and timing), GNU time (peak memory), python3 (test
 # helpers: the soak's reader, an HTTPS server) and openssl (its certificate).
-# Packaging and its tests: dpkg-deb (dpkg), man (man-db), file.
-packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 wrk hyperfine time man-db dpkg file python3 openssl)
+# Packaging and its tests: dpkg-deb (dpkg), man (man-db), file. The HTML
+# report's tests: chromium (headless, offline). The Datasette export's test:
+# python3-venv (a virtualenv for Datasette, below).
+packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 wrk hyperfine time man-db dpkg file python3 python3-venv openssl chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,6 +26,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Datasette, from PyPI, in a virtualenv of the project's own: the test of
+# `callhist export datasette-metadata` loads an archive in it.
+if ! .build/datasette/bin/python -c "import datasette" 2>/dev/null; then
+  echo "bootstrap: installing Datasette into .build/datasette"
+  mkdir -p .build
+  python3 -m venv .build/datasette
+  .build/datasette/bin/pip install --quiet --disable-pip-version-check "datasette==0.65.5"
 fi
 
 # The standalone release binaries, their man pages and completions, and the

@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # The first thing to run: starts fuse-mock (a local simulator of Plum Fuse's
-# status API), archives a few thousand synthetic calls into ./demo.sqlite,
-# prints two reports, and stops the mock. No Fuse account needed.
+# status API), archives a few thousand synthetic calls of the last two weeks
+# into ./demo.sqlite, prints two reports, writes ./demo.html (the page a
+# campaign lead reads), and stops the mock. No Fuse account needed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 calls=${CALLS:-3000}
 db=${DEMO_DB:-demo.sqlite}
+html=${DEMO_HTML:-demo.html}
 swift build -c release --static-swift-stdlib --package-path "$root" >/dev/null
 bin=$(swift build -c release --static-swift-stdlib --package-path "$root" --show-bin-path)
 tmp=$(mktemp -d)
 mock=
 trap '[ -n "$mock" ] && kill $mock 2>/dev/null; rm -rf "$tmp"' EXIT
 
-"$bin/fuse-mock" --port 0 --calls "$calls" --latency 5 >"$tmp/port" 2>/dev/null &
+"$bin/fuse-mock" --port 0 --calls "$calls" --days 14 --latency 5 >"$tmp/port" 2>/dev/null &
 mock=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(head -1 "$tmp/port")
-"$bin/fuse-mock" --calls "$calls" --list-ids >"$tmp/ids.txt"
+"$bin/fuse-mock" --calls "$calls" --days 14 --list-ids >"$tmp/ids.txt"
 echo "fuse-mock is serving $calls synthetic calls on http://127.0.0.1:$port/api"
 echo
 
@@ -27,8 +29,13 @@ echo
 echo "\$ callhist report summary --db $db"
 "$bin/callhist" report summary --db "$db"
 echo
-echo "\$ callhist report daily --db $db --utc"
-"$bin/callhist" report daily --db "$db" --utc
+echo "\$ callhist report daily --db $db --since 7d"
+"$bin/callhist" report daily --db "$db" --since 7d
 echo
+echo "\$ callhist report html --db $db --since 7d --output $html"
+"$bin/callhist" report html --db "$db" --since 7d --output "$html"
+echo
+echo "Open $(cd "$(dirname "$html")" && pwd)/$(basename "$html") in a browser: last week's completion rate,"
+echo "durations and anomalies at a glance (it needs no network)."
 echo "Next: open $db with sqlite3 (SELECT * FROM calls_view LIMIT 5), try"
 echo "'callhist report pending --db $db', or run this again: final calls are never fetched twice."

@@ -144,6 +144,21 @@ public final class CallArchive {
         try storage { try AnomaliesReport.run(backend, since: since, until: until, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone) }
     }
 
+    /// Everything `report html` shows, from the same functions as the
+    /// other reports (so its figures are theirs). Anomalies cover the
+    /// filter's period, else the whole archive.
+    public func htmlReport(_ filter: CallFilter, by period: DailyReport.Period, utc: Bool, now: Int64,
+                           timeZone: TimeZone = .current) throws -> HTMLReport {
+        let held = try queuedRange()
+        let anomalies = try self.anomalies(since: filter.since ?? held?.first ?? SafeMath.plus(now, -7 * 86_400), until: filter.until ?? now,
+                                           now: now, thresholds: AnomaliesReport.Thresholds(), utc: utc, timeZone: timeZone)
+        return HTMLReport(summary: try summary(filter), daily: try daily(filter, by: period, utc: utc, timeZone: timeZone), period: period,
+                          attempts: try attempts(filter), durations: try durations(filter), pending: try pending(filter, limit: 0),
+                          runs: try runs(since: filter.since, until: filter.until, limit: 0).filter { $0.kind == "archive" },
+                          anomalies: anomalies, filter: filter, archive: URL(fileURLWithPath: path).lastPathComponent,
+                          now: now, utc: utc, timeZone: timeZone)
+    }
+
     /// The statuses a `--status` may name: the documented ones, then any
     /// other the archive holds.
     public func knownStatuses() throws -> [String] {

@@ -20,6 +20,26 @@ public enum SafeText {
         return out
     }
 
+    /// Text for HTML and SVG (`report html`), in element content and
+    /// quoted attributes alike: `&`, `<`, `>`, `"` and `'` as entities, so a
+    /// call id or event name with `<script>` in it stays text; control
+    /// characters escaped as for a terminal.
+    public static func html(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        for c in escape(s) {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
     static func needsEscape(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
         case 0x00...0x1F, 0x7F...0x9F: true

@@ -140,6 +140,20 @@ public final class Statement {
     /// Resets, binds by name, and runs a statement that returns no rows:
     /// every parameter of the statement must be named and given.
     public func run(named values: [String: any SQLiteBindable]) throws(SQLiteError) {
+        try bindAll(named: values)
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
+    /// Resets, binds by name (every parameter named and given), and calls
+    /// `body` for each row.
+    public func forEachRow(named values: [String: any SQLiteBindable], _ body: (Statement) throws -> Void) throws {
+        try bindAll(named: values)
+        defer { sqlite3_reset(handle) }
+        while try step() { try body(self) }
+    }
+
+    private func bindAll(named values: [String: any SQLiteBindable]) throws(SQLiteError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         let expected = Int(sqlite3_bind_parameter_count(handle))
@@ -147,8 +161,6 @@ public final class Statement {
             throw SQLiteError(extendedCode: SQLITE_RANGE, message: "\(values.count) named values bound to a statement with \(expected) parameters", sql: sql)
         }
         try bind(values)
-        defer { sqlite3_reset(handle) }
-        while try step() {}
     }
 
     /// Resets, binds, and calls `body` for each row.

@@ -4,23 +4,45 @@ import Foundation
 
 struct Export: CallhistCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write calls, events or snapshots as CSV or NDJSON.",
+        abstract: "Write calls, events or snapshots as CSV or NDJSON, or Datasette's metadata for the archive.",
         discussion: """
             CSV is RFC 4180 with a header and a stable column order. `export calls --format ndjson` \
             writes {"call_id": …, "call_details": {…}} lines that `callhist import` reads back. \
             Filters apply to the calls' queued_timestamp (--until is exclusive), status and phone number.
+
+            `export datasette-metadata` writes metadata.json for Datasette: every table, view and column described, \
+            and canned queries for the questions the reports answer (datasette serve ARCHIVE --metadata metadata.json).
             """
     )
 
-    @Argument(help: "What to export: calls, events or snapshots.") var table: Exporter.Table
+    /// What `export` writes: a table's rows, or Datasette's metadata.
+    enum Subject: String, CaseIterable, ExpressibleByArgument {
+        case calls, events, snapshots
+        case datasetteMetadata = "datasette-metadata"
+    }
+
+    @Argument(help: "What to export: calls, events, snapshots or datasette-metadata.") var subject: Subject
     @Option(help: "csv or ndjson.") var format: Exporter.Format = .csv
     @Option(help: ArgumentHelp("Write here instead of stdout (replaced atomically when done).", valueName: "file")) var output: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: CallFilterOptions
     @Flag(help: "Read dates in UTC instead of the local time zone (TZ).") var utc = false
 
+    func validate() throws {
+        if subject == .datasetteMetadata, filters.since != nil || filters.until != nil || filters.status != nil || filters.phone != nil {
+            throw ValidationError("datasette-metadata describes the whole archive: it takes no --since, --until, --status or --phone")
+        }
+    }
+
     func execute() throws {
         let archive = try CallArchive.openForReading(database.path)
+        guard let table = Exporter.Table(rawValue: subject.rawValue) else {
+            let metadata = DatasetteMetadata.json(forArchive: archive.path)
+            guard let output else { return print(metadata, terminator: "") }
+            try AtomicRename.write(to: output) { try $0.write(metadata) }
+            FileHandle.standardError.write(Data("wrote Datasette metadata to \(output): datasette serve \(archive.path) --metadata \(output)\n".utf8))
+            return
+        }
         let filter = try filters.filter(utc: utc, archive: archive)
         guard let output else {
             _ = try archive.export(table, format: format, filter: filter, to: .standardOutput())
@@ -35,5 +57,4 @@ struct Export: CallhistCommand {
     }
 }
 
-extension Exporter.Table: ExpressibleByArgument {}
 extension Exporter.Format: ExpressibleByArgument {}

@@ -18,9 +18,19 @@ struct ReportOptions: ParsableArguments {
     /// How the report is rendered (no bars: see `ChartOptions`).
     var rendering: RenderOptions { RenderOptions(format: format, utc: utc) }
 
-    /// With bars in a table for a person at a terminal, unless `--no-chart`.
+    /// With bars in a table for a person at a terminal, unless `--no-chart`,
+    /// as wide as the terminal leaves room for.
     func rendering(_ chart: ChartOptions) -> RenderOptions {
-        RenderOptions(format: format, utc: utc, bars: !chart.noChart && isatty(STDOUT_FILENO) == 1)
+        RenderOptions(format: format, utc: utc, bars: !chart.noChart && isatty(STDOUT_FILENO) == 1, width: Self.terminalWidth())
+    }
+
+    /// The terminal's columns: what the terminal says (TIOCGWINSZ), else
+    /// `COLUMNS`, else 80 (a terminal that reports no size, as under `script`).
+    static func terminalWidth(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let text = environment["COLUMNS"], let columns = Int(text), columns > 0 { return columns }
+        return 80
     }
 
     func print(_ text: String) {
@@ -28,7 +38,8 @@ struct ReportOptions: ParsableArguments {
     }
 }
 
-/// `--no-chart`, for the reports that draw bars on a terminal.
+/// `--no-chart`, for the reports that draw bars on a terminal (daily,
+/// attempts, durations).
 struct ChartOptions: ParsableArguments {
     @Flag(help: "No bar column, even on a terminal.") var noChart = false
 }

@@ -16,6 +16,9 @@ extension AttemptsReport {
             }
             return o.emit([merged], json: json)
         }
-        return o.emit([used.table(byAttempts, o.format, title: "By attempts used"), allowed.table(byMaxAttempts, o.format, title: "By max_attempts")], json: json)
+        // A bar of the completion rate, for a person at a terminal.
+        let bars: [(String, (Row) -> TextTable.Cell)] = o.bars ? [("", { .bar($0.completionRate) })] : []
+        return o.emit([used.table(byAttempts, o.format, title: "By attempts used", extra: bars),
+                       allowed.table(byMaxAttempts, o.format, title: "By max_attempts", extra: bars)], json: json)
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 extension DailyReport {
     /// `report daily` rows as printed; the first column is named after the
     /// period. CSV and JSON carry `start` and `end`, ISO-8601 with the
-    /// offset in force (`Z` with --utc); a person's table leaves them out.
+    /// offset in force (`Z` with --utc), and the outcomes (failed,
+    /// canceled, rejected, pending); a person's table leaves them out.
     public static func rendered(_ rows: [Row], by period: Period, _ o: RenderOptions) -> String {
         let zone: TimeZone? = o.utc ? nil : o.timeZone
         let columns = ReportColumns<Row>([
@@ -12,9 +13,12 @@ extension DailyReport {
             .text("end", { Humanize.isoTime($0.end, zone: zone) }, inTable: false),
             .int("calls", \.calls), .int("final", \.final), .int("completed", \.completed),
             .rate("completion_rate", \.completionRate), .seconds("mean_duration", \.meanDuration),
+            // How the period's calls ended (or not yet): the HTML report stacks them.
+            .int("failed", \.failed, inTable: false), .int("canceled", \.canceled, inTable: false),
+            .int("rejected", \.rejected, inTable: false), .int("pending", \.pending, inTable: false),
         ])
         // A bar of the completion rate, for a person at a terminal.
-        let bars: [(String, (Row) -> TextTable.Cell)] = o.bars ? [("", { .text(Humanize.bar($0.completionRate)) })] : []
+        let bars: [(String, (Row) -> TextTable.Cell)] = o.bars ? [("", { .bar($0.completionRate) })] : []
         return o.emit([columns.table(rows, o.format, extra: bars)], json: columns.json(rows))
     }
 }

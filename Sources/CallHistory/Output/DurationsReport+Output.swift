@@ -8,7 +8,7 @@ extension DurationsReport {
         histogram.rows = buckets.map { b in
             let range = b.to.map { "\(Humanize.duration(Double(b.from)))–\(Humanize.duration(Double($0)))" } ?? "\(Humanize.duration(Double(b.from))) +"
             let share = Double(b.count) / Double(total)
-            return [.int(b.from), .int(b.to), .text(range), .int(b.count), .rate(share)] + (o.bars ? [.text(Humanize.bar(share, width: 20))] : [])
+            return [.int(b.from), .int(b.to), .text(range), .int(b.count), .rate(share)] + (o.bars ? [.bar(share)] : [])
         }
         let s = stats
         let metrics: [(String, TextTable.Cell, Any)] = [

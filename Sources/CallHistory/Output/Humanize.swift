@@ -69,8 +69,8 @@ public enum Humanize {
     }
 
     /// A bar of `width` cells for a fraction 0…1, in eighths.
-    static func bar(_ fraction: Double?, width: Int = 10) -> String {
-        guard let fraction else { return "" }
+    static func bar(_ fraction: Double, width: Int) -> String {
+        guard fraction.isFinite else { return "" }
         let eighths = Int((max(0, min(1, fraction)) * Double(width * 8)).rounded())
         let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         return String(repeating: "█", count: eighths / 8) + blocks[eighths % 8]

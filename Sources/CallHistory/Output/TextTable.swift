@@ -6,8 +6,13 @@ import Foundation
 struct TextTable {
     struct Cell {
         let raw: String
-        let display: String
+        var display: String
         var numeric = false
+        /// A bar of this fraction (0…1), drawn as wide as the terminal leaves room for.
+        var bar: Double? = nil
+
+        /// A bar for people at a terminal (tables only: the report adds it only then).
+        static func bar(_ fraction: Double?) -> Cell { Cell(raw: "", display: "", bar: fraction.map { max(0, min(1, $0)) } ?? 0) }
 
         static func text(_ s: String?) -> Cell { Cell(raw: s ?? "", display: s ?? "—") }
         static func int<I: BinaryInteger>(_ v: I?) -> Cell { Cell(raw: v.map { String($0) } ?? "", display: v.map { String($0) } ?? "—", numeric: true) }
@@ -21,12 +26,15 @@ struct TextTable {
     var title: String?
     var columns: [String]
     var rows: [[Cell]] = []
+    /// The terminal's width in columns: bar cells share what the other
+    /// columns leave of it (at least 10 characters each, at most 100).
+    var width = 80
 
     /// Table and Markdown show control characters from data escaped
     /// (`\u001b`); CSV keeps them, neutralised against formulas (`SafeText`).
     func render(_ format: ReportFormat) -> String {
         let title = self.title.map(SafeText.escape)
-        let rows = format == .csv ? self.rows : self.rows.map { $0.map { Cell(raw: $0.raw, display: SafeText.escape($0.display), numeric: $0.numeric) } }
+        let rows = format == .csv ? self.rows : self.rows.map { $0.map { Cell(raw: $0.raw, display: SafeText.escape($0.display), numeric: $0.numeric, bar: $0.bar) } }
         switch format {
         case .csv:
             return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(SafeText.csvField).joined(separator: ",") + "\r\n" }.joined()
@@ -37,8 +45,18 @@ struct TextTable {
             for row in rows { out += "| " + row.map { $0.display.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
             return String(out.dropLast())
         case .table, .json:
+            var rows = rows
             var widths = columns.map(\.count)
             for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.display.count) } }
+            let barColumns = Set(columns.indices.filter { i in rows.contains { $0[i].bar != nil } })
+            if !barColumns.isEmpty {
+                let used = widths.indices.filter { !barColumns.contains($0) }.reduce(0) { $0 + widths[$1] } + 2 * (columns.count - 1)
+                let barWidth = max(10, min(100, (width - used) / barColumns.count))
+                for r in rows.indices {
+                    for i in barColumns { if let fraction = rows[r][i].bar { rows[r][i].display = Humanize.bar(fraction, width: barWidth) } }
+                }
+                for i in barColumns { widths[i] = barWidth }
+            }
             func line(_ cells: [String], numeric: [Bool]) -> String {
                 cells.enumerated().map { i, text in
                     let pad = String(repeating: " ", count: widths[i] - text.count)

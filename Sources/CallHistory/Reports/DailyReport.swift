@@ -24,6 +24,11 @@ public struct DailyReport: Sendable {
         public var calls = 0
         public var final = 0
         public var completed = 0
+        public var failed = 0
+        public var canceled = 0
+        public var rejected = 0
+        /// Calls not final yet.
+        public var pending: Int { calls - final }
         var durationSum = 0.0
         var durationCount = 0
         public var completionRate: Double? { final > 0 ? Double(completed) / Double(final) : nil }
@@ -49,6 +54,9 @@ public struct DailyReport: Sendable {
             row.calls += q.calls
             row.final += q.final
             row.completed += q.completed
+            row.failed += q.failed
+            row.canceled += q.canceled
+            row.rejected += q.rejected
             row.durationSum += q.durationSum
             row.durationCount += q.durationCount
             rows[start] = row

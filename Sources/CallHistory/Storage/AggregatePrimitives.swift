@@ -158,10 +158,12 @@ struct AggregatePrimitives {
                         edgeWhere: "c.status IS NOT NULL")
         return try db.prepare("""
             SELECT q, sum(n), sum(CASE WHEN status IN \(Self.final) THEN n ELSE 0 END), sum(CASE WHEN status = 'completed' THEN n ELSE 0 END),
-                   total(dsum), sum(dcount)
+                   total(dsum), sum(dcount), sum(CASE WHEN status = 'failed' THEN n ELSE 0 END),
+                   sum(CASE WHEN status = 'canceled' THEN n ELSE 0 END), sum(CASE WHEN status = 'rejected' THEN n ELSE 0 END)
             FROM (\(s.sql)) GROUP BY q HAVING sum(n) > 0
             """).map(s.values) { r in
-            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), durationSum: r.double(4), durationCount: r.int(5))
+            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), failed: r.int(6), canceled: r.int(7),
+                        rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
         }
     }
 }

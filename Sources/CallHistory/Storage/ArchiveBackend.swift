@@ -71,6 +71,10 @@ struct QuarterHour: Sendable, Equatable {
     var calls: Int
     var final: Int
     var completed: Int
+    /// The other final outcomes (final = completed + failed + canceled + rejected).
+    var failed: Int
+    var canceled: Int
+    var rejected: Int
     /// Sum and count of the known durations of its completed calls.
     var durationSum: Double
     var durationCount: Int

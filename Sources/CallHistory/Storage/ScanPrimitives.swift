@@ -49,11 +49,13 @@ struct ScanPrimitives {
         return try db.prepare("""
             SELECT c.queued_timestamp / 900 AS q, count(*), sum(c.status IN \(ReportSQL.finalStatuses)), sum(c.status = 'completed'),
                    total(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
-                   count(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END)
+                   count(CASE WHEN c.status = 'completed' THEN \(ReportSQL.effectiveDuration) END),
+                   sum(c.status = 'failed'), sum(c.status = 'canceled'), sum(c.status = 'rejected')
             FROM (\(base.sql)) c WHERE c.queued_timestamp >= \(FieldBounds.timestamp.lowerBound) AND c.queued_timestamp < \(FieldBounds.timestamp.upperBound + 1)
             GROUP BY q
             """).map(base.values) { r in
-            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), durationSum: r.double(4), durationCount: r.int(5))
+            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), failed: r.int(6), canceled: r.int(7),
+                        rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
         }
     }
 }
