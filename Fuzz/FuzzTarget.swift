@@ -15,9 +15,10 @@ public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = StatusDecoder.errorMessage(bytes)
     #elseif FUZZ_IDS
     var seen = 0
-    try? IDFileReader.parse(bytes, name: "fuzz") { id, line in
-        // What the reader hands on must always pass the id rules.
+    try? IDFileReader.parse(bytes, name: "fuzz") { id, line, labels in
+        // What the reader hands on must always pass the id and label rules.
         precondition(CallID.problem(with: id) == nil && line > seen)
+        precondition(labels.allSatisfy { !$0.name.isEmpty && !$0.value.isEmpty && $0.value.utf8.count <= Label.maxValueBytes })
         seen = line
     }
     #endif

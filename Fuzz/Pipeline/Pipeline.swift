@@ -25,7 +25,7 @@ enum Pipeline {
                 fatalError("storing a decoded body must not fail: \(error)")
             }
         }
-        _ = try? IDFileReader.parse(bytes, name: "fuzz") { _, _ in }
+        _ = try? IDFileReader.parse(bytes, name: "fuzz") { _, _, _ in }
         guard stored else { return }
         everyOutput(current)
     }
@@ -41,7 +41,7 @@ enum Pipeline {
 
     static func everyOutput(_ db: CallArchive) {
         do {
-            for filter in [CallFilter(), CallFilter(since: 0, until: 4_000_000_000, status: "completed")] {
+            for filter in [CallFilter(), CallFilter(since: 0, until: 4_000_000_000, status: "completed", labels: [Label(name: "campaign", value: "x")])] {
                 let summary = try db.summary(filter)
                 let daily = try DailyReport.Period.allCases.map { ($0, try db.daily(filter, by: $0, utc: false)) }
                 let attempts = try db.attempts(filter)
@@ -49,7 +49,8 @@ enum Pipeline {
                 let pending = try db.pending(filter, limit: 0)
                 let runs = try db.runs(since: filter.since, until: filter.until, limit: 0)
                 let calls = try ids.compactMap { id in try db.call(id).map { (id, $0) } }
-                let anomalies = try db.anomalies(since: filter.since ?? 0, until: filter.until ?? 4_000_000_000, now: 1_795_000_000,
+                // Thirty days before the fixed "now": every kind has days and calls to judge.
+                let anomalies = try db.anomalies(since: 1_792_400_000, until: 1_795_000_000, labels: filter.labels, now: 1_795_000_000,
                                                  thresholds: AnomaliesReport.Thresholds(), utc: false)
                 for format in ReportFormat.allCases {
                     let o = RenderOptions(format: format, utc: false, bars: true, now: 1_795_000_000)

@@ -18,6 +18,8 @@ public final class Archiver {
         public var force = false
         /// Calls queued longer ago than this are stale: listed, no longer fetched.
         public var staleAfter: Int64 = 30 * 86_400
+        /// Labels for every id given (`--label`), besides an ids CSV's columns.
+        public var labels: [Label] = []
         public var batchSize = 500
         public var batchInterval: Duration = .seconds(1)
         public init() {}
@@ -75,6 +77,8 @@ public final class Archiver {
         public var skipped: [Schedule.Reason: Int] = [:]
         /// Why `counts.leftOver` ids were not reached, when some were not.
         public var stopCause: StopCause?
+        /// Labels the ids given brought that the archive did not have.
+        public var labelsAdded = 0
     }
 
     let db: Connection
@@ -96,15 +100,23 @@ public final class Archiver {
     /// Reads every id first: a refused id stops the run before any request.
     /// Ids stream from their files into a temporary table (SQLite's, on disk
     /// when large), so ten million of them cost no Swift memory. A stop
-    /// request (a signal) ends the reading with `RunInterrupted`.
-    private func loadRequestedIDs(interrupted: () -> Bool = { false }) throws {
+    /// request (a signal) ends the reading with `RunInterrupted`. With
+    /// `labels`, `--label` and the labels of ids read from stdin (which
+    /// cannot be read twice) go into `call_labels` in the same transaction —
+    /// all of them or, when a line is refused, none — and the number added
+    /// is returned; the labels of ids files are written by `addFileLabels`
+    /// while the fetching runs.
+    @discardableResult
+    private func loadRequestedIDs(labels writing: Bool = false, interrupted: () -> Bool = { false }) throws -> Int {
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS requested (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE, typed INTEGER NOT NULL);
             DELETE FROM temp.requested;
             """)
-        try db.transaction {
+        return try db.transaction {
             // Typed ids first: an id both typed and in a file counts as typed.
             let insert = try db.cached("INSERT INTO temp.requested (call_id, typed) VALUES (?, ?) ON CONFLICT (call_id) DO NOTHING")
+            let labelWriter = LabelWriter(db: db)
+            var added = 0
             for (index, id) in options.ids.enumerated() {
                 if let problem = CallID.problem(with: id) {
                     throw InputError("argument \(index + 1): refused id \(id.debugDescription): \(problem). Nothing was fetched.")
@@ -113,13 +125,47 @@ public final class Archiver {
             }
             var read = 0
             for file in options.idFiles {
-                try IDFileReader.read(file) { id, _ in
+                try IDFileReader.read(file) { id, _, labels in
                     read += 1
                     if read % 4096 == 0, interrupted() { throw RunInterrupted() }
                     try insert.run([id, false])
+                    if writing && file == "-" && !labels.isEmpty { added += try labelWriter.add(labels, to: id) }
+                }
+            }
+            if writing {
+                for l in options.labels {
+                    try db.cached("INSERT INTO call_labels (call_id, name, value) SELECT call_id, ?, ? FROM temp.requested WHERE true ON CONFLICT DO NOTHING")
+                        .run([l.name, l.value])
+                    added += db.changes
+                }
+            }
+            return added
+        }
+    }
+
+    /// The labels of the ids files' ids (their CSV columns), read a second
+    /// time while the fetching thread works: a 49-column file costs the run
+    /// its label writes only where the API is faster than they are
+    /// (scripts/bench-labels.sh). Ids the first reading did not see (lines
+    /// appended since) are left for the next run. Stops at a stop request;
+    /// what was added stays (labels only ever add).
+    private func addFileLabels(interrupted: () -> Bool) throws -> Int {
+        let files = options.idFiles.filter { $0 != "-" }
+        guard !files.isEmpty else { return 0 }
+        let known = try db.cached("SELECT 1 FROM temp.requested WHERE call_id = ?")
+        let labelWriter = LabelWriter(db: db)
+        var added = 0, read = 0
+        try db.transaction {
+            for file in files {
+                try IDFileReader.read(file) { id, _, labels in
+                    read += 1
+                    if read % 4096 == 0, interrupted() { throw RunInterrupted() }
+                    guard !labels.isEmpty, try known.first([id], { _ in true }) == true else { return }
+                    added += try labelWriter.add(labels, to: id)
                 }
             }
         }
+        return added
     }
 
     /// True when the stored stale marks may be re-derived from the clock:
@@ -173,11 +219,12 @@ public final class Archiver {
         let log = try RunLog(db: db, kind: "archive", at: now())
         started(log.runID)
         var counts = RunCounts()
+        var labelsAdded = 0
         func interruptedMessage(_ signal: String, _ what: String) -> String {
             "interrupted by \(signal): \(what); the next run carries on"
         }
         do {
-            try loadRequestedIDs(interrupted: { interruption() != nil })
+            labelsAdded = try loadRequestedIDs(labels: true, interrupted: { interruption() != nil })
         } catch let error as InputError {
             try log.finish(counts, exitCode: exitCode(.badInput), message: error.message, at: now())
             throw error
@@ -241,6 +288,18 @@ public final class Archiver {
         let queue = BlockingQueue<FetchResult>(capacity: 4096)
         let fetched = FetchThread(client: client, feed: feed, queue: queue, shouldFinish: { interruption() != nil })
         fetched.start()
+        do {
+            labelsAdded += try addFileLabels(interrupted: { interruption() != nil })
+        } catch is RunInterrupted {
+            // The labels are written again by the next run; the fetching stops on its own.
+        } catch let error as InputError {
+            warnings.append("the labels of the ids files were not all added (\(error.message)); the next run adds them")
+        } catch {
+            fetched.stop()
+            queue.close()
+            _ = fetched.wait()
+            throw error
+        }
 
         let writer = BatchWriter(db: db, maxRows: options.batchSize, maxInterval: options.batchInterval) { try log.update(counts) }
         let startedAt = ContinuousClock.now
@@ -329,7 +388,8 @@ public final class Archiver {
         }
         if stopCause == nil, counts.leftOver > 0, summary.budgetExhausted { stopCause = .budget }
         try db.transaction { try log.finish(counts, exitCode: exitCode(outcome), message: message, at: now()) }
-        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: log.runID, skipped: skipped, stopCause: stopCause)
+        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: log.runID, skipped: skipped, stopCause: stopCause,
+                      labelsAdded: labelsAdded)
     }
 }
 

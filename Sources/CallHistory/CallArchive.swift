@@ -93,6 +93,11 @@ public final class CallArchive {
         try storage { try backend.forget(ids, idFiles: idFiles, force: force) }
     }
 
+    /// Adds and removes labels of archived calls (`Labeller`).
+    public func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report {
+        try storage { try backend.label(ids, idFiles: idFiles, add: add, remove: remove) }
+    }
+
     public func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
         try storage { try backend.importFiles(files, exitCode: exitCode, problem: problem) }
     }
@@ -138,10 +143,32 @@ public final class CallArchive {
         try storage { try backend.runs(since: since, until: until, limit: limit) }
     }
 
+    /// `report labels NAME`: the filter's calls by the values of label `name`.
+    public func labels(_ name: String, _ filter: CallFilter) throws -> LabelsReport {
+        try storage {
+            LabelsReport.build(name: name, groups: try backend.labelGroups(name, filter), durations: try backend.labelDurations(name, filter))
+        }
+    }
+
+    /// The label names the archive holds, sorted.
+    public func labelNames() throws -> [String] { try storage { try backend.labelNames() } }
+
+    /// `report daily --label-column NAME`: the daily rows of each value of label `name`.
+    public func daily(_ filter: CallFilter, by period: DailyReport.Period, labelColumn name: String, utc: Bool,
+                      timeZone: TimeZone = .current) throws -> [(value: String, rows: [DailyReport.Row])] {
+        try storage {
+            try backend.labelQuarterHours(name, filter).sorted { $0.key < $1.key }.map { value, quarters in
+                (value, DailyReport.build(quarters, by: period, utc: utc, timeZone: timeZone))
+            }
+        }
+    }
+
     /// What went wrong in `[since, until)` and now (docs/reports.md, "Anomalies").
-    public func anomalies(since: Int64, until: Int64, now: Int64, thresholds: AnomaliesReport.Thresholds, utc: Bool,
+    public func anomalies(since: Int64, until: Int64, labels: [Label] = [], now: Int64, thresholds: AnomaliesReport.Thresholds, utc: Bool,
                           timeZone: TimeZone = .current) throws -> AnomaliesReport {
-        try storage { try AnomaliesReport.run(backend, since: since, until: until, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone) }
+        try storage {
+            try AnomaliesReport.run(backend, since: since, until: until, labels: labels, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone)
+        }
     }
 
     /// Everything `report html` shows, from the same functions as the
@@ -151,7 +178,7 @@ public final class CallArchive {
                            timeZone: TimeZone = .current) throws -> HTMLReport {
         let held = try queuedRange()
         let anomalies = try self.anomalies(since: filter.since ?? held?.first ?? SafeMath.plus(now, -7 * 86_400), until: filter.until ?? now,
-                                           now: now, thresholds: AnomaliesReport.Thresholds(), utc: utc, timeZone: timeZone)
+                                           labels: filter.labels, now: now, thresholds: AnomaliesReport.Thresholds(), utc: utc, timeZone: timeZone)
         return HTMLReport(summary: try summary(filter), daily: try daily(filter, by: period, utc: utc, timeZone: timeZone), period: period,
                           attempts: try attempts(filter), durations: try durations(filter), pending: try pending(filter, limit: 0),
                           runs: try runs(since: filter.since, until: filter.until, limit: 0).filter { $0.kind == "archive" },

@@ -2,7 +2,8 @@ import Foundation
 import SQLite
 
 /// `callhist export`: calls, events or snapshots as CSV (RFC 4180, a header,
-/// a stable column order) or NDJSON, streamed row by row.
+/// a stable column order) or NDJSON, streamed row by row. Calls carry their
+/// labels (`labels`: a JSON object).
 /// `export calls --format ndjson` writes exactly what `import` reads.
 public struct Exporter {
     public enum Table: String, CaseIterable, Sendable { case calls, events, snapshots }
@@ -11,7 +12,7 @@ public struct Exporter {
     public static let callColumns = [
         "call_id", "status", "phone_number", "attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp",
         "last_attempt_timestamp", "reattempt_wait", "duration", "success", "is_final", "is_stale", "first_seen_at",
-        "last_fetched_at", "last_success_at", "next_check_at", "last_outcome", "last_http_code", "last_error",
+        "last_fetched_at", "last_success_at", "next_check_at", "last_outcome", "last_http_code", "last_error", "labels",
     ]
     public static let eventColumns = ["call_id", "seq", "event", "timestamp"]
     public static let snapshotColumns = ["snapshot_id", "call_id", "body_sha256", "format", "first_seen_at", "last_seen_at", "times_seen", "body"]
@@ -42,13 +43,15 @@ public struct Exporter {
                               'duration', c.duration, 'success', CASE WHEN c.success IS NULL THEN NULL WHEN c.success THEN json('true') ELSE json('false') END,
                               'events', (SELECT json_group_array(json_object('event', e.event, 'timestamp', e.timestamp))
                                          FROM (SELECT * FROM call_events e WHERE e.call_id = c.call_id ORDER BY e.seq) e))
-                    END)
+                    END, 'labels', json(\(ReportSQL.labelsJSON)))
                 FROM calls c JOIN call_snapshots s ON s.snapshot_id = c.snapshot_id
                 WHERE \(whereSQL) ORDER BY c.call_id
                 """
         case (.calls, .csv):
             columns = Self.callColumns
-            sql = "SELECT \(columns.map { "c.\($0)" }.joined(separator: ", ")) FROM calls c WHERE \(whereSQL) ORDER BY c.call_id"
+            // `labels` is one column of JSON text, so a spreadsheet still opens the file.
+            let selected = columns.map { $0 == "labels" ? ReportSQL.labelsJSON : "c.\($0)" }.joined(separator: ", ")
+            sql = "SELECT \(selected) FROM calls c WHERE \(whereSQL) ORDER BY c.call_id"
         case (.events, _):
             columns = Self.eventColumns
             sql = "SELECT e.call_id, e.seq, e.event, e.timestamp FROM call_events e JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY e.call_id, e.seq"

@@ -1,4 +1,3 @@
-import FuseAPI
 import SQLite
 
 /// `callhist forget`: removes ids from the archive. Meant for junk — ids
@@ -19,19 +18,8 @@ public struct Forgetter {
     let db: Connection
 
     func run(ids: [String], idFiles: [String], force: Bool) throws -> Report {
-        try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS forget (call_id TEXT PRIMARY KEY NOT NULL);
-            DELETE FROM temp.forget;
-            """)
-        return try db.transaction {
-            let insert = try db.cached("INSERT INTO temp.forget (call_id) VALUES (?) ON CONFLICT DO NOTHING")
-            for (index, id) in ids.enumerated() {
-                if let problem = CallID.problem(with: id) {
-                    throw InputError("argument \(index + 1): refused id \(id.debugDescription): \(problem). Nothing was forgotten.")
-                }
-                try insert.run([id])
-            }
-            for file in idFiles { try IDFileReader.read(file) { id, _ in try insert.run([id]) } }
+        try db.transaction {
+            try GivenIDs.load(db, into: "forget", ids: ids, idFiles: idFiles, refusal: "Nothing was forgotten.")
 
             // Data is any body: a snapshot, whether or not `calls` points at one.
             let hasData = "(c.snapshot_id IS NOT NULL OR EXISTS (SELECT 1 FROM call_snapshots s WHERE s.call_id = c.call_id))"
@@ -51,6 +39,7 @@ public struct Forgetter {
             let chosen = "SELECT call_id FROM temp.forget"
             try db.execute("""
                 DELETE FROM call_events WHERE call_id IN (\(chosen));
+                DELETE FROM call_labels WHERE call_id IN (\(chosen));
                 DELETE FROM status_changes WHERE call_id IN (\(chosen));
                 UPDATE calls SET snapshot_id = NULL WHERE call_id IN (\(chosen)) AND snapshot_id IS NOT NULL;
                 DELETE FROM call_snapshots WHERE call_id IN (\(chosen));

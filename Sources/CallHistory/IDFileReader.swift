@@ -22,6 +22,13 @@ public enum IDFileReader {
 
     /// Calls `take(id, line)` for every id of `path`, in order.
     public static func read(_ path: String, take: (String, Int) throws -> Void) throws {
+        try read(path) { id, line, _ in try take(id, line) }
+    }
+
+    /// Calls `take(id, line, labels)` for every id of `path`, in order: a
+    /// CSV's other columns are the id's labels (`Label`: the header's names
+    /// normalised, empty cells skipped).
+    public static func read(_ path: String, labelled take: (String, Int, [Label]) throws -> Void) throws {
         let reader = try LineReader(path: path, what: "ids file", maxLineBytes: maxLineBytes)
         defer { reader.close() }
         var parser = Parser(name: reader.name)
@@ -35,7 +42,7 @@ public enum IDFileReader {
     }
 
     /// The same rules over bytes in memory (tests, fuzzing).
-    public static func parse(_ bytes: [UInt8], name: String, take: (String, Int) throws -> Void) throws {
+    public static func parse(_ bytes: [UInt8], name: String, take: (String, Int, [Label]) throws -> Void) throws {
         var parser = Parser(name: name)
         var number = 0
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
@@ -47,8 +54,10 @@ public enum IDFileReader {
 
     struct Parser {
         let name: String
-        /// The call-id column and the delimiter, once a header named them.
-        var csv: (column: Int, delimiter: UInt8)?
+        /// The call-id column, the delimiter and every column's label name
+        /// (nil for the id's, or a name with no letter or digit), once a
+        /// header named them.
+        var csv: (column: Int, delimiter: UInt8, labels: [String?])?
         var sawContent = false
         /// A CSV record whose quoted field is still open, and its first line.
         var pending: [UInt8]?
@@ -75,7 +84,7 @@ public enum IDFileReader {
             throw InputError(text)
         }
 
-        mutating func line(_ raw: ArraySlice<UInt8>, number: Int, take: (String, Int) throws -> Void) throws {
+        mutating func line(_ raw: ArraySlice<UInt8>, number: Int, take: (String, Int, [Label]) throws -> Void) throws {
             var line = raw
             if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
             if var record = pending {
@@ -95,7 +104,14 @@ public enum IDFileReader {
             if !sawContent {
                 sawContent = true
                 if let header = IDFileReader.csvHeader(line) {
-                    csv = header
+                    let names = IDFileReader.csvFields(line, delimiter: header.delimiter).enumerated().map { i, field -> String? in
+                        let name = Label.normalizedName(String(decoding: IDFileReader.trim(field[...]), as: UTF8.self))
+                        return i == header.column || name.isEmpty ? nil : name
+                    }
+                    for name in names.compactMap({ $0 }) where name.utf8.count > Label.maxNameBytes {
+                        problem(number, "the column name \(name.prefix(20).debugDescription)… is longer than \(Label.maxNameBytes) bytes; a column is a label of its calls. Shorten it.")
+                    }
+                    csv = (header.column, header.delimiter, names)
                     return
                 }
             }
@@ -116,10 +132,10 @@ public enum IDFileReader {
                 }
                 idBytes = IDFileReader.trim(fields[0][...])
             }
-            try id(idBytes, number: number, take: take)
+            try id(idBytes, labels: [], number: number, take: take)
         }
 
-        private mutating func csvRecord(_ record: ArraySlice<UInt8>, number: Int, take: (String, Int) throws -> Void) throws {
+        private mutating func csvRecord(_ record: ArraySlice<UInt8>, number: Int, take: (String, Int, [Label]) throws -> Void) throws {
             guard let csv else { return }
             let fields = IDFileReader.csvFields(record, delimiter: csv.delimiter)
             guard csv.column < fields.count else {
@@ -127,16 +143,24 @@ public enum IDFileReader {
             }
             let idBytes = IDFileReader.trim(fields[csv.column][...])
             if idBytes.isEmpty { return }
-            try id(idBytes, number: number, take: take)
+            var labels: [Label] = []
+            for (i, field) in fields.enumerated() {
+                guard i < csv.labels.count, let name = csv.labels[i] else { continue }
+                let value = String(decoding: IDFileReader.trim(field[...]), as: UTF8.self)
+                if value.isEmpty { continue }
+                if let problem = Label.problem(name: name, value: value) { return self.problem(number, problem + ".") }
+                labels.append(Label(name: name, value: value))
+            }
+            try id(idBytes, labels: labels, number: number, take: take)
         }
 
-        private mutating func id(_ bytes: ArraySlice<UInt8>, number: Int, take: (String, Int) throws -> Void) throws {
+        private mutating func id(_ bytes: ArraySlice<UInt8>, labels: [Label], number: Int, take: (String, Int, [Label]) throws -> Void) throws {
             let id = String(decoding: bytes, as: UTF8.self)
             if let problem = CallID.problem(with: id) {
                 let shown = id.count > 40 ? String(id.prefix(40)) + "…" : id
                 return self.problem(number, "refused id \(SafeText.escape(shown.debugDescription)): \(problem).")
             }
-            try take(id, number)
+            try take(id, number, labels)
         }
     }
 

@@ -2,9 +2,10 @@ import Foundation
 import FuseAPI
 import SQLite
 
-/// `callhist import`: NDJSON records `{"call_id": …, "call_details": {…}}`
-/// archived through the same `CallStore` path as fetched bodies. Bad lines
-/// are reported with their line number; good lines still land.
+/// `callhist import`: NDJSON records `{"call_id": …, "call_details": {…},
+/// "labels": {…}}` archived through the same `CallStore` path as fetched
+/// bodies, their labels added to the call's. Bad lines are reported with
+/// their line number; good lines still land.
 public final class Importer {
     public struct Report {
         public var counts: RunCounts
@@ -25,7 +26,7 @@ public final class Importer {
 
     /// One decoded line, or why a line or file could not be read.
     enum Item: Sendable {
-        case record(callID: String, status: CallStatus)
+        case record(callID: String, status: CallStatus, labels: [Label])
         case bad(String)
         /// A file that cannot be read at all: the message says which and why.
         case unreadable(String)
@@ -37,6 +38,7 @@ public final class Importer {
     public func run(files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Report {
         let log = try RunLog(db: db, kind: "import", at: now())
         let store = try CallStore(db: db, runID: log.runID)
+        let labelWriter = LabelWriter(db: db)
         var counts = RunCounts()
         var bad = 0
         let writer = BatchWriter(db: db, maxRows: batchSize, maxInterval: .seconds(1)) { try log.update(counts) }
@@ -57,7 +59,7 @@ public final class Importer {
                         counts.failed += 1
                         bad += 1
                         problem(message)
-                    case .record(let callID, let status):
+                    case .record(let callID, let status, let labels):
                         counts.requested += 1
                         try writer.write {
                             counts.fetched += 1
@@ -66,6 +68,7 @@ public final class Importer {
                             case .changed: counts.changed += 1
                             case .unchanged, .older: counts.unchanged += 1
                             }
+                            if !labels.isEmpty { _ = try labelWriter.add(labels, to: callID) }
                         }
                     }
                 }
@@ -114,7 +117,12 @@ public final class Importer {
                         if let reason = CallID.problem(with: record.callID) {
                             throw InputError("call_id \(record.callID.debugDescription): \(reason)")
                         }
-                        item = .record(callID: record.callID, status: record.status)
+                        let labels = try record.labels.map { raw in
+                            let label = Label(name: Label.normalizedName(raw.name), value: raw.value)
+                            if let problem = Label.problem(name: label.name, value: label.value) { throw InputError(problem) }
+                            return label
+                        }
+                        item = .record(callID: record.callID, status: record.status, labels: labels.filter { !$0.value.isEmpty })
                     } catch {
                         item = .bad(SafeText.escape("\(reader.name):\(number): \(error)"))
                     }

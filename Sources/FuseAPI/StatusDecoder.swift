@@ -30,7 +30,7 @@ public enum StatusDecoder {
     /// Decodes one saved record, `{"call_id": "…", "call_details": {…}}` (the
     /// status body with its id, as `callhist import` reads and `export` writes).
     /// The record itself is kept as the body.
-    public static func decodeRecord(_ line: [UInt8]) throws(StatusDecodingError) -> (callID: String, status: CallStatus) {
+    public static func decodeRecord(_ line: [UInt8]) throws(StatusDecodingError) -> (callID: String, status: CallStatus, labels: [(name: String, value: String)]) {
         let root = try JSONReader.parse(line)
         guard case .object = root else { throw StatusDecodingError("the line is not a JSON object", body: line) }
         let callID: String
@@ -45,7 +45,28 @@ public enum StatusDecoder {
         var status = try map(fields, body: line)
         status.body = line
         status.format = .json
-        return (callID, status)
+        return (callID, status, try recordLabels(root["labels"], body: line))
+    }
+
+    /// A record's `"labels"` (callhist's export: `{"campaign": "spring"}`, a
+    /// name with several values as an array of strings), in name order.
+    static func recordLabels(_ value: LooseValue?, body: [UInt8]) throws(StatusDecodingError) -> [(name: String, value: String)] {
+        guard let value, value != .null else { return [] }
+        guard case .object(let fields) = value else { throw StatusDecodingError("labels is \(value.preview), not an object", body: body) }
+        var labels: [(name: String, value: String)] = []
+        for name in fields.keys.sorted() {
+            switch fields[name]! {
+            case .string(let v): labels.append((name, v))
+            case .null: continue
+            case .array(let items):
+                for item in items {
+                    guard case .string(let v) = item else { throw StatusDecodingError("label \(name) holds \(item.preview), not a string", body: body) }
+                    labels.append((name, v))
+                }
+            case let other: throw StatusDecodingError("label \(name) is \(other.preview), not a string", body: body)
+            }
+        }
+        return labels
     }
 
     /// The message of an error body, or nil when the body is not one.

@@ -36,6 +36,8 @@ struct Archive: ParsableCommand {
     @Argument(help: "Call ids to archive (fetched now, even when not due).") var ids: [String] = []
     @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"))
     var idFiles: [String] = []
+    @Option(name: .customLong("label"), help: ArgumentHelp("Label every id of the run (campaign=spring); repeatable. An ids CSV's other columns label their ids too.", valueName: "name=value"))
+    var labels: [String] = []
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var fuse: FuseOptions
     @Option(help: "Requests in flight at most.") var concurrency = 8
@@ -74,6 +76,8 @@ struct Archive: ParsableCommand {
         }
         guard staleAfter.seconds >= 1 else { throw ValidationError("--stale-after must be at least 1s") }
         if noRefresh && refreshAll { throw ValidationError("--no-refresh and --refresh-all contradict each other") }
+        _ = try Label.arguments(labels)
+        if !labels.isEmpty && ids.isEmpty && idFiles.isEmpty { throw ValidationError("--label applies to the ids given: name some, or pass --ids FILE") }
         if force && ids.isEmpty && idFiles.isEmpty { throw ValidationError("--force applies to the ids given: name some, or pass --ids FILE") }
         if list && !dryRun { throw ValidationError("--list goes with --dry-run: callhist archive --dry-run --list") }
         if !list, let format, [.table, .csv, .markdown].contains(format) {
@@ -85,6 +89,7 @@ struct Archive: ParsableCommand {
         var options = Archiver.Options()
         options.ids = ids
         options.idFiles = idFiles
+        options.labels = (try? Label.arguments(labels)) ?? []
         options.refresh = !noRefresh
         options.refreshAll = refreshAll
         options.force = force
@@ -176,6 +181,7 @@ struct Archive: ParsableCommand {
             }
             text += "; \(c.leftOver) left for the next run (\(why))"
         }
+        if report.labelsAdded > 0 { text += "; \(report.labelsAdded) labels added" }
         return text + " [run \(report.runID), \(c.httpRequests) requests]"
     }
 

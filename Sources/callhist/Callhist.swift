@@ -15,7 +15,7 @@ struct Callhist: ParsableCommand {
             authentication refused, 78 configuration (or a server that is not the Fuse API).
             """,
         version: CallhistVersion.full,
-        subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Forget.self, Backup.self, Doctor.self, Migrate.self]
+        subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Forget.self, LabelCommand.self, Backup.self, Doctor.self, Migrate.self]
     )
 
     static func main() {

@@ -19,6 +19,8 @@ struct ReportAnomalies: CallhistCommand {
     @Option(help: ArgumentHelp("The period judged starts here: today, yesterday, 2026-11-15, an ISO-8601 time, @unix, or a span back from now.", valueName: "when"))
     var since = "7d"
     @Option(help: ArgumentHelp("The period ends here (exclusive; default: now); the same forms as --since.", valueName: "when")) var until: String?
+    @Option(name: .customLong("label"), help: ArgumentHelp("Only calls with this label (campaign=spring); repeat it and every one must match.", valueName: "name=value"))
+    var labels: [String] = []
     @Option(help: ArgumentHelp("Exit 1 when a finding of this severity or worse exists: error, warning or info.", valueName: "severity"))
     var failOn: Anomaly.Severity?
     @Option(help: ArgumentHelp("Write the number of findings by kind and severity here in Prometheus text format (its own file, not the archive run's).", valueName: "path"))
@@ -42,6 +44,7 @@ struct ReportAnomalies: CallhistCommand {
 
     func validate() throws {
         _ = try TimeWindow(since: since, until: until, utc: false, what: "days")
+        _ = try parsedLabels()
         // Every number from the command line is bounded before any arithmetic.
         let year: Int64 = 366 * 86_400
         guard (60...(10 * year)).contains(stuckAfter.seconds) else { throw ValidationError("--stuck-after must be between 1m and 3660d") }
@@ -54,6 +57,10 @@ struct ReportAnomalies: CallhistCommand {
         guard completionSigmas > 0, completionSigmas <= 100 else { throw ValidationError("--completion-sigmas must be more than 0 and at most 100") }
         guard (1...1_000_000_000).contains(minFinalCalls) else { throw ValidationError("--min-final-calls must be between 1 and 1000000000") }
         guard (1...1000).contains(failuresInARow) else { throw ValidationError("--failures-in-a-row must be between 1 and 1000") }
+    }
+
+    func parsedLabels() throws -> [Label] {
+        try Label.arguments(labels)
     }
 
     var thresholds: AnomaliesReport.Thresholds {
@@ -74,7 +81,7 @@ struct ReportAnomalies: CallhistCommand {
     func execute() throws {
         let now = Int64(Date().timeIntervalSince1970)
         let window = try TimeWindow(since: since, until: until, utc: options.utc, what: "days")
-        let report = try options.open().anomalies(since: window.since ?? now, until: window.until ?? now, now: now,
+        let report = try options.open().anomalies(since: window.since ?? now, until: window.until ?? now, labels: try parsedLabels(), now: now,
                                                   thresholds: thresholds, utc: options.utc)
         if let metricsFile { try MetricsFile.write(to: metricsFile, anomalies: report, checkedAt: now) }
         options.print(report.rendered(options.rendering))

@@ -54,18 +54,26 @@ struct CallFilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Calls queued before this (exclusive); the same forms as --since.", valueName: "when")) var until: String?
     @Option(help: "Only calls with this status (completed, failed, queued…; any case).") var status: String?
     @Option(help: "Only calls to this phone number.") var phone: String?
+    @Option(name: .customLong("label"), help: ArgumentHelp("Only calls with this label (campaign=spring); repeat it and every one must match.", valueName: "name=value"))
+    var labels: [String] = []
 
-    /// Dates that cannot be read, or out of order, are usage errors before
-    /// anything is opened (the zone does not change either).
+    /// Dates that cannot be read, or out of order, and labels that are not
+    /// NAME=VALUE are usage errors before anything is opened.
     func validate() throws {
         _ = try TimeWindow(since: since, until: until, utc: false, what: "calls queued")
+        _ = try parsedLabels()
+    }
+
+    /// `--label` values, the names normalised as the archive stores them.
+    func parsedLabels() throws -> [Label] {
+        try Label.arguments(labels)
     }
 
     /// The filter, with its times read in UTC or the local zone, and its
     /// status matched to one the archive or the API knows.
     func filter(utc: Bool, archive: CallArchive) throws -> CallFilter {
         let window = try TimeWindow(since: since, until: until, utc: utc, what: "calls queued")
-        var filter = CallFilter(since: window.since, until: window.until, status: nil, phone: phone)
+        var filter = CallFilter(since: window.since, until: window.until, status: nil, phone: phone, labels: try parsedLabels())
         if let status {
             let known = try archive.knownStatuses()
             guard let match = known.first(where: { $0.caseInsensitiveCompare(status) == .orderedSame }) else {
@@ -83,6 +91,7 @@ struct CallFilterOptions: ParsableArguments {
         if since != nil || until != nil { note += " queued \(TimeWindow.describe(since: since, until: until))" }
         if let status { note += " with status \(status)" }
         if let phone { note += " to \(phone)" }
+        for label in labels { note += " labelled \(label)" }
         if let held {
             note += "; the archive holds \(held.calls) calls queued from \(Humanize.day(held.first, utc: utc)) to \(Humanize.day(held.last, utc: utc))"
         } else {

@@ -5,7 +5,7 @@ import XCTest
 final class IDFileReaderTests: XCTestCase {
     func read(_ text: String) throws -> [String] {
         var out: [String] = []
-        try IDFileReader.parse(Array(text.utf8), name: "ids.txt") { id, _ in out.append(id) }
+        try IDFileReader.parse(Array(text.utf8), name: "ids.txt") { id, _, _ in out.append(id) }
         return out
     }
 
@@ -29,7 +29,7 @@ final class IDFileReaderTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(expected), "\(error)")
             }
         }
-        XCTAssertThrowsError(try IDFileReader.parse([0x61, 0xFF, 0x62], name: "bin") { _, _ in }) { error in
+        XCTAssertThrowsError(try IDFileReader.parse([0x61, 0xFF, 0x62], name: "bin") { _, _, _ in }) { error in
             XCTAssertTrue("\(error)".contains("bin:1"), "\(error)")
             XCTAssertTrue("\(error)".contains("UTF-8"), "\(error)")
         }
@@ -55,7 +55,7 @@ final class IDFileReaderTests: XCTestCase {
         // RFC 4180: a quoted field with the delimiter, doubled quotes and line breaks.
         XCTAssertEqual(try read("note,call_id\r\n\"two\r\nlines, and \"\"quotes\"\"\",c1\r\nplain,c2\r\n"), ["c1", "c2"])
         var lines: [Int] = []
-        try IDFileReader.parse(Array("call_id,note\nc1,\"a\nb\nc\"\nc2,x\n".utf8), name: "f") { _, line in lines.append(line) }
+        try IDFileReader.parse(Array("call_id,note\nc1,\"a\nb\nc\"\nc2,x\n".utf8), name: "f") { _, line, _ in lines.append(line) }
         XCTAssertEqual(lines, [2, 5], "a record is named by the line it starts on")
         // Delimiters found from the header: Excel in most of Europe writes `;`.
         XCTAssertEqual(try read("Kampagne;Call ID;Telefon\nfrühling;c3;+49 30 1234\n\"a;b\";c4;x\n"), ["c3", "c4"])
@@ -99,5 +99,21 @@ final class IDFileReaderTests: XCTestCase {
         XCTAssertThrowsError(try IDFileReader.read(dir.url.path) { _, _ in }) { error in
             XCTAssertTrue("\(error)".contains("is a folder, not a file"), "\(error)")
         }
+    }
+
+    func testACSVsOtherColumnsAreLabelsWithNormalisedNames() throws {
+        var out: [String] = []
+        let text = "Call ID;Campaign Name;Clinic-ID;  ;Note\nc1;Spring 2026;\"A;1\";x;\nc2;;B;y;hello\n"
+        try IDFileReader.parse(Array(text.utf8), name: "f.csv") { id, _, labels in
+            out.append(id + " " + labels.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+        }
+        // Empty cells are no label; a column without a name is no label.
+        XCTAssertEqual(out, ["c1 campaign_name=Spring 2026 clinic_id=A;1", "c2 clinic_id=B note=hello"])
+        XCTAssertEqual(Label.normalizedName("  Campaign -- Name (2026) "), "campaign_name_2026")
+        XCTAssertEqual(Label.normalizedName("Clínica"), "clínica")
+        XCTAssertEqual(Label.normalizedName("__"), "")
+        XCTAssertEqual(try Label.parse("Campaign Name = spring "), Label(name: "campaign_name", value: "spring"))
+        XCTAssertThrowsError(try Label.parse("campaign"))
+        XCTAssertThrowsError(try Label.parse("campaign="))
     }
 }

@@ -6,8 +6,27 @@ extension DailyReport {
     /// offset in force (`Z` with --utc), and the outcomes (failed,
     /// canceled, rejected, pending); a person's table leaves them out.
     public static func rendered(_ rows: [Row], by period: Period, _ o: RenderOptions) -> String {
+        let columns = ReportColumns<Row>(Self.columns(by: period, o))
+        // A bar of the completion rate, for a person at a terminal.
+        let bars: [(String, (Row) -> TextTable.Cell)] = o.bars ? [("", { .bar($0.completionRate) })] : []
+        return o.emit([columns.table(rows, o.format, extra: bars)], json: columns.json(rows))
+    }
+
+    /// `report daily --label-column NAME`: each value's rows, the value
+    /// first in a column named after the label, then the columns above.
+    public static func rendered(_ series: [(value: String, rows: [Row])], label name: String, by period: Period, _ o: RenderOptions) -> String {
+        typealias Labelled = (value: String, row: Row)
+        let columns = ReportColumns<Labelled>([.text(name, \.value)] + Self.columns(by: period, o).map { c in
+            ReportColumns<Labelled>.Column(key: c.key, cell: { c.cell($0.row) }, json: { c.json($0.row) }, inTable: c.inTable)
+        })
+        let rows: [Labelled] = series.flatMap { s in s.rows.map { (s.value, $0) } }
+        let bars: [(String, (Labelled) -> TextTable.Cell)] = o.bars ? [("", { .bar($0.row.completionRate) })] : []
+        return o.emit([columns.table(rows, o.format, extra: bars)], json: columns.json(rows))
+    }
+
+    static func columns(by period: Period, _ o: RenderOptions) -> [ReportColumns<Row>.Column] {
         let zone: TimeZone? = o.utc ? nil : o.timeZone
-        let columns = ReportColumns<Row>([
+        return [
             .text(period.rawValue, \.period),
             .text("start", { Humanize.isoTime($0.start, zone: zone) }, inTable: false),
             .text("end", { Humanize.isoTime($0.end, zone: zone) }, inTable: false),
@@ -16,9 +35,6 @@ extension DailyReport {
             // How the period's calls ended (or not yet): the HTML report stacks them.
             .int("failed", \.failed, inTable: false), .int("canceled", \.canceled, inTable: false),
             .int("rejected", \.rejected, inTable: false), .int("pending", \.pending, inTable: false),
-        ])
-        // A bar of the completion rate, for a person at a terminal.
-        let bars: [(String, (Row) -> TextTable.Cell)] = o.bars ? [("", { .bar($0.completionRate) })] : []
-        return o.emit([columns.table(rows, o.format, extra: bars)], json: columns.json(rows))
+        ]
     }
 }

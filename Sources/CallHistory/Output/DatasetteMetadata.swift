@@ -17,7 +17,10 @@ public enum DatasetteMetadata {
 
     static let unix = "unix seconds, UTC"
 
-    static let tables: [Table] = [
+    static let tables: [Table] = archiveTables + [withLabels] + aggregates
+
+    /// The tables and views people read.
+    static let archiveTables: [Table] = [
         Table(name: "calls", description: "One row per call id ever seen: the facts of its newest answer from Fuse, and callhist's bookkeeping.", columns: [
             ("call_id", "The call id, as given to callhist (primary key)."),
             ("status", "queued, dialing, connected, completed, canceled, failed, rejected, or another value the API sent; NULL until a first answer."),
@@ -41,6 +44,9 @@ public enum DatasetteMetadata {
             ("failed_checks", "Consecutive fetches that brought no body (404, 403, failure)."),
             ("event_disorder", "Position of the first event earlier than one before it; NULL when the events are in time order."),
         ], units: ["reattempt_wait": "s", "duration": "s", "event_duration": "s"]),
+        Table(name: "call_labels", description: "Labels of calls (campaign, clinic…): an ids CSV's other columns, archive --label, imports, callhist label.", columns: [
+            ("call_id", "The call."), ("name", "The label's name, lower_snake_case."), ("value", "Its value (a name may have several on one call)."),
+        ]),
         Table(name: "call_events", description: "The events of each call's newest answer, in the API's order.", columns: [
             ("call_id", "The call."), ("seq", "0-based position in the API's list."), ("event", "queued, dialing, connected, disconnected, canceled…"),
             ("timestamp", "When it happened (\(unix))."),
@@ -84,7 +90,14 @@ public enum DatasetteMetadata {
             ("unchanged", "Calls with nothing new."), ("not_found", "404s."), ("forbidden", "403s."), ("failed", "Failures after retries."),
             ("left_over", "Left for the next run."), ("http_requests", "Requests sent."), ("exit_code", "Exit code."), ("message", "Why it ended so."),
         ], units: ["seconds": "s"]),
-    ] + aggregates
+    ]
+
+    /// `calls_with_labels`: every column of `calls`, and its labels as one JSON object.
+    static var withLabels: Table {
+        let calls = archiveTables.first { $0.name == "calls" }!
+        return Table(name: "calls_with_labels", description: "Every call with its labels as one JSON object, {\"campaign\": \"spring\"} (a name with several values: an array).",
+                     columns: calls.columns + [("labels", "The call's labels as a JSON object; {} when it has none.")], units: calls.units)
+    }
 
     /// The report aggregates and their recounts: callhist's own, hidden
     /// from Datasette's table list (still queryable).

@@ -36,6 +36,9 @@ extension ReportColumns.Column {
     static func rate(_ key: String, _ value: @escaping (Row) -> Double?) -> Self {
         .init(key: key, cell: { .rate(value($0)) }, json: { JSONOutput.orNull(value($0)) })
     }
+    static func number(_ key: String, _ value: @escaping (Row) -> Double?) -> Self {
+        .init(key: key, cell: { .number(value($0)) }, json: { JSONOutput.orNull(value($0)) })
+    }
     static func seconds(_ key: String, _ value: @escaping (Row) -> Double?) -> Self {
         .init(key: key, cell: { .seconds(value($0)) }, json: { JSONOutput.orNull(value($0)) })
     }

@@ -15,6 +15,15 @@ enum ReportSQL {
     /// migration 0003 compute the same expression.
     static let effectiveDuration = "coalesce(c.duration, c.event_duration)"
 
+    /// Call `c`'s labels as one JSON object (`{"campaign": "spring"}`, a name
+    /// with several values as an array; `{}` without labels): the export's
+    /// `labels`, written as the view `calls_with_labels` writes it.
+    static let labelsJSON = """
+        (SELECT json_group_object(g.name, json(g.v))
+         FROM (SELECT l.name, CASE WHEN count(*) = 1 THEN json_quote(max(l.value)) ELSE json_group_array(l.value) END AS v
+               FROM call_labels l WHERE l.call_id = c.call_id GROUP BY l.name) g)
+        """
+
     /// The calls a report counts (the outer queries mark their status terms
     /// with `+` for the same reason): those with a status, filtered.
     static func base(_ filter: CallFilter, columns: String = "c.*") -> (sql: String, values: [any SQLiteBindable]) {

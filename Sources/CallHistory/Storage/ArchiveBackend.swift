@@ -28,16 +28,27 @@ protocol ArchiveBackend: AnyObject {
     /// The first and last queued time of the calls with a status, and how many there are.
     func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)?
 
+    // MARK: Labels
+
+    /// The distinct label names, sorted.
+    func labelNames() throws -> [String]
+    /// The filter's calls with a value of label `name`, grouped by value, status and attempts.
+    func labelGroups(_ name: String, _ filter: CallFilter) throws -> [LabelGroup]
+    /// Their completed calls' known durations: (value, seconds, calls), by value then duration.
+    func labelDurations(_ name: String, _ filter: CallFilter) throws -> [(value: String, duration: Int64, count: Int)]
+    /// Their quarter hours (as `quarterHours`), by value.
+    func labelQuarterHours(_ name: String, _ filter: CallFilter) throws -> [String: [QuarterHour]]
+
     // MARK: Anomaly candidates (`AnomaliesReport` judges them)
 
     /// Open calls still re-checked whose newest activity is before `cutoff`.
-    func stuckCalls(activeBefore cutoff: Int64) throws -> [AnomalyFacts.StuckCall]
+    func stuckCalls(activeBefore cutoff: Int64, labels: [Label]) throws -> [AnomalyFacts.StuckCall]
     /// Calls of the filter's period that may break a rule of the API (a superset).
     func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall]
     /// Changes away from a final status observed in `[since, until)`.
-    func finalStatusChanges(since: Int64, until: Int64) throws -> [AnomalyFacts.FinalChange]
+    func finalStatusChanges(since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FinalChange]
     /// Ids with `atLeast` failed fetches in a row, last tried in `[since, until)`.
-    func failingCalls(atLeast: Int, since: Int64, until: Int64) throws -> [AnomalyFacts.FailingCall]
+    func failingCalls(atLeast: Int, since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FailingCall]
 
     // MARK: Whole-archive operations
 
@@ -45,6 +56,7 @@ protocol ArchiveBackend: AnyObject {
                  interruption: @escaping @Sendable () -> String?, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report
     func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)?) throws -> Archiver.Plan
     func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report
+    func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report
     func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report
     func rebuild() throws -> Rebuilder.Report
     func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int

@@ -24,8 +24,9 @@ final class SQLiteBackend: ArchiveBackend {
     /// filter; tests turn this off to compare with the plain scan.
     var useAggregates = true
 
-    /// The aggregates know no phone numbers: a phone filter scans (its index).
-    private func fast(_ filter: CallFilter) -> Bool { useAggregates && filter.phone == nil }
+    /// The aggregates know no phone numbers and no labels: such a filter
+    /// scans (its index: calls_phone, call_labels_name_value).
+    private func fast(_ filter: CallFilter) -> Bool { useAggregates && filter.phone == nil && filter.labels.isEmpty }
     private var aggregate: AggregatePrimitives { AggregatePrimitives(db: db) }
     private var scan: ScanPrimitives { ScanPrimitives(db: db) }
 
@@ -65,16 +66,31 @@ final class SQLiteBackend: ArchiveBackend {
             .first([]) { r in r.optionalInt64(0).map { (first: $0, last: r.int64(1), calls: r.int(2)) } } ?? nil
     }
 
+    // MARK: Labels
+
+    private var labels: LabelPrimitives { LabelPrimitives(db: db) }
+    func labelNames() throws -> [String] {
+        // A skip-scan of call_labels_name_value: one step per name.
+        try db.prepare("SELECT DISTINCT name FROM call_labels ORDER BY name").map { $0.string(0) }
+    }
+    func labelGroups(_ name: String, _ filter: CallFilter) throws -> [LabelGroup] { try labels.groups(name, filter) }
+    func labelDurations(_ name: String, _ filter: CallFilter) throws -> [(value: String, duration: Int64, count: Int)] {
+        try labels.durations(name, filter)
+    }
+    func labelQuarterHours(_ name: String, _ filter: CallFilter) throws -> [String: [QuarterHour]] { try labels.quarterHours(name, filter) }
+
     // MARK: Anomaly candidates
 
     private var anomaly: AnomalyPrimitives { AnomalyPrimitives(db: db) }
-    func stuckCalls(activeBefore cutoff: Int64) throws -> [AnomalyFacts.StuckCall] { try anomaly.stuckCalls(activeBefore: cutoff) }
-    func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall] { try anomaly.suspectCalls(filter) }
-    func finalStatusChanges(since: Int64, until: Int64) throws -> [AnomalyFacts.FinalChange] {
-        try anomaly.finalStatusChanges(since: since, until: until)
+    func stuckCalls(activeBefore cutoff: Int64, labels: [Label]) throws -> [AnomalyFacts.StuckCall] {
+        try anomaly.stuckCalls(activeBefore: cutoff, labels: labels)
     }
-    func failingCalls(atLeast: Int, since: Int64, until: Int64) throws -> [AnomalyFacts.FailingCall] {
-        try anomaly.failingCalls(atLeast: atLeast, since: since, until: until)
+    func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall] { try anomaly.suspectCalls(filter) }
+    func finalStatusChanges(since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FinalChange] {
+        try anomaly.finalStatusChanges(since: since, until: until, labels: labels)
+    }
+    func failingCalls(atLeast: Int, since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FailingCall] {
+        try anomaly.failingCalls(atLeast: atLeast, since: since, until: until, labels: labels)
     }
 
     // MARK: Whole-archive operations
@@ -92,6 +108,10 @@ final class SQLiteBackend: ArchiveBackend {
 
     func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report {
         try Forgetter(db: db).run(ids: ids, idFiles: idFiles, force: force)
+    }
+
+    func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report {
+        try Labeller(db: db).run(ids: ids, idFiles: idFiles, add: add, remove: remove)
     }
 
     func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
