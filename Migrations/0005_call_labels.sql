@@ -19,11 +19,12 @@ CREATE TABLE call_labels (
 -- of label names (one index for all of them, not one per column).
 CREATE INDEX call_labels_name_value ON call_labels (name, value, call_id);
 
--- Each call with its labels as one JSON object ({"campaign": "spring"}; a
--- name with several values has them in an array), for Datasette and sqlite3.
+-- Each call as calls_view shows it (ISO-8601 UTC times) with its labels as
+-- one JSON object ({"campaign": "spring"}; a name with several values has
+-- them in an array), for Datasette and sqlite3.
 CREATE VIEW calls_with_labels AS
 SELECT c.*,
        (SELECT json_group_object(g.name, json(g.v))
         FROM (SELECT l.name, CASE WHEN count(*) = 1 THEN json_quote(max(l.value)) ELSE json_group_array(l.value) END AS v
               FROM call_labels l WHERE l.call_id = c.call_id GROUP BY l.name) g) AS labels
-FROM calls c;
+FROM calls_view c;

@@ -84,6 +84,8 @@ public final class Archiver {
     let db: Connection
     let options: Options
     let now: () -> Int64
+    /// The ids files whose reading found labels (CSV columns besides the id).
+    private var labelledFiles: Set<String> = []
 
     /// When a call's life started, for the stale rule: a call is stale while
     /// this is older than `--stale-after` (docs/reliability.md).
@@ -129,6 +131,7 @@ public final class Archiver {
                     read += 1
                     if read % 4096 == 0, interrupted() { throw RunInterrupted() }
                     try insert.run([id, false])
+                    if !labels.isEmpty { labelledFiles.insert(file) }
                     if writing && file == "-" && !labels.isEmpty { added += try labelWriter.add(labels, to: id) }
                 }
             }
@@ -150,7 +153,8 @@ public final class Archiver {
     /// appended since) are left for the next run. Stops at a stop request;
     /// what was added stays (labels only ever add).
     private func addFileLabels(interrupted: () -> Bool) throws -> Int {
-        let files = options.idFiles.filter { $0 != "-" }
+        // Only files that had labels the first time: a plain ids file is read once.
+        let files = options.idFiles.filter { $0 != "-" && labelledFiles.contains($0) }
         guard !files.isEmpty else { return 0 }
         let known = try db.cached("SELECT 1 FROM temp.requested WHERE call_id = ?")
         let labelWriter = LabelWriter(db: db)

@@ -88,6 +88,7 @@ final class DatasetteMetadataTests: XCTestCase {
                        buckets.filter { ($0["calls"] as? Int ?? 0) > 0 }.map { "\($0["from"]!) \($0["calls"]!)" })
         XCTAssertEqual(try rows("call_timeline", [":call_id": "call-0000001"]).first?["event"] as? String, "queued")
         XCTAssertEqual(try rows("recent_runs").count, 1)
+        XCTAssertEqual(try rows("completion_by_label", [":name": "campaign"]).count, 0, "no labels in this archive")
         XCTAssertEqual(try rows("pending_calls").count, summary["pending"] as? Int)
 
         // Datasette loads the archive with this metadata and serves it all.

@@ -157,7 +157,7 @@ final class ToolsCommandTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         let reader = try Connection(path: target, mode: .readOnly)
         let views = try reader.prepare("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name").map { $0.string(0) }
-        XCTAssertEqual(views, ["archive_runs_view", "call_attempts_recount", "call_durations_recount", "call_events_view", "call_quarters_recount", "calls_view", "status_changes_view"])
+        XCTAssertEqual(views, ["archive_runs_view", "call_attempts_recount", "call_durations_recount", "call_events_view", "call_quarters_recount", "calls_view", "calls_with_labels", "status_changes_view"])
         for view in views {
             let s = try reader.prepare("SELECT * FROM \(view) LIMIT 50")
             try s.forEachRow { row in

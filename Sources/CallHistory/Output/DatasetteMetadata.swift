@@ -92,9 +92,9 @@ public enum DatasetteMetadata {
         ], units: ["seconds": "s"]),
     ]
 
-    /// `calls_with_labels`: every column of `calls`, and its labels as one JSON object.
+    /// `calls_with_labels`: every column of `calls_view`, and its labels as one JSON object.
     static var withLabels: Table {
-        let calls = archiveTables.first { $0.name == "calls" }!
+        let calls = archiveTables.first { $0.name == "calls_view" }!
         return Table(name: "calls_with_labels", description: "Every call with its labels as one JSON object, {\"campaign\": \"spring\"} (a name with several values: an array).",
                      columns: calls.columns + [("labels", "The call's labels as a JSON object; {} when it has none.")], units: calls.units)
     }
@@ -166,6 +166,13 @@ public enum DatasetteMetadata {
             FROM (SELECT duration AS d, calls AS n FROM call_durations
                   UNION ALL SELECT effective, sign FROM call_deltas WHERE day IS NOT NULL AND status = 'completed' AND effective IS NOT NULL)
             GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY from_seconds
+            """),
+        ("completion_by_label", "Completion by label value", "For one label (campaign, clinic…): calls, final, completed and completion rate per value.", """
+            SELECT l.value, count(*) AS calls, sum(c.is_final) AS final, sum(c.status = 'completed') AS completed,
+                   round(1.0 * sum(c.status = 'completed') / nullif(sum(c.is_final), 0), 4) AS completion_rate
+            FROM call_labels l JOIN calls c ON c.call_id = l.call_id
+            WHERE l.name = :name AND c.status IS NOT NULL
+            GROUP BY l.value ORDER BY l.value
             """),
         ("pending_calls", "Pending calls, oldest first", "Calls not final yet, with how long they have been open (the first 1,000).", """
             SELECT call_id, status, datetime(coalesce(queued_timestamp, first_seen_at), 'unixepoch') AS queued_at,
