@@ -20,7 +20,7 @@ rm -rf "$src"; mkdir -p "$src"
 for f in StatusDecoder JSONReader XMLTree LooseValue CallStatus BodyFormat StatusDecodingError CallID FieldBounds; do
   grep -v '^import FuseAPI$' "Sources/FuseAPI/$f.swift" >"$src/$f.swift"
 done
-for f in IDFileReader InputError LineReader SafeText; do
+for f in IDFileReader InputError Label LineReader SafeText; do
   grep -v '^import FuseAPI$' "Sources/CallHistory/$f.swift" >"$src/$f.swift"
 done
 

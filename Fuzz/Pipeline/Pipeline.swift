@@ -52,6 +52,8 @@ enum Pipeline {
                 // Thirty days before the fixed "now": every kind has days and calls to judge.
                 let anomalies = try db.anomalies(since: 1_792_400_000, until: 1_795_000_000, labels: filter.labels, now: 1_795_000_000,
                                                  thresholds: AnomaliesReport.Thresholds(), utc: false)
+                let page = try db.htmlReport(filter, by: .day, utc: false, now: 1_795_000_000).rendered()
+                precondition(!page.contains("<script"), "markup from a body reached the page unescaped")
                 for format in ReportFormat.allCases {
                     let o = RenderOptions(format: format, utc: false, bars: true, now: 1_795_000_000)
                     var text = summary.rendered(o) + attempts.rendered(o) + durations.rendered(o) + pending.rendered(o) + RunsReport.rendered(runs, o)

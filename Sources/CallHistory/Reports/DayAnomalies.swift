@@ -4,6 +4,9 @@ import Foundation
 /// finished local day of the period against the days just before it, from
 /// the report aggregates (the daily report's numbers, by queued day).
 enum DayAnomalies {
+    /// The most days judged in one report (ten years).
+    static let maxDays: Int64 = 3660
+
     struct Day: Equatable {
         var start: Int64
         var end: Int64
@@ -18,8 +21,10 @@ enum DayAnomalies {
         // No day before the archive's first call can be judged (its baseline
         // has no calls): start there, so `--since @0` walks no empty decades.
         // Finished days only: a day still under way has not had its calls yet.
+        // And no more than the ten years before the end: one call with a
+        // queued time of 1970 (another tool's) must not make it walk decades.
         guard let held = try backend.queuedRange() else { return [] }
-        let from = max(since, held.first)
+        let from = max(since, held.first, SafeMath.plus(min(until, now), -maxDays * 86_400))
         var days = Self.days(from: from, to: min(until, now), calendar: calendar, utc: utc).filter { $0.end <= now }
         guard let first = days.first, let last = days.last else { return [] }
         let judged = days.count
