@@ -156,6 +156,10 @@ final class LabelsCommandTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("nope-1"), unknown.stderr)
         XCTAssertEqual(try labels(db), before)
         XCTAssertEqual(try Harness.callhist(["label", "call-0000002", "--add", "Tier=Gold", "--db", db], env: env).stdout, "1 calls: 1 labels added, 0 removed\n")
+        // A label named like a measure keeps every JSON key once.
+        XCTAssertEqual(try Harness.callhist(["label", "call-0000002", "--add", "calls=x", "--db", db], env: env).status, 0)
+        let named = try Harness.callhist(["report", "labels", "calls", "--db", db, "--format", "json"], env: env).stdout
+        XCTAssertTrue(named.hasPrefix(#"[{"label_calls":"x","calls":1,"#), named)
     }
 
     func testBadLabelsAreRefusedAndNothingIsWritten() throws {

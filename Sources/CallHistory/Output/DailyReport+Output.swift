@@ -16,7 +16,8 @@ extension DailyReport {
     /// first in a column named after the label, then the columns above.
     public static func rendered(_ series: [(value: String, rows: [Row])], label name: String, by period: Period, _ o: RenderOptions) -> String {
         typealias Labelled = (value: String, row: Row)
-        let columns = ReportColumns<Labelled>([.text(name, \.value)] + Self.columns(by: period, o).map { c in
+        let own = Self.columns(by: period, o)
+        let columns = ReportColumns<Labelled>([.text(LabelsReport.key(name, avoiding: own.map(\.key)), \.value)] + own.map { c in
             ReportColumns<Labelled>.Column(key: c.key, cell: { c.cell($0.row) }, json: { c.json($0.row) }, inTable: c.inTable)
         })
         let rows: [Labelled] = series.flatMap { s in s.rows.map { (s.value, $0) } }
