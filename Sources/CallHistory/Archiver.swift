@@ -84,8 +84,9 @@ public final class Archiver {
     let db: Connection
     let options: Options
     let now: () -> Int64
-    /// The ids files whose reading found labels (CSV columns besides the id).
-    private var labelledFiles: Set<String> = []
+    /// The ids files with labels of ids new to the archive, left for
+    /// `addFileLabels` (CSV columns besides the id).
+    private var deferredLabelFiles: Set<String> = []
 
     /// When a call's life started, for the stale rule: a call is stale while
     /// this is older than `--stale-after` (docs/reliability.md).
@@ -103,11 +104,12 @@ public final class Archiver {
     /// Ids stream from their files into a temporary table (SQLite's, on disk
     /// when large), so ten million of them cost no Swift memory. A stop
     /// request (a signal) ends the reading with `RunInterrupted`. With
-    /// `labels`, `--label` and the labels of ids read from stdin (which
-    /// cannot be read twice) go into `call_labels` in the same transaction —
-    /// all of them or, when a line is refused, none — and the number added
-    /// is returned; the labels of ids files are written by `addFileLabels`
-    /// while the fetching runs.
+    /// `labels`, `--label`, the labels of calls the archive holds and those
+    /// of ids read from stdin (which cannot be read twice) go into
+    /// `call_labels` in the same transaction — all of them or, when a line
+    /// is refused, none — and the number added is returned; the labels of
+    /// new ids in ids files are written by `addFileLabels` while the
+    /// fetching runs.
     @discardableResult
     private func loadRequestedIDs(labels writing: Bool = false, interrupted: () -> Bool = { false }) throws -> Int {
         try db.execute("""
@@ -118,6 +120,7 @@ public final class Archiver {
             // Typed ids first: an id both typed and in a file counts as typed.
             let insert = try db.cached("INSERT INTO temp.requested (call_id, typed) VALUES (?, ?) ON CONFLICT (call_id) DO NOTHING")
             let labelWriter = LabelWriter(db: db)
+            let exists = try db.cached("SELECT 1 FROM calls WHERE call_id = ?")
             var added = 0
             for (index, id) in options.ids.enumerated() {
                 if let problem = CallID.problem(with: id) {
@@ -131,8 +134,17 @@ public final class Archiver {
                     read += 1
                     if read % 4096 == 0, interrupted() { throw RunInterrupted() }
                     try insert.run([id, false])
-                    if !labels.isEmpty { labelledFiles.insert(file) }
-                    if writing && file == "-" && !labels.isEmpty { added += try labelWriter.add(labels, to: id) }
+                    guard writing, !labels.isEmpty else { return }
+                    // A call the archive holds: its labels are checked now (one
+                    // range scan; nothing written when all are there, as on a
+                    // nightly re-read). A new id's wait for the fetching, but
+                    // stdin's cannot: it is read once.
+                    let held = try exists.first([id]) { _ in true } ?? false
+                    if file == "-" || held {
+                        added += try labelWriter.add(labels, to: id)
+                    } else {
+                        deferredLabelFiles.insert(file)
+                    }
                 }
             }
             if writing {
@@ -153,8 +165,9 @@ public final class Archiver {
     /// appended since) are left for the next run. Stops at a stop request;
     /// what was added stays (labels only ever add).
     private func addFileLabels(interrupted: () -> Bool) throws -> Int {
-        // Only files that had labels the first time: a plain ids file is read once.
-        let files = options.idFiles.filter { $0 != "-" && labelledFiles.contains($0) }
+        // Only files with labels of new ids: a plain ids file, or one whose
+        // ids the archive held (checked while read), is read once.
+        let files = options.idFiles.filter { deferredLabelFiles.contains($0) }
         guard !files.isEmpty else { return 0 }
         let known = try db.cached("SELECT 1 FROM temp.requested WHERE call_id = ?")
         let labelWriter = LabelWriter(db: db)
