@@ -77,17 +77,8 @@ final class AnomaliesCommandTests: XCTestCase {
         env["HOME"] = home
         env["PATH"] = Harness.binDirectory.path + ":/usr/bin:/bin"
         func cron() throws -> (status: Int32, output: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", command]
-            p.environment = env
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = pipe
-            try p.run()
-            let out = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: out, as: UTF8.self))
+            let r = try Harness.run("/bin/sh", ["-c", command], env: env)
+            return (r.status, r.stdout + r.stderr)
         }
         XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
         XCTAssertEqual(try cron().output, "", "nothing wrong: nothing to mail")

@@ -96,17 +96,9 @@ final class DatasetteMetadataTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             return XCTFail("Datasette is not installed in .build/datasette: run scripts/bootstrap.sh")
         }
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: python)
-        check.arguments = [Self.repo.appendingPathComponent("scripts/lib/datasette-check.py").path, db, path]
-        let out = Pipe()
-        check.standardOutput = out
-        check.standardError = FileHandle.nullDevice
-        try check.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        check.waitUntilExit()
-        XCTAssertEqual(check.terminationStatus, 0)
-        let served = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let check = try Harness.run(python, [Self.repo.appendingPathComponent("scripts/lib/datasette-check.py").path, db, path])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        let served = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(served["database"] as? String, "calls")
         let pages = try XCTUnwrap(served["pages"] as? [String: Int]), described = try XCTUnwrap(served["described"] as? [String: Bool])
         XCTAssertEqual(Set(pages.keys), Set(schema))

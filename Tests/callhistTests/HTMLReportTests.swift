@@ -16,32 +16,12 @@ final class HTMLReportTests: XCTestCase {
     static let charts = ["chart-daily", "chart-durations", "chart-attempts", "chart-status", "chart-pending", "chart-runs"]
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs a program to completion; stdout and stderr apart. Killed after `timeout` seconds.
-    func run(_ path: String, _ args: [String], env: [String: String]? = nil, timeout: TimeInterval = 90) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        if let env { p.environment = env }
-        let out = dir.path("out-\(UUID().uuidString)"), err = dir.path("err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(50_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-        return (p.terminationStatus, try String(contentsOfFile: out, encoding: .utf8), try String(contentsOfFile: err, encoding: .utf8))
-    }
-
     /// Chromium, headless, offline: a proxy on a closed port and a resolver
     /// that finds no host, so any fetch the page tried would fail.
-    func chromium(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+    func chromium(_ args: [String]) throws -> Harness.Result {
+        try Harness.run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
                                       "--no-first-run", "--user-data-dir=\(dir.path("chromium-profile"))",
-                                      "--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"] + args)
+                                      "--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"] + args, timeout: 90)
     }
 
     /// Writes the page, loads it in the browser, and checks what every page
@@ -76,7 +56,7 @@ final class HTMLReportTests: XCTestCase {
 
     /// The PNG's distinct colours and the pixels of each named colour.
     func colours(_ png: String, _ named: [String]) throws -> (distinct: Int, pixels: [String: Int]) {
-        let r = try run("/usr/bin/python3", [Self.repo.appendingPathComponent("scripts/lib/png-colours.py").path, png] + named)
+        let r = try Harness.run("/usr/bin/python3", [Self.repo.appendingPathComponent("scripts/lib/png-colours.py").path, png] + named)
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         return (json["colours"] as? Int ?? 0, json["pixels"] as? [String: Int] ?? [:])
@@ -180,7 +160,7 @@ final class HTMLReportTests: XCTestCase {
         for report in ["daily", "attempts", "durations"] {
             for columns in [100, 140] {
                 // `script` gives the report a terminal; it reports no size, so COLUMNS counts.
-                let r = try run("/usr/bin/script", ["-qec", "COLUMNS=\(columns) \(bin) report \(report) --db \(db) --utc", "/dev/null"])
+                let r = try Harness.run("/usr/bin/script", ["-qec", "COLUMNS=\(columns) \(bin) report \(report) --db \(db) --utc", "/dev/null"])
                 XCTAssertEqual(r.status, 0, r.stderr)
                 let text = r.stdout.replacingOccurrences(of: "\r", with: "")
                 let barred = text.components(separatedBy: "\n").filter { $0.unicodeScalars.contains { blocks.contains($0) } }
@@ -191,12 +171,12 @@ final class HTMLReportTests: XCTestCase {
                     XCTAssertGreaterThanOrEqual(barred.map(\.count).max() ?? 0, columns - 1, "\(report) bars fill the width:\n\(text)")
                 }
             }
-            let noChart = try run("/usr/bin/script", ["-qec", "COLUMNS=100 \(bin) report \(report) --db \(db) --utc --no-chart", "/dev/null"])
+            let noChart = try Harness.run("/usr/bin/script", ["-qec", "COLUMNS=100 \(bin) report \(report) --db \(db) --utc --no-chart", "/dev/null"])
             XCTAssertFalse(noChart.stdout.unicodeScalars.contains { blocks.contains($0) }, "--no-chart")
             let piped = try Harness.callhist(["report", report, "--db", db, "--utc"], env: Harness.environment(baseURL: nil, extra: ["COLUMNS": "100"]))
             XCTAssertFalse(piped.stdout.unicodeScalars.contains { blocks.contains($0) }, "\(report) piped has no bars")
             for format in ["csv", "json", "markdown"] {
-                let t = try run("/usr/bin/script", ["-qec", "\(bin) report \(report) --db \(db) --utc --format \(format)", "/dev/null"])
+                let t = try Harness.run("/usr/bin/script", ["-qec", "\(bin) report \(report) --db \(db) --utc --format \(format)", "/dev/null"])
                 XCTAssertFalse(t.stdout.unicodeScalars.contains { blocks.contains($0) }, "\(report) --format \(format) on a terminal has no bars")
             }
         }

@@ -37,10 +37,18 @@ enum Harness {
     /// Runs `callhist args…` to completion.
     @discardableResult
     static func callhist(_ args: [String], env: [String: String], stdin: String? = nil, cwd: URL? = nil) throws -> Result {
+        try run(binDirectory.appendingPathComponent("callhist").path, args, env: env, stdin: stdin, cwd: cwd)
+    }
+
+    /// Runs a program to completion (killed after `timeout` seconds, if
+    /// given); stdout and stderr apart, `stdin` written to its input.
+    @discardableResult
+    static func run(_ path: String, _ args: [String], env: [String: String]? = nil, stdin: String? = nil, cwd: URL? = nil,
+                    timeout: TimeInterval? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = binDirectory.appendingPathComponent("callhist")
+        p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
-        p.environment = env
+        if let env { p.environment = env }
         if let cwd { p.currentDirectoryURL = cwd }
         // Output goes to files: a chatty process can never block on a full pipe.
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("callhist-out-\(UUID().uuidString)")
@@ -58,6 +66,11 @@ enum Harness {
         try p.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while p.isRunning && Date() < deadline { usleep(50_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        }
         p.waitUntilExit()
         let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
