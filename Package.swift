@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Module direction (docs/architecture.md): callhist → CallHistory → FuseAPI → Curl → CCurl,
-// and CallHistory → SQLite → CSQLite. Only SQLite imports CSQLite; only Curl imports CCurl;
-// only CallHistory imports FuseAPI and SQLite.
+// CallHistory → SQLite → CSQLite and CallHistory → Postgres → CPostgres. Only SQLite imports
+// CSQLite, only Curl imports CCurl, only Postgres imports CPostgres; only CallHistory imports
+// FuseAPI, SQLite and Postgres.
 let package = Package(
     name: "callhist",
     platforms: [.macOS(.v15)],
@@ -18,12 +19,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Curl", dependencies: ["CCurl"]),
+        .target(name: "Postgres", dependencies: ["CPostgres"]),
         .target(name: "FuseAPI", dependencies: ["Curl"]),
         .executableTarget(name: "Embedder"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["Embedder"]),
-        .target(name: "CallHistory", dependencies: ["FuseAPI", "SQLite"], plugins: ["EmbedMigrations"]),
+        .target(name: "CallHistory", dependencies: ["FuseAPI", "SQLite", "Postgres"], plugins: ["EmbedMigrations"]),
         .executableTarget(name: "callhist", dependencies: [
             "CallHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,11 +46,12 @@ let package = Package(
         ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "FuseMock"]),
         .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "SQLite", "FuseAPI", "TestSupport"]),
+        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "SQLite", "Postgres", "FuseAPI", "TestSupport"]),
         .testTarget(name: "FuseMockTests", dependencies: ["FuseMock"]),
-        .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "FuseMock", "SQLite", "TestSupport"]),
+        .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "FuseMock", "SQLite", "Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 # helpers: the soak's reader, an HTTPS server) and openssl (its certificate).
 # Packaging and its tests: dpkg-deb (dpkg), man (man-db), file. The HTML
 # report's tests: chromium (headless, offline). The Datasette export's test:
-# python3-venv (a virtualenv for Datasette, below).
-packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev sqlite3 wrk hyperfine time man-db dpkg file python3 python3-venv openssl chromium)
+# python3-venv (a virtualenv for Datasette, below). The PostgreSQL backend:
+# libpq-dev to build, Debian's PostgreSQL 15 server (postgresql) for the
+# tests' throwaway cluster (scripts/pg-cluster.sh; no system service is used).
+packages=(pkg-config libsqlite3-dev libcurl4-openssl-dev libpq-dev postgresql sqlite3 wrk hyperfine time man-db dpkg file python3 python3-venv openssl chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
