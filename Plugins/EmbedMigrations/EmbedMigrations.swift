@@ -1,15 +1,20 @@
 import Foundation
 import PackagePlugin
 
-/// Turns the top-level `Migrations/*.sql` into a Swift source file, so the
+/// Turns `Migrations/*.sql` (SQLite) and `Migrations/postgresql/*.sql` into a Swift source file, so the
 /// built binary carries its schema: copying the binary alone is a full install.
 @main
 struct EmbedMigrations: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let folder = context.package.directoryURL.appending(path: "Migrations")
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "sql" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let postgres = folder.appending(path: "postgresql")
+        let sql = { (dir: URL) throws -> [URL] in
+            try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "sql" }
+                .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        }
+        // SQLite's first, then PostgreSQL's (Embedder splits them by folder).
+        let files = try sql(folder) + sql(postgres)
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")
         // The version is `git describe` of the checkout: a commit (git's HEAD
         // and index change) rebuilds it.
@@ -20,7 +25,7 @@ struct EmbedMigrations: BuildToolPlugin {
                 displayName: "Embedding \(files.count) migrations and the version",
                 executable: try context.tool(named: "Embedder").url,
                 arguments: [output.path, "--package", context.package.directoryURL.path] + files.map(\.path),
-                inputFiles: files + [folder] + gitInputs,
+                inputFiles: files + [folder, postgres] + gitInputs,
                 outputFiles: [output]
             )
         ]

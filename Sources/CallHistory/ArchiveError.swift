@@ -10,6 +10,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
     case busy(path: String, holder: String)
     case missing(path: String)
     case isFolder(path: String)
+    /// An operation this backend does not offer (yet): what to use instead.
+    case unsupported(path: String, operation: String, instead: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
             "\(holder) is writing \(path). Try again when it ends (or pass --wait)."
         case .isFolder(let path):
             "\(path) is a folder, not an archive file. Pass the file with --db (for example --db \(path.hasSuffix("/") ? path : path + "/")callhist.sqlite)."
+        case .unsupported(let path, let operation, let instead):
+            "\(operation) is not available on \(path): \(instead)"
         case .missing(let path):
             "\(path) does not exist. Create it with `callhist migrate --db \(path)` or by running `callhist archive`."
         }

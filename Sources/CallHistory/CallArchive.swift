@@ -1,5 +1,6 @@
 import Foundation
 import FuseAPI
+import Postgres
 import SQLite
 
 /// The one owner of an archive (docs/architecture.md): it opens, creates
@@ -44,6 +45,7 @@ public final class CallArchive {
     /// waits for another run instead of failing with `ArchiveError.busy`,
     /// telling `waiting` once which run it waits for.
     public static func openForWriting(_ path: String, wait: Bool = false, waiting: (RunLock.Holder) -> Void = { _ in }) throws -> CallArchive {
+        if isPostgres(path) { return try storage(PostgresURL.redacted(path)) { CallArchive(backend: try PostgresBackend(url: path, migrate: true)) } }
         let lock = try RunLock(archivePath: path, wait: wait, waiting: waiting)
         let db = try storage(path) { try ArchiveFile.openForWriting(path) }
         return CallArchive(backend: SQLiteBackend(db: db, path: path, lock: lock))
@@ -52,6 +54,7 @@ public final class CallArchive {
     /// Opens an existing archive read-only. With `traceSQL`, every statement
     /// run is appended to that file (scripts/bench-reports.sh replays them).
     public static func openForReading(_ path: String, traceSQL: String? = nil) throws -> CallArchive {
+        if isPostgres(path) { return try storage(PostgresURL.redacted(path)) { CallArchive(backend: try PostgresBackend(url: path, migrate: false)) } }
         let db = try storage(path) { try ArchiveFile.openForReading(path) }
         if let traceSQL {
             if !FileManager.default.fileExists(atPath: traceSQL) { _ = FileManager.default.createFile(atPath: traceSQL, contents: nil) }
@@ -66,8 +69,17 @@ public final class CallArchive {
     /// For a dry run: the archive read-only when it exists, else an empty
     /// one in memory (what a first run would start from). Writes nothing.
     public static func openForPlanning(_ path: String) throws -> CallArchive {
-        FileManager.default.fileExists(atPath: path) ? try openForReading(path) : try inMemory()
+        isPostgres(path) || FileManager.default.fileExists(atPath: path) ? try openForReading(path) : try inMemory()
     }
+
+    /// `--db` names a PostgreSQL database (`postgresql://…` or `postgres://…`).
+    public static func isPostgres(_ location: String) -> Bool { PostgresURL.isPostgres(location) }
+
+    /// How output names an archive: a file's path, a database's URL without its password.
+    public static func displayName(_ location: String) -> String { isPostgres(location) ? PostgresURL.redacted(location) : location }
+
+    /// True when the backend is PostgreSQL.
+    public var isPostgres: Bool { backend is PostgresBackend }
 
     public func close() throws { try storage { try backend.close() } }
 
@@ -215,6 +227,17 @@ public final class CallArchive {
             default: .other
             }
             throw StorageError(kind, path: path, detail: kind == .other ? "SQLite error \(error.extendedCode): \(error.message)" : error.plainMessage)
+        } catch let error as PostgresError {
+            let kind: StorageError.Kind = switch (error.stateClass, error.sqlState) {
+            case ("08", _), ("28", _), (_, PostgresError.State.invalidCatalogName): .cannotOpen
+            case ("53", _): .full
+            case ("58", _): .io
+            case ("XX", _): .damaged
+            case (_, PostgresError.State.insufficientPrivilege), (_, PostgresError.State.readOnlyTransaction): .readOnly
+            case ("40", _), (_, PostgresError.State.lockNotAvailable), (_, PostgresError.State.adminShutdown): .busy
+            default: .other
+            }
+            throw StorageError(kind, path: path, detail: kind == .other ? "PostgreSQL error \(error.sqlState): \(error.message)" : error.plainMessage)
         }
     }
 

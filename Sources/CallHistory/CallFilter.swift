@@ -19,6 +19,12 @@ public struct CallFilter: Sendable, Equatable {
         self.labels = labels
     }
 
+    /// The phone number to match: accepted as the API shows it, quotes and all.
+    var barePhone: String? {
+        guard let phone else { return nil }
+        return phone.count >= 2 && phone.hasPrefix("'") && phone.hasSuffix("'") ? String(phone.dropFirst().dropLast()) : phone
+    }
+
     /// A WHERE clause over `calls` aliased `c`, with its parameters. Without
     /// a time bound, calls with no queued time are included.
     func clause() -> (sql: String, values: [any SQLiteBindable]) {
@@ -27,9 +33,7 @@ public struct CallFilter: Sendable, Equatable {
         if let since { terms.append("c.queued_timestamp >= ?"); values.append(since) }
         if let until { terms.append("c.queued_timestamp < ?"); values.append(until) }
         if let status { terms.append("c.status = ?"); values.append(status) }
-        if let phone {
-            // Accept the number as the API shows it, quotes and all.
-            let bare = phone.count >= 2 && phone.hasPrefix("'") && phone.hasSuffix("'") ? String(phone.dropFirst().dropLast()) : phone
+        if let bare = barePhone {
             terms.append("c.phone_number = ?")
             values.append(bare)
         }

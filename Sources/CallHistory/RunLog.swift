@@ -1,3 +1,4 @@
+import Foundation
 import SQLite
 
 /// Writes one run's row in `archive_runs`: created when the run starts,
@@ -9,9 +10,17 @@ struct RunLog {
 
     init(db: Connection, kind: String, at now: Int64) throws {
         self.db = db
-        try db.cached("INSERT INTO archive_runs (kind, started_at, version) VALUES (?, ?, ?)").run([kind, now, CallhistVersion.string])
+        try db.cached("INSERT INTO archive_runs (kind, started_at, version, host) VALUES (?, ?, ?, ?)").run([kind, now, CallhistVersion.string, RunLog.host])
         runID = db.lastInsertRowID
     }
+
+    /// The machine a run runs on, as `archive_runs.host` records it (several
+    /// hosts may archive into one PostgreSQL database).
+    static let host: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, 255) == 0 else { return "unknown" }
+        return SafeText.escape(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }()
 
     func update(_ c: RunCounts) throws {
         try db.cached("""

@@ -88,6 +88,30 @@ public final class PostgresConnection {
         if let failure { throw failure }
     }
 
+    /// Reads a query's rows in batches through a cursor, inside one
+    /// read-only, repeatable-read transaction (one consistent snapshot):
+    /// between batches the connection is free for other statements, which
+    /// single-row mode does not allow.
+    public func cursor(_ sql: String, _ values: [any PostgresBindable] = [], batch: Int = 5000, _ body: (PostgresRow) throws -> Void) throws {
+        let own = !isInTransaction
+        if own { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+        do {
+            prepared += 1
+            let name = "callhist_cursor_\(prepared)"
+            try query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", values)
+            while true {
+                let rows = try query("FETCH FORWARD \(max(1, batch)) FROM \(name)")
+                for k in 0..<rows.count { try body(rows[k]) }
+                if rows.count < batch { break }
+            }
+            try execute("CLOSE \(name)")
+            if own { try commit() }
+        } catch {
+            if own { rollback() }
+            throw error
+        }
+    }
+
     /// Asks the server to stop the running statement (the rows left are drained).
     private func cancel() {
         guard let c = PQgetCancel(handle) else { return }

@@ -124,7 +124,7 @@ struct Archive: ParsableCommand {
             settings.maxRuntime = maxRuntime?.duration
 
             let archive = try CallArchive.openForWriting(database.path, wait: wait) { holder in
-                output.say("waiting for \(holder) to finish with \(database.path)")
+                output.say("waiting for \(holder) to finish with \(database.name)")
             }
             opened = archive
             // From here a first SIGINT/SIGTERM ends the run cleanly (recorded,

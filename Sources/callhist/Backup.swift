@@ -16,6 +16,6 @@ struct Backup: CallhistCommand {
         }
         let archive = try CallArchive.openForReading(database.path)
         let calls = try archive.backup(to: destination)
-        print("backed up \(database.path) to \(destination): \(calls) calls, schema version \(try archive.schemaVersion)")
+        print("backed up \(database.name) to \(destination): \(calls) calls, schema version \(try archive.schemaVersion)")
     }
 }

@@ -29,6 +29,7 @@ enum ExitPolicy {
             case .notADatabase, .newerSchema, .migrationFailed: .dataError
             case .missing, .isFolder: .noInput
             case .cannotOpen: .cantCreate
+            case .unsupported: .unavailable
             }
         case is InputError: .dataError
         case is OutputError: .ioError

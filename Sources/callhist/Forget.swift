@@ -26,9 +26,9 @@ struct Forget: CallhistCommand {
     }
 
     func execute() throws {
-        guard FileManager.default.fileExists(atPath: database.path) else { throw ArchiveError.missing(path: database.path) }
+        guard database.isPostgres || FileManager.default.fileExists(atPath: database.path) else { throw ArchiveError.missing(path: database.path) }
         let archive = try CallArchive.openForWriting(database.path, wait: wait) { holder in
-            ExitPolicy.printError("waiting for \(holder) to finish with \(database.path)")
+            ExitPolicy.printError("waiting for \(holder) to finish with \(database.name)")
         }
         let report = try archive.forget(ids, idFiles: idFiles, force: force)
         try archive.close()

@@ -39,9 +39,9 @@ struct LabelCommand: CallhistCommand {
     }
 
     func execute() throws {
-        guard FileManager.default.fileExists(atPath: database.path) else { throw ArchiveError.missing(path: database.path) }
+        guard database.isPostgres || FileManager.default.fileExists(atPath: database.path) else { throw ArchiveError.missing(path: database.path) }
         let archive = try CallArchive.openForWriting(database.path, wait: wait) { holder in
-            ExitPolicy.printError("waiting for \(holder) to finish with \(database.path)")
+            ExitPolicy.printError("waiting for \(holder) to finish with \(database.name)")
         }
         let report = try archive.label(ids, idFiles: idFiles, add: try Label.arguments(add), remove: try removals())
         try archive.close()

@@ -10,10 +10,10 @@ struct Migrate: CallhistCommand {
     @OptionGroup var database: DatabaseOptions
 
     func execute() throws {
-        let existed = FileManager.default.fileExists(atPath: database.path)
+        let existed = database.isPostgres || FileManager.default.fileExists(atPath: database.path)
         let archive = try CallArchive.openForWriting(database.path)
         let version = try archive.schemaVersion
         try archive.close()
-        print("\(database.path): \(existed ? "schema" : "created at schema") version \(version)")
+        print("\(database.name): \(existed ? "schema" : "created at schema") version \(version)")
     }
 }

@@ -8,7 +8,7 @@ struct ReportCall: CallhistCommand {
 
     func execute() throws {
         guard let r = try options.open().call(id) else {
-            throw InputError("\(id) is not in the archive \(options.database.path)")
+            throw InputError("\(id) is not in the archive \(options.database.name)")
         }
         options.print(r.rendered(id: id, options.rendering))
     }

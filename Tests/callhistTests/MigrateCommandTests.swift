@@ -63,6 +63,6 @@ final class MigrateCommandTests: XCTestCase {
         try p.run()
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
-        XCTAssertEqual(try Connection(path: scratch.path("fresh.sqlite"), mode: .readOnly).userVersion, 5)
+        XCTAssertEqual(try Connection(path: scratch.path("fresh.sqlite"), mode: .readOnly).userVersion, 6)
     }
 }

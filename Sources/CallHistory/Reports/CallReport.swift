@@ -48,24 +48,9 @@ public struct CallReport: Sendable {
             report.fields = (0..<r.columnCount).map { (r.columnName($0), r.value($0)) }
         }) != nil else { return nil }
         // Time order (then list order): the API's list may be out of order.
-        var previous: Int64?
-        report.events = try db.prepare("SELECT seq, event, timestamp FROM call_events WHERE call_id = ? ORDER BY timestamp IS NULL, timestamp, seq")
-            .map([id]) { r in
-                let ts = r.optionalInt64(2)
-                defer { if ts != nil { previous = ts } }
-                return Event(seq: r.int(0), event: r.string(1), timestamp: ts, sincePrevious: ts.flatMap { t in previous.flatMap { SafeMath.minus(t, $0) } })
-            }
-        let timed = report.events.compactMap { e in e.timestamp.map { (e.event, $0) } }
-        var queued = timed.first { $0.0 == "queued" }?.1
-        for field in report.fields where field.name == "queued_timestamp" {
-            // (A plain loop: an if-case expression here crashes the 6.3 optimizer.)
-            if case .integer(let v) = field.value { queued = v }
-        }
-        if let queued, let dial = timed.first(where: { $0.0 == "dialing" })?.1 { report.queueWait = SafeMath.minus(dial, queued) }
-        if let connected = timed.first(where: { $0.0 == "connected" })?.1 {
-            if let dial = timed.last(where: { $0.0 == "dialing" && $0.1 <= connected })?.1 { report.ringTime = SafeMath.minus(connected, dial) }
-            if let end = timed.first(where: { $0.0 == "disconnected" && $0.1 >= connected })?.1 { report.talkTime = SafeMath.minus(end, connected) }
-        }
+        report.events = timeline(try db.prepare("SELECT seq, event, timestamp FROM call_events WHERE call_id = ? ORDER BY timestamp IS NULL, timestamp, seq")
+            .map([id]) { (seq: $0.int(0), event: $0.string(1), timestamp: $0.optionalInt64(2)) })
+        report.deriveTimes()
         report.statusChanges = try db.prepare("SELECT old_status, new_status, observed_at, run_id FROM status_changes WHERE call_id = ? ORDER BY change_id")
             .map([id]) { StatusChange(oldStatus: $0.optionalString(0), newStatus: $0.string(1), observedAt: $0.int64(2), runID: $0.optionalInt64(3)) }
         report.snapshots = try db.prepare("""
@@ -74,5 +59,31 @@ public struct CallReport: Sendable {
             """).map([id]) { Snapshot(snapshotID: $0.int64(0), sha256: $0.string(1), format: $0.string(2), firstSeenAt: $0.int64(3),
                                       lastSeenAt: $0.int64(4), timesSeen: $0.int(5), current: $0.int(6) != 0) }
         return report
+    }
+
+    /// Events in time order (then list order) with the seconds since the
+    /// previous timed one: every backend's rows become the same timeline.
+    static func timeline(_ rows: [(seq: Int, event: String, timestamp: Int64?)]) -> [Event] {
+        var previous: Int64?
+        return rows.map { r in
+            defer { if r.timestamp != nil { previous = r.timestamp } }
+            return Event(seq: r.seq, event: r.event, timestamp: r.timestamp,
+                         sincePrevious: r.timestamp.flatMap { t in previous.flatMap { SafeMath.minus(t, $0) } })
+        }
+    }
+
+    /// Queue wait, ring time and talk time from the fields and the events.
+    mutating func deriveTimes() {
+        let timed = events.compactMap { e in e.timestamp.map { (e.event, $0) } }
+        var queued = timed.first { $0.0 == "queued" }?.1
+        for field in fields where field.name == "queued_timestamp" {
+            // (A plain loop: an if-case expression here crashes the 6.3 optimizer.)
+            if case .integer(let v) = field.value { queued = v }
+        }
+        if let queued, let dial = timed.first(where: { $0.0 == "dialing" })?.1 { queueWait = SafeMath.minus(dial, queued) }
+        if let connected = timed.first(where: { $0.0 == "connected" })?.1 {
+            if let dial = timed.last(where: { $0.0 == "dialing" && $0.1 <= connected })?.1 { ringTime = SafeMath.minus(connected, dial) }
+            if let end = timed.first(where: { $0.0 == "disconnected" && $0.1 >= connected })?.1 { talkTime = SafeMath.minus(end, connected) }
+        }
     }
 }
