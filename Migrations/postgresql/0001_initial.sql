@@ -100,6 +100,18 @@ CREATE TABLE call_labels (
     PRIMARY KEY (call_id, name, value)
 );
 
+-- PostgreSQL only: which run claimed each call for fetching, so that
+-- several archivers at once never fetch one call twice. A claim holds while
+-- its run lives: every run holds the session advisory lock
+-- (1667329132, run_id) from start to end, so a killed run's claims free
+-- themselves when its connection drops (docs/postgresql.md, "Several
+-- archivers"). Kept after the run: the last claimer of every call.
+CREATE TABLE call_claims (
+    call_id text   COLLATE "C" PRIMARY KEY,
+    run_id  bigint NOT NULL REFERENCES archive_runs (run_id)
+);
+CREATE INDEX call_claims_run ON call_claims (run_id);
+
 -- The SQLite indexes' intent. (SQLite's report aggregates, call_quarters,
 -- call_attempts, call_durations and call_deltas, are not here: PostgreSQL
 -- answers the reports from these indexes with parallel scans.)

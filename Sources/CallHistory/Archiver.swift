@@ -81,7 +81,7 @@ public final class Archiver {
         public var labelsAdded = 0
     }
 
-    let db: Connection
+    let rows: any ArchiveRunRows
     let options: Options
     let now: () -> Int64
     /// The ids files with labels of ids new to the archive, left for
@@ -94,8 +94,13 @@ public final class Archiver {
     /// Ids per page handed to the fetching thread (it holds at most four).
     static let idPage = 5000
 
-    init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
-        self.db = db
+    convenience init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
+        self.init(rows: try SQLiteRunRows(db: db), options: options, now: now)
+    }
+
+    /// Over any backend's rows (`SQLiteRunRows`, `PostgresRunRows`).
+    init(rows: any ArchiveRunRows, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.rows = rows
         self.options = options
         self.now = now
     }
@@ -112,47 +117,36 @@ public final class Archiver {
     /// fetching runs.
     @discardableResult
     private func loadRequestedIDs(labels writing: Bool = false, interrupted: () -> Bool = { false }) throws -> Int {
-        try db.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS requested (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE, typed INTEGER NOT NULL);
-            DELETE FROM temp.requested;
-            """)
-        return try db.transaction {
-            // Typed ids first: an id both typed and in a file counts as typed.
-            let insert = try db.cached("INSERT INTO temp.requested (call_id, typed) VALUES (?, ?) ON CONFLICT (call_id) DO NOTHING")
-            let labelWriter = LabelWriter(db: db)
-            let exists = try db.cached("SELECT 1 FROM calls WHERE call_id = ?")
+        try rows.resetRequested()
+        return try rows.transaction {
             var added = 0
             for (index, id) in options.ids.enumerated() {
                 if let problem = CallID.problem(with: id) {
                     throw InputError("argument \(index + 1): refused id \(id.debugDescription): \(problem). Nothing was fetched.")
                 }
-                try insert.run([id, true])
+                try rows.request(id, typed: true)
             }
             var read = 0
             for file in options.idFiles {
                 try IDFileReader.read(file) { id, _, labels in
                     read += 1
                     if read % 4096 == 0, interrupted() { throw RunInterrupted() }
-                    try insert.run([id, false])
+                    try rows.request(id, typed: false)
                     guard writing, !labels.isEmpty else { return }
                     // A call the archive holds: its labels are checked now (one
                     // range scan; nothing written when all are there, as on a
                     // nightly re-read). A new id's wait for the fetching, but
                     // stdin's cannot: it is read once.
-                    let held = try exists.first([id]) { _ in true } ?? false
+                    let held = try rows.isArchived(id)
                     if file == "-" || held {
-                        added += try labelWriter.add(labels, to: id)
+                        added += try rows.addLabels(labels, to: id)
                     } else {
                         deferredLabelFiles.insert(file)
                     }
                 }
             }
             if writing {
-                for l in options.labels {
-                    try db.cached("INSERT INTO call_labels (call_id, name, value) SELECT call_id, ?, ? FROM temp.requested WHERE true ON CONFLICT DO NOTHING")
-                        .run([l.name, l.value])
-                    added += db.changes
-                }
+                for l in options.labels { added += try rows.labelRequested(l) }
             }
             return added
         }
@@ -169,16 +163,14 @@ public final class Archiver {
         // ids the archive held (checked while read), is read once.
         let files = options.idFiles.filter { deferredLabelFiles.contains($0) }
         guard !files.isEmpty else { return 0 }
-        let known = try db.cached("SELECT 1 FROM temp.requested WHERE call_id = ?")
-        let labelWriter = LabelWriter(db: db)
         var added = 0, read = 0
-        try db.transaction {
+        try rows.transaction {
             for file in files {
                 try IDFileReader.read(file) { id, _, labels in
                     read += 1
                     if read % 4096 == 0, interrupted() { throw RunInterrupted() }
-                    guard !labels.isEmpty, try known.first([id], { _ in true }) == true else { return }
-                    added += try labelWriter.add(labels, to: id)
+                    guard !labels.isEmpty, try rows.isRequested(id) else { return }
+                    added += try rows.addLabels(labels, to: id)
                 }
             }
         }
@@ -188,7 +180,7 @@ public final class Archiver {
     /// True when the stored stale marks may be re-derived from the clock:
     /// a clock behind the last run's start would mark at random.
     private func clockBehind(_ t: Int64, excluding runID: Int64? = nil) throws -> Int64? {
-        let lastStart = try db.scalarInt("SELECT max(started_at) FROM archive_runs WHERE run_id IS NOT ?", [runID])
+        let lastStart = try rows.lastRunStart(excluding: runID)
         return lastStart.flatMap { $0 > t ? $0 : nil }
     }
 
@@ -197,29 +189,16 @@ public final class Archiver {
                         refreshAll: options.refreshAll, force: options.force)
     }
 
-    private func counts(given: Bool) throws -> [Schedule.Reason: Int] {
-        var out: [Schedule.Reason: Int] = [:]
-        try db.cached("SELECT reason, count(*) FROM temp.plan WHERE given = ? GROUP BY reason").forEachRow([given]) { r in
-            if let reason = Schedule.Reason(rawValue: r.string(0)) { out[reason] = r.int(1) }
-        }
-        return out
-    }
-
     /// Says what a run would do, without writing or fetching anything;
     /// `list` gets every id considered, in the order a run would fetch.
     public func plan(list: ((PlanEntry) throws -> Void)? = nil) throws -> Plan {
         try loadRequestedIDs()
         let t = now()
-        try Schedule.classify(db, inputs(at: t, markStale: try clockBehind(t) == nil))
-        if let list {
-            try db.prepare("SELECT call_id, given, reason, at FROM temp.plan ORDER BY seq").forEachRow { r in
-                try list(PlanEntry(callID: r.string(0), given: r.int(1) != 0, reason: Schedule.Reason(rawValue: r.string(2)) ?? .new,
-                                   at: r.optionalInt64(3)))
-            }
-        }
+        try rows.classify(inputs(at: t, markStale: try clockBehind(t) == nil))
+        if let list { try rows.planEntries(list) }
         var p = Plan()
-        p.given = try counts(given: true)
-        p.archived = try counts(given: false)
+        p.given = try rows.planCounts(given: true)
+        p.archived = try rows.planCounts(given: false)
         return p
     }
 
@@ -233,8 +212,8 @@ public final class Archiver {
     public func run(client: FuseClient, exitCode: (RunOutcome) -> Int32,
                     interruption: @escaping @Sendable () -> String? = { nil }, started: (Int64) -> Void = { _ in },
                     progress: (Progress) -> Void = { _ in }) throws -> Report {
-        let log = try RunLog(db: db, kind: "archive", at: now())
-        started(log.runID)
+        let runID = try rows.startRun(kind: "archive", at: now())
+        started(runID)
         var counts = RunCounts()
         var labelsAdded = 0
         func interruptedMessage(_ signal: String, _ what: String) -> String {
@@ -243,47 +222,35 @@ public final class Archiver {
         do {
             labelsAdded = try loadRequestedIDs(labels: true, interrupted: { interruption() != nil })
         } catch let error as InputError {
-            try log.finish(counts, exitCode: exitCode(.badInput), message: error.message, at: now())
+            try rows.finishRun(runID, counts, exitCode: exitCode(.badInput), message: error.message, at: now())
             throw error
         } catch is RunInterrupted {
             let message = interruptedMessage(interruption() ?? "a signal", "stopped while reading the ids, nothing was fetched")
-            try log.finish(counts, exitCode: exitCode(.interrupted), message: message, at: now())
-            return Report(counts: counts, outcome: .interrupted, message: message, runID: log.runID, stopCause: .interrupted)
+            try rows.finishRun(runID, counts, exitCode: exitCode(.interrupted), message: message, at: now())
+            return Report(counts: counts, outcome: .interrupted, message: message, runID: runID, stopCause: .interrupted)
         }
-        let store = try CallStore(db: db, runID: log.runID)
+        let store = try CallStore(rows: rows.calls, runID: runID)
         var warnings: [String] = []
         var skipped: [Schedule.Reason: Int] = [:]
-        try db.transaction {
+        try rows.transaction {
             let t = now()
             // Stale follows the clock and --stale-after both ways: a call
             // becomes stale past the horizon and due again when a longer
             // --stale-after (or a corrected clock) puts it back inside. A
             // clock behind the last run's start would mark at random: then
             // nothing changes and the operator is told.
-            let behind = try clockBehind(t, excluding: log.runID)
+            let behind = try clockBehind(t, excluding: runID)
             if let behind {
                 warnings.append("the clock (unix \(t)) is earlier than the start of the last run (unix \(behind)): nothing was marked stale or un-stale. Check the system clock.")
             } else {
-                try db.cached("""
-                    UPDATE calls SET is_stale = (\(Self.openedAt) < ?1)
-                    WHERE is_final = 0 AND is_stale IS NOT (\(Self.openedAt) < ?1)
-                    """).run([SafeMath.plus(t, -options.staleAfter)])
+                try rows.markStale(openedBefore: SafeMath.plus(t, -options.staleAfter))
             }
             // One schedule for every id (Schedule): given ids already archived
             // wait for their turn like the archive's own.
-            try Schedule.classify(db, inputs(at: t, markStale: behind == nil))
-            try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.plan WHERE reason = 'new' ON CONFLICT (call_id) DO NOTHING")
-                .run([t, log.runID])
-            try db.execute("""
-                CREATE TEMP TABLE IF NOT EXISTS targets (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
-                DELETE FROM temp.targets;
-                INSERT INTO temp.targets (call_id) SELECT call_id FROM temp.plan WHERE fetch ORDER BY seq;
-                """)
-            try db.cached("SELECT reason, count(*) FROM temp.plan WHERE NOT fetch GROUP BY reason").forEachRow { r in
-                if let reason = Schedule.Reason(rawValue: r.string(0)) { skipped[reason] = r.int(1) }
-            }
-            counts.requested = Int(try db.scalarInt("SELECT count(*) FROM temp.targets") ?? 0)
-            try log.update(counts)
+            try rows.classify(inputs(at: t, markStale: behind == nil))
+            counts.requested = try rows.prepareTargets(at: t, run: runID)
+            skipped = try rows.skippedCounts()
+            try rows.updateRun(runID, counts)
         }
 
         // The fetching (curl, decoding) runs on its own thread; this thread
@@ -291,14 +258,12 @@ public final class Archiver {
         // at a time. Bounded hand-offs both ways keep memory flat whatever
         // the number of ids, and let the store work while answers arrive.
         let feed = IDFeed()
-        let page = try db.prepare("SELECT seq, call_id FROM temp.targets WHERE seq > ? ORDER BY seq LIMIT \(Self.idPage)")
         var pagedUpTo = 0
         func topUp() throws {
             while feed.hasRoom {
-                let rows = try page.map([pagedUpTo]) { (seq: $0.int(0), id: $0.string(1)) }
-                guard let last = rows.last else { return feed.close() }
-                pagedUpTo = last.seq
-                feed.offer(rows.map(\.id))
+                guard let page = try rows.page(after: pagedUpTo, limit: Self.idPage, run: runID) else { return feed.close() }
+                pagedUpTo = page.last
+                feed.offer(page.ids)
             }
         }
         try topUp()
@@ -318,7 +283,7 @@ public final class Archiver {
             throw error
         }
 
-        let writer = BatchWriter(db: db, maxRows: options.batchSize, maxInterval: options.batchInterval) { try log.update(counts) }
+        let writer = BatchWriter(rows: rows, maxRows: options.batchSize, maxInterval: options.batchInterval) { try self.rows.updateRun(runID, counts) }
         let startedAt = ContinuousClock.now
         let reachable = min(counts.requested, client.configuration.maxRequests ?? .max)
         let deadline = client.configuration.deadline
@@ -375,6 +340,11 @@ public final class Archiver {
         }
         let summary = fetched.wait()
         counts.httpRequests = summary.requests
+        // Ids a concurrent run had (PostgreSQL) were its work, not left over.
+        if rows.passedOver > 0 {
+            counts.requested -= rows.passedOver
+            warnings.append("\(rows.passedOver) ids were being fetched by another run at the same time and were left to it")
+        }
         counts.leftOver = max(0, counts.requested - counts.done)
         try writer.finish()
 
@@ -404,8 +374,8 @@ public final class Archiver {
             message = "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
         }
         if stopCause == nil, counts.leftOver > 0, summary.budgetExhausted { stopCause = .budget }
-        try db.transaction { try log.finish(counts, exitCode: exitCode(outcome), message: message, at: now()) }
-        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: log.runID, skipped: skipped, stopCause: stopCause,
+        try rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(outcome), message: message, at: now()) }
+        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: runID, skipped: skipped, stopCause: stopCause,
                       labelsAdded: labelsAdded)
     }
 }

@@ -4,7 +4,7 @@ import SQLite
 /// `maxRows` writes or per `maxInterval`, whichever comes first. A crash
 /// loses at most the batch in flight; committed batches are durable.
 final class BatchWriter {
-    private let db: Connection
+    private let db: any ArchiveRunRows
     private let maxRows: Int
     private let maxInterval: Duration
     /// Runs inside each transaction just before it commits (run bookkeeping).
@@ -19,8 +19,13 @@ final class BatchWriter {
     /// deltas still waiting, so they are exact in between.
     static let foldEvery = 64
 
-    init(db: Connection, maxRows: Int = 500, maxInterval: Duration = .seconds(1), beforeCommit: @escaping () throws -> Void = {}) {
-        self.db = db
+    convenience init(db: Connection, maxRows: Int = 500, maxInterval: Duration = .seconds(1), beforeCommit: @escaping () throws -> Void = {}) throws {
+        self.init(rows: try SQLiteRunRows(db: db), maxRows: maxRows, maxInterval: maxInterval, beforeCommit: beforeCommit)
+    }
+
+    /// Over any backend's transactions (an archive run's).
+    init(rows: any ArchiveRunRows, maxRows: Int = 500, maxInterval: Duration = .seconds(1), beforeCommit: @escaping () throws -> Void = {}) {
+        self.db = rows
         self.maxRows = maxRows
         self.maxInterval = maxInterval
         self.beforeCommit = beforeCommit
@@ -52,7 +57,7 @@ final class BatchWriter {
             // that commits them (docs/reports.md, "Speed").
             unfolded += 1
             if unfolded >= Self.foldEvery {
-                try Aggregates.fold(db)
+                try db.fold()
                 unfolded = 0
             }
             try beforeCommit()
@@ -69,7 +74,7 @@ final class BatchWriter {
     func finish() throws {
         unfolded = Self.foldEvery
         if db.isInTransaction { return try commit() }
-        try db.transaction { try Aggregates.fold(db) }
+        try db.transaction { try db.fold() }
         unfolded = 0
     }
 }

@@ -18,7 +18,7 @@ public final class CallStore {
         case older
     }
 
-    let db: Connection
+    let rows: any CallRows
     /// The `archive_runs` row of the run writing, for provenance.
     public let runID: Int64?
 
@@ -27,61 +27,15 @@ public final class CallStore {
     /// The wait after the first unchanged check; it doubles each time.
     public static let firstBackoff: Int64 = 3_600
 
-    // Prepared once: these run for every call of a large run.
-    private let rememberStatement: Statement
-    private let snapshotStatement: Statement
-    private let currentStatement: Statement
-    private let insertCallStatement: Statement
-    private let deriveStatement: Statement
-    private let quietStatement: Statement
-    private let problemStatement: Statement
-    private let statusChangeStatement: Statement
-    private let trimEventsStatement: Statement
-    private let upsertEventStatement: Statement
-    private var insertEventsStatements: [Int: Statement] = [:]
+    /// Over a SQLite archive (tests, the fuzzer, every SQLite run).
+    public convenience init(db: Connection, runID: Int64?) throws {
+        try self.init(rows: SQLiteCallRows(db: db), runID: runID)
+    }
 
-    init(db: Connection, runID: Int64?) throws {
-        self.db = db
+    /// Over any backend's rows: the rules below are the same for all.
+    init(rows: any CallRows, runID: Int64?) throws {
+        self.rows = rows
         self.runID = runID
-        rememberStatement = try db.prepare("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")
-        snapshotStatement = try db.prepare("""
-            INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
-            ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
-            RETURNING snapshot_id
-            """)
-        currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
-        let derived = Self.derivedColumns.joined(separator: ", ")
-        // After the id (?1) and the derived columns come the statement's own values.
-        let n = Self.derivedColumns.count + 1
-        let derivedParameters = (2...n).map { "?\($0)" }.joined(separator: ", ")
-        insertCallStatement = try db.prepare("""
-            INSERT INTO calls (call_id, \(derived), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
-            VALUES (?1, \(derivedParameters), ?\(n + 1), ?\(n + 2), ?\(n + 3), ?\(n + 2), ?\(n + 2), ?\(n + 2), 'ok', 200)
-            """)
-        deriveStatement = try db.prepare("""
-            UPDATE calls SET \(Self.derivedAssignments), last_error = ?\(n + 1),
-                last_fetched_at = ?\(n + 2), last_success_at = ?\(n + 2), unchanged_checks = ?\(n + 3), next_check_at = ?\(n + 4),
-                is_stale = 0, last_outcome = ?\(n + 5), last_http_code = 200, failed_checks = 0
-            WHERE call_id = ?1
-            """)
-        quietStatement = try db.prepare("""
-            UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
-                is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = ?6, failed_checks = 0
-            WHERE call_id = ?1
-            """)
-        problemStatement = try db.prepare("""
-            UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
-                next_check_at = ?6, unchanged_checks = ?7, failed_checks = failed_checks + 1
-            WHERE call_id = ?1
-            """)
-        statusChangeStatement = try db.prepare("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
-        trimEventsStatement = try db.prepare("DELETE FROM call_events WHERE call_id = ? AND seq >= ?")
-        upsertEventStatement = try db.prepare("""
-            INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)
-            ON CONFLICT (call_id, seq) DO UPDATE SET event = excluded.event, timestamp = excluded.timestamp
-            WHERE event IS NOT excluded.event OR timestamp IS NOT excluded.timestamp
-            """)
     }
 
     /// The `calls` columns derived from a body, in the order `derivedValues`
@@ -100,28 +54,26 @@ public final class CallStore {
     /// Adds `id` to `calls` when it is new; returns true when it was.
     @discardableResult
     public func remember(_ id: String, at now: Int64) throws -> Bool {
-        try rememberStatement.run([id, now, runID])
-        return db.changes > 0
+        try rows.remember(id, at: now, run: runID)
     }
 
     /// Archives a successful body for `id`. Inside the caller's transaction
     /// (a batch) when there is one, else in its own: the deferred foreign keys
     /// between a call and its first snapshot need one.
     public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
-        guard db.isInTransaction else { return try db.transaction { try storeInTransaction(id, status, at: now) } }
+        guard rows.isInTransaction else { return try rows.transaction { try storeInTransaction(id, status, at: now) } }
         return try storeInTransaction(id, status, at: now)
     }
 
     private func storeInTransaction(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
-        let current = try currentStatement.first([id]) { (snapshot: $0.optionalInt64(0), status: $0.optionalString(1), quiet: $0.int(2)) }
+        let current = try rows.current(id)
         // The body byte for byte, valid UTF-8 or not; its hash is over the same bytes.
-        let snapshotID = try snapshotStatement.first([id, SHA256.hex(status.body), status.format.rawValue,
-                                                      TextBytes(status.body), now, runID]) { $0.int64(0) }!
+        let snapshotID = try rows.snapshot(id, sha256: SHA256.hex(status.body), format: status.format.rawValue, body: status.body, at: now, run: runID)
         guard let current else {
             // Never seen: one INSERT carries the whole row.
-            try insertCallStatement.run(derivedValues(id, status, snapshotID) + [Self.refusal(status), now, runID])
-            try statusChangeStatement.run([id, nil as String?, status.status, now, runID])
-            try insertEvents(id, status.events, from: 0)
+            try rows.insertCall(derived(id, status, snapshotID), refusal: Self.refusal(status), at: now, run: runID)
+            try rows.statusChange(id, old: nil, new: status.status, at: now, run: runID)
+            try rows.insertEvents(id, status.events)
             return .new
         }
         if current.snapshot == snapshotID {
@@ -131,7 +83,7 @@ public final class CallStore {
         let change: Change
         if current.snapshot == nil {
             change = .new
-        } else if let old = try facts(of: id) {
+        } else if let old = try rows.facts(of: id) {
             if old.sameFacts(as: status) {
                 change = .unchanged
             } else if HistoryOrder.isOlder(status, than: old) {
@@ -145,18 +97,17 @@ public final class CallStore {
             change = .changed
         }
         if current.status != status.status {
-            try statusChangeStatement.run([id, current.status, status.status, now, runID])
+            try rows.statusChange(id, old: current.status, new: status.status, at: now, run: runID)
         }
         let quiet = change == .unchanged ? current.quiet + 1 : 0
-        try deriveStatement.run(derivedValues(id, status, snapshotID) + [
-            Self.refusal(status), now, quiet, now + Self.backoff(afterQuietChecks: quiet), change == .unchanged ? "unchanged" : "ok",
-        ])
-        try syncEvents(id, status.events)
+        try rows.updateCall(derived(id, status, snapshotID), refusal: Self.refusal(status), at: now, quiet: quiet,
+                            nextCheck: now + Self.backoff(afterQuietChecks: quiet), outcome: change == .unchanged ? "unchanged" : "ok")
+        try rows.syncEvents(id, status.events)
         return change
     }
 
     private func quiet(_ id: String, quietChecks: Int, outcome: String, error: String?, at now: Int64) throws {
-        try quietStatement.run([id, now, quietChecks, SafeMath.plus(now, Self.backoff(afterQuietChecks: quietChecks)), outcome, error])
+        try rows.quiet(id, at: now, quiet: quietChecks, nextCheck: SafeMath.plus(now, Self.backoff(afterQuietChecks: quietChecks)), outcome: outcome, error: error)
     }
 
     /// What `last_error` says of a body whose numbers were refused, or nil.
@@ -168,14 +119,15 @@ public final class CallStore {
 
     /// Re-derives `id` from one snapshot's decoding, leaving bookkeeping alone (for `rebuild`).
     func rederive(_ id: String, from s: CallStatus, snapshotID: Int64) throws {
-        try db.cached("UPDATE calls SET \(Self.derivedAssignments) WHERE call_id = ?1").run(derivedValues(id, s, snapshotID))
-        try syncEvents(id, s.events)
+        try rows.rederive(derived(id, s, snapshotID))
+        try rows.syncEvents(id, s.events)
     }
 
-    private func derivedValues(_ id: String, _ s: CallStatus, _ snapshotID: Int64) -> [any SQLiteBindable] {
-        [id, s.status, s.phoneNumber, s.attempts, s.maxAttempts, s.queuedTimestamp, s.startTimestamp, s.endTimestamp,
-         s.lastAttemptTimestamp, s.reattemptWait, s.duration, s.success, snapshotID, s.isFinal, Self.eventDuration(s.events),
-         Self.eventDisorder(s.events)]
+    private func derived(_ id: String, _ s: CallStatus, _ snapshotID: Int64) -> DerivedRow {
+        DerivedRow(id: id, status: s.status, phoneNumber: s.phoneNumber, attempts: s.attempts, maxAttempts: s.maxAttempts, queued: s.queuedTimestamp,
+                   start: s.startTimestamp, end: s.endTimestamp, lastAttempt: s.lastAttemptTimestamp, reattemptWait: s.reattemptWait,
+                   duration: s.duration, success: s.success, snapshotID: snapshotID, isFinal: s.isFinal,
+                   eventDuration: Self.eventDuration(s.events), eventDisorder: Self.eventDisorder(s.events).map(Int64.init))
     }
 
     /// Seconds from the first `connected` event to the first `disconnected`
@@ -201,54 +153,17 @@ public final class CallStore {
         return nil
     }
 
-    private func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {
-        try trimEventsStatement.run([id, events.count])
-        for (seq, e) in events.enumerated() { try upsertEventStatement.run([id, seq, e.event, e.timestamp]) }
-    }
-
-    /// Inserts a new call's events with one multi-row statement per event count.
-    private func insertEvents(_ id: String, _ events: [CallStatus.Event], from start: Int) throws {
-        guard !events.isEmpty else { return }
-        if events.count > 32 { return try syncEvents(id, events) }
-        let statement: Statement
-        if let s = insertEventsStatements[events.count] {
-            statement = s
-        } else {
-            let rows = Array(repeating: "(?, ?, ?, ?)", count: events.count).joined(separator: ", ")
-            statement = try db.prepare("INSERT INTO call_events (call_id, seq, event, timestamp) VALUES \(rows)")
-            insertEventsStatements[events.count] = statement
-        }
-        var values: [any SQLiteBindable] = []
-        values.reserveCapacity(events.count * 4)
-        for (seq, e) in events.enumerated() { values += [id, start + seq, e.event, e.timestamp] as [any SQLiteBindable] }
-        try statement.run(values)
-    }
-
     /// Records a fetch that brought no body (404, 403, failure, malformed
     /// body) beside whatever is archived, and backs the next check off.
     public func recordProblem(_ id: String, outcome: String, httpStatus: Int?, message: String, at now: Int64) throws {
         try remember(id, at: now)
         // The first problem leaves the id due on the next run; repeats back off
         // (the same `backoff` as unchanged answers: one formula).
-        let problems = try db.cached("SELECT unchanged_checks FROM calls WHERE call_id = ?").first([id]) { $0.int(0) } ?? 0
-        try problemStatement.run([id, now, outcome, httpStatus, SafeText.escape(message),
-                                  SafeMath.plus(now, Self.backoff(afterQuietChecks: problems)), problems + 1])
+        let problems = try rows.problems(id)
+        try rows.problem(id, at: now, outcome: outcome, http: httpStatus, message: SafeText.escape(message),
+                         nextCheck: SafeMath.plus(now, Self.backoff(afterQuietChecks: problems)), problems: problems + 1)
     }
 
     /// The archived facts of `id` (derived columns and events), without a body.
-    func facts(of id: String) throws -> CallStatus? {
-        guard var s = try db.cached("""
-            SELECT status, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp,
-                   reattempt_wait, duration, phone_number, success
-            FROM calls WHERE call_id = ? AND status IS NOT NULL
-            """).first([id], { r in
-                CallStatus(status: r.string(0), attempts: r.optionalInt64(1), maxAttempts: r.optionalInt64(2), queuedTimestamp: r.optionalInt64(3),
-                           startTimestamp: r.optionalInt64(4), endTimestamp: r.optionalInt64(5), lastAttemptTimestamp: r.optionalInt64(6),
-                           reattemptWait: r.optionalInt64(7), duration: r.optionalInt64(8), phoneNumber: r.optionalString(9),
-                           success: r.optionalInt64(10).map { $0 != 0 })
-            }) else { return nil }
-        s.events = try db.cached("SELECT event, timestamp FROM call_events WHERE call_id = ? ORDER BY seq")
-            .map([id]) { CallStatus.Event(event: $0.string(0), timestamp: $0.optionalInt64(1)) }
-        return s
-    }
+    func facts(of id: String) throws -> CallStatus? { try rows.facts(of: id) }
 }

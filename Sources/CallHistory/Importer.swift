@@ -41,7 +41,7 @@ public final class Importer {
         let labelWriter = LabelWriter(db: db)
         var counts = RunCounts()
         var bad = 0
-        let writer = BatchWriter(db: db, maxRows: batchSize, maxInterval: .seconds(1)) { try log.update(counts) }
+        let writer = try BatchWriter(db: db, maxRows: batchSize, maxInterval: .seconds(1)) { try log.update(counts) }
         let queue = BlockingQueue<Item>(capacity: 8192)
         let reader = Thread { Self.read(files, into: queue) }
         reader.name = "callhist-import-read"

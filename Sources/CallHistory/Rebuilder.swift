@@ -20,7 +20,7 @@ public struct Rebuilder {
     public func run() throws -> Report {
         var report = Report()
         let store = try CallStore(db: db, runID: nil)
-        let writer = BatchWriter(db: db, maxRows: 2000)
+        let writer = try BatchWriter(db: db, maxRows: 2000)
         let calls = try db.prepare("SELECT call_id, snapshot_id FROM calls WHERE snapshot_id IS NOT NULL AND call_id > ? ORDER BY call_id LIMIT 1000")
         // In the order the archive received them (a body seen again counts
         // when last seen), so the fold below replays what the archiver did.

@@ -14,6 +14,12 @@ struct RunLog {
         runID = db.lastInsertRowID
     }
 
+    /// The row of a run that has one.
+    init(db: Connection, runID: Int64) {
+        self.db = db
+        self.runID = runID
+    }
+
     /// The machine a run runs on, as `archive_runs.host` records it (several
     /// hosts may archive into one PostgreSQL database).
     static let host: String = {

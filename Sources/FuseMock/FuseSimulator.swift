@@ -34,6 +34,9 @@ public final class FuseSimulator: Sendable {
     public let configuration: Configuration
     private let expectedAuthorization: String
     private let clock: Mutex<(base: Int64, startedAt: ContinuousClock.Instant)>
+    /// Authorized requests per call id: tests of concurrent archivers check
+    /// that no id was asked for twice (`/_mock/stats`, `ids_requested_twice`).
+    private let requestsByID = Mutex<[String: Int]>([:])
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -83,6 +86,7 @@ public final class FuseSimulator: Sendable {
             r.headers.append(("WWW-Authenticate", "Basic realm=\"Fuse\""))
             return fault(r)
         }
+        requestsByID.withLock { $0[String(path.dropFirst(prefix.count)), default: 0] += 1 }
         let c = configuration
         let roll = Double.random(in: 0..<1)
         var threshold = c.errorRate
@@ -142,8 +146,9 @@ public final class FuseSimulator: Sendable {
         case "/_mock/stats":
             let s = stats?.snapshot ?? ServerStats.Snapshot()
             let byStatus = s.byStatus.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+            let (distinct, twice) = requestsByID.withLock { counts in (counts.count, counts.values.filter { $0 > 1 }.count) }
             return MockResponse(status: 200, contentType: "application/json",
-                                text: "{\"requests\":\(s.requests),\"in_flight\":\(s.inFlight),\"max_in_flight\":\(s.maxInFlight),\"by_status\":{\(byStatus)},\"via_proxy\":\(s.proxied),\"now\":\(now)}")
+                                text: "{\"requests\":\(s.requests),\"in_flight\":\(s.inFlight),\"max_in_flight\":\(s.maxInFlight),\"by_status\":{\(byStatus)},\"via_proxy\":\(s.proxied),\"now\":\(now),\"ids_requested\":\(distinct),\"ids_requested_twice\":\(twice)}")
         case "/_mock/advance":
             let seconds = request.query.flatMap { q in q.split(separator: "&").first { $0.hasPrefix("seconds=") } }.flatMap { Int64($0.dropFirst(8)) }
             guard let seconds else { return MockResponse(status: 400, contentType: "text/plain", text: "seconds=N required\n") }
@@ -151,6 +156,7 @@ public final class FuseSimulator: Sendable {
             return MockResponse(status: 200, contentType: "application/json", text: "{\"now\":\(now)}")
         case "/_mock/reset":
             stats?.reset()
+            requestsByID.withLock { $0.removeAll() }
             return MockResponse(status: 200, contentType: "application/json", text: "{}")
         default:
             return MockResponse(status: 404, contentType: "text/plain", text: "unknown mock route\n")

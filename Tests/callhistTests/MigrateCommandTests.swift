@@ -39,7 +39,7 @@ final class MigrateCommandTests: XCTestCase {
         let refused = try Harness.callhist(["migrate", "--db", newer], env: Harness.environment(baseURL: nil))
         XCTAssertEqual(refused.status, 65)
         XCTAssertTrue(refused.stderr.contains("schema version 99"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("up to 5"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("up to 6"), refused.stderr)
     }
 
     func testVersionAndHelp() throws {

@@ -67,7 +67,7 @@ public enum DatasetteMetadata {
             ("fetched", "Bodies received."), ("changed", "Calls new or changed."), ("unchanged", "Calls with nothing new."),
             ("not_found", "Ids answered 404."), ("forbidden", "Ids answered 403."), ("failed", "Ids without an answer after retries."),
             ("left_over", "Ids a budget left for the next run."), ("http_requests", "Requests sent."), ("exit_code", "The run's exit code."),
-            ("message", "Why it ended as it did."), ("version", "The callhist that ran it."),
+            ("message", "Why it ended as it did."), ("version", "The callhist that ran it."), ("host", "The machine it ran on."),
         ]),
         Table(name: "calls_view", description: "calls with ISO-8601 UTC times and yes/no flags.", columns: [
             ("call_id", "The call id."), ("status", "The call's status."), ("phone_number", "The number dialled."), ("attempts", "Attempts made."),
@@ -89,6 +89,7 @@ public enum DatasetteMetadata {
             ("seconds", "Length of the run."), ("requested", "Ids set out to fetch."), ("fetched", "Bodies received."), ("changed", "Calls new or changed."),
             ("unchanged", "Calls with nothing new."), ("not_found", "404s."), ("forbidden", "403s."), ("failed", "Failures after retries."),
             ("left_over", "Left for the next run."), ("http_requests", "Requests sent."), ("exit_code", "Exit code."), ("message", "Why it ended so."),
+            ("host", "The machine it ran on."),
         ], units: ["seconds": "s"]),
     ]
 

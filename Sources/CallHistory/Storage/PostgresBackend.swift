@@ -11,12 +11,15 @@ import SQLite
 final class PostgresBackend: ArchiveBackend {
     let db: PostgresConnection
     let path: String
+    /// The URL as given (it may hold the password): for a run's second connection only.
+    private let url: String
 
     /// Connects to `url`; with `migrate`, creates or upgrades the schema
     /// first (under the advisory lock), else refuses a database whose schema
     /// is missing, older or newer than this binary's.
     init(url: String, migrate: Bool) throws {
         path = PostgresURL.redacted(url)
+        self.url = url
         db = try PostgresConnection(url)
         if migrate {
             try PostgresMigrator.migrate(db, name: path)
@@ -149,11 +152,17 @@ final class PostgresBackend: ArchiveBackend {
             """)
     }
 
+    /// Several runs may archive into one database at once: `PostgresRunRows` claims their ids.
     func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
                  interruption: @escaping @Sendable () -> String?, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report {
-        throw unsupported("archive")
+        let client = FuseClient(try fetch.clientConfiguration())
+        return try Archiver(rows: try PostgresRunRows(db: db, url: url), options: options)
+            .run(client: client, exitCode: exitCode, interruption: interruption, progress: progress)
     }
-    func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)?) throws -> Archiver.Plan { throw unsupported("archive --dry-run") }
+
+    func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)?) throws -> Archiver.Plan {
+        try Archiver(rows: try PostgresRunRows(db: db, url: url), options: options).plan(list: list)
+    }
     func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report { throw unsupported("forget") }
     func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report { throw unsupported("label") }
     func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
@@ -187,20 +196,23 @@ final class PostgresBackend: ArchiveBackend {
                    count(*) FILTER (WHERE status IS NULL) FROM calls
             """)[0]
         out.append(.init(.info, "\(counts.int(0)) calls: \(counts.int(1)) pending, \(counts.int(2)) stale, \(counts.int(3)) never fetched successfully"))
-        let last = try db.query("SELECT run_id, kind, started_at, ended_at, exit_code, message, host FROM archive_runs ORDER BY run_id DESC LIMIT 1")
+        // Runs without an end: running (their connection holds their lock) or killed.
+        let when = { (t: Int64) in ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(t))) }
+        for r in try db.query("""
+            SELECT run_id, kind, started_at, coalesce(host, '?'), run_id IN (\(PostgresRunRows.liveRuns)) FROM archive_runs
+            WHERE ended_at IS NULL ORDER BY run_id DESC LIMIT 20
+            """).rows {
+            let what = "run \(r.int64(0)) (\(r.string(1)) on \(r.string(3)), started \(when(r.int64(2))))"
+            out.append(r.bool(4) ? .init(.info, "\(what) is still running")
+                : .init(.warn, "\(what) was killed: it never finished and holds nothing. The next run carries on; nothing needs repair."))
+        }
+        let last = try db.query("SELECT run_id, kind, started_at, exit_code, message, host FROM archive_runs WHERE ended_at IS NOT NULL ORDER BY run_id DESC LIMIT 1")
         if last.count == 1 {
             let r = last[0]
-            let when = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(r.int64(2))))
-            let host = r.optionalString(6).map { " on \($0)" } ?? ""
-            if r.isNull(3) {
-                out.append(.init(.info, "last run \(r.int64(0)) (\(r.string(1))\(host), started \(when)) has not finished: it is running, or was killed"))
-            } else if r.int(4) != 0 {
-                out.append(.init(.warn, "last run \(r.int64(0)) (\(r.string(1))\(host), \(when)) exited \(r.int(4)): \(r.string(5))"))
-            } else {
-                out.append(.init(.ok, "last run \(r.int64(0)) (\(r.string(1))\(host), \(when)) exited 0"))
-            }
+            let what = "last finished run \(r.int64(0)) (\(r.string(1))\(r.optionalString(5).map { " on \($0)" } ?? ""), \(when(r.int64(2))))"
+            out.append(r.int(3) != 0 ? .init(.warn, "\(what) exited \(r.int(3)): \(r.string(4))") : .init(.ok, "\(what) exited 0"))
         } else {
-            out.append(.init(.info, "no archive run yet"))
+            out.append(.init(.info, "no finished archive run yet"))
         }
         return out
     }

@@ -1,0 +1,49 @@
+import FuseAPI
+
+/// The reads and writes `CallStore` needs, one implementation per backend
+/// (`SQLiteCallRows`, `PostgresCallRows`): the rules of storing an answer
+/// (new, changed, unchanged, older; the backoff; events kept in step) are
+/// `CallStore`'s alone, whatever the storage.
+protocol CallRows: AnyObject {
+    var isInTransaction: Bool { get }
+    func transaction<T>(_ body: () throws -> T) throws -> T
+    /// Adds `id` to `calls` when it is new; true when it was.
+    func remember(_ id: String, at now: Int64, run: Int64?) throws -> Bool
+    func current(_ id: String) throws -> (snapshot: Int64?, status: String?, quiet: Int)?
+    /// Inserts the body (or counts it seen again) and returns its snapshot id.
+    func snapshot(_ id: String, sha256: String, format: String, body: [UInt8], at now: Int64, run: Int64?) throws -> Int64
+    func insertCall(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?) throws
+    func updateCall(_ d: DerivedRow, refusal: String?, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String) throws
+    func quiet(_ id: String, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String, error: String?) throws
+    func statusChange(_ id: String, old: String?, new: String, at now: Int64, run: Int64?) throws
+    /// A new call's events.
+    func insertEvents(_ id: String, _ events: [CallStatus.Event]) throws
+    /// Makes the stored events exactly `events` (trimmed, changed, added).
+    func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws
+    /// Consecutive checks without news (or problems), driving the backoff.
+    func problems(_ id: String) throws -> Int
+    func problem(_ id: String, at now: Int64, outcome: String, http: Int?, message: String, nextCheck: Int64, problems: Int) throws
+    func facts(of id: String) throws -> CallStatus?
+    /// The derived columns only, bookkeeping left alone (`rebuild`).
+    func rederive(_ d: DerivedRow) throws
+}
+
+/// The `calls` columns derived from one body (`CallStore.derivedColumns`, in that order).
+struct DerivedRow {
+    var id: String
+    var status: String
+    var phoneNumber: String?
+    var attempts: Int64?
+    var maxAttempts: Int64?
+    var queued: Int64?
+    var start: Int64?
+    var end: Int64?
+    var lastAttempt: Int64?
+    var reattemptWait: Int64?
+    var duration: Int64?
+    var success: Bool?
+    var snapshotID: Int64
+    var isFinal: Bool
+    var eventDuration: Int64?
+    var eventDisorder: Int64?
+}

@@ -1,0 +1,151 @@
+import FuseAPI
+import Postgres
+
+/// `CallRows` in a PostgreSQL archive: the same statements as
+/// `SQLiteCallRows` in PostgreSQL's dialect, prepared once on the server.
+/// A JSON body that jsonb takes is stored as `body_json` beside the bytes.
+final class PostgresCallRows: CallRows {
+    let db: PostgresConnection
+    private let rememberStatement: PostgresStatement
+    private let snapshotStatement: PostgresStatement
+    private let currentStatement: PostgresStatement
+    private let insertCallStatement: PostgresStatement
+    private let deriveStatement: PostgresStatement
+    private let rederiveStatement: PostgresStatement
+    private let quietStatement: PostgresStatement
+    private let problemsStatement: PostgresStatement
+    private let problemStatement: PostgresStatement
+    private let statusChangeStatement: PostgresStatement
+    private let trimEventsStatement: PostgresStatement
+    private let upsertEventsStatement: PostgresStatement
+    private let factsStatement: PostgresStatement
+    private let eventsStatement: PostgresStatement
+
+    init(db: PostgresConnection) throws {
+        self.db = db
+        rememberStatement = try db.prepare("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES ($1, $2, $3) ON CONFLICT (call_id) DO NOTHING")
+        snapshotStatement = try db.prepare("""
+            INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id, body_json)
+            VALUES ($1, $2, $3, $4, $5, $5, $6, $7::jsonb)
+            ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = call_snapshots.times_seen + 1
+            RETURNING snapshot_id
+            """)
+        currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = $1")
+        let columns = CallStore.derivedColumns
+        let n = columns.count + 1
+        let derivedParameters = (2...n).map { "$\($0)" }.joined(separator: ", ")
+        let assignments = columns.enumerated().map { "\($1) = $\($0 + 2)" }.joined(separator: ", ")
+        insertCallStatement = try db.prepare("""
+            INSERT INTO calls (call_id, \(columns.joined(separator: ", ")), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at,
+                               next_check_at, last_outcome, last_http_code)
+            VALUES ($1, \(derivedParameters), $\(n + 1), $\(n + 2), $\(n + 3), $\(n + 2), $\(n + 2), $\(n + 2), 'ok', 200)
+            ON CONFLICT (call_id) DO UPDATE SET \(columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")), last_error = excluded.last_error,
+                last_fetched_at = excluded.last_fetched_at, last_success_at = excluded.last_success_at, next_check_at = excluded.next_check_at,
+                last_outcome = 'ok', last_http_code = 200, failed_checks = 0, is_stale = 0
+            """)
+        deriveStatement = try db.prepare("""
+            UPDATE calls SET \(assignments), last_error = $\(n + 1),
+                last_fetched_at = $\(n + 2), last_success_at = $\(n + 2), unchanged_checks = $\(n + 3), next_check_at = $\(n + 4),
+                is_stale = 0, last_outcome = $\(n + 5), last_http_code = 200, failed_checks = 0
+            WHERE call_id = $1
+            """)
+        rederiveStatement = try db.prepare("UPDATE calls SET \(assignments) WHERE call_id = $1")
+        quietStatement = try db.prepare("""
+            UPDATE calls SET last_fetched_at = $2, last_success_at = $2, unchanged_checks = $3, next_check_at = $4,
+                is_stale = 0, last_outcome = $5, last_http_code = 200, last_error = $6, failed_checks = 0
+            WHERE call_id = $1
+            """)
+        problemsStatement = try db.prepare("SELECT unchanged_checks FROM calls WHERE call_id = $1")
+        problemStatement = try db.prepare("""
+            UPDATE calls SET last_fetched_at = $2, last_outcome = $3, last_http_code = $4, last_error = $5,
+                next_check_at = $6, unchanged_checks = $7, failed_checks = failed_checks + 1
+            WHERE call_id = $1
+            """)
+        statusChangeStatement = try db.prepare("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES ($1, $2, $3, $4, $5)")
+        trimEventsStatement = try db.prepare("DELETE FROM call_events WHERE call_id = $1 AND seq >= $2")
+        // All of a call's events in one statement: its lists, unnested.
+        upsertEventsStatement = try db.prepare("""
+            INSERT INTO call_events (call_id, seq, event, timestamp)
+            SELECT $1, e.seq - 1, e.event, e.timestamp FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS e(event, timestamp, seq)
+            ON CONFLICT (call_id, seq) DO UPDATE SET event = excluded.event, timestamp = excluded.timestamp
+            WHERE call_events.event IS DISTINCT FROM excluded.event OR call_events.timestamp IS DISTINCT FROM excluded.timestamp
+            """)
+        factsStatement = try db.prepare("""
+            SELECT status, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp,
+                   reattempt_wait, duration, phone_number, success
+            FROM calls WHERE call_id = $1 AND status IS NOT NULL
+            """)
+        eventsStatement = try db.prepare("SELECT event, timestamp FROM call_events WHERE call_id = $1 ORDER BY seq")
+    }
+
+    var isInTransaction: Bool { db.isInTransaction }
+    func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    func remember(_ id: String, at now: Int64, run: Int64?) throws -> Bool {
+        try rememberStatement.query([id, now, run]).affectedRows > 0
+    }
+
+    func current(_ id: String) throws -> (snapshot: Int64?, status: String?, quiet: Int)? {
+        let r = try currentStatement.query([id])
+        return r.count == 0 ? nil : (r[0].optionalInt64(0), r[0].optionalString(1), r[0].int(2))
+    }
+
+    func snapshot(_ id: String, sha256: String, format: String, body: [UInt8], at now: Int64, run: Int64?) throws -> Int64 {
+        let json = format == "json" ? PostgresCopyEnd.jsonb(body) : nil
+        return try snapshotStatement.query([id, sha256, format, PostgresBytes(body), now, run, json])[0].int64(0)
+    }
+
+    private func values(_ d: DerivedRow) -> [any PostgresBindable] {
+        [d.id, d.status, d.phoneNumber, d.attempts, d.maxAttempts, d.queued, d.start, d.end, d.lastAttempt, d.reattemptWait, d.duration,
+         d.success, d.snapshotID, d.isFinal, d.eventDuration, d.eventDisorder]
+    }
+
+    /// An id remembered at the start of a run has its row already: the
+    /// first answer fills it (the conflict), as an insert would.
+    func insertCall(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?) throws {
+        try insertCallStatement.query(values(d) + [refusal, now, run])
+    }
+
+    func updateCall(_ d: DerivedRow, refusal: String?, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String) throws {
+        try deriveStatement.query(values(d) + [refusal, now, quiet, nextCheck, outcome])
+    }
+
+    func quiet(_ id: String, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String, error: String?) throws {
+        try quietStatement.query([id, now, quiet, nextCheck, outcome, error])
+    }
+
+    func statusChange(_ id: String, old: String?, new: String, at now: Int64, run: Int64?) throws {
+        try statusChangeStatement.query([id, old, new, now, run])
+    }
+
+    func insertEvents(_ id: String, _ events: [CallStatus.Event]) throws { try syncEvents(id, events) }
+
+    func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {
+        try trimEventsStatement.query([id, events.count])
+        guard !events.isEmpty else { return }
+        try upsertEventsStatement.query([id, PostgresArray.text(events.map(\.event)), PostgresArray.integers(events.map(\.timestamp))])
+    }
+
+    func problems(_ id: String) throws -> Int {
+        let r = try problemsStatement.query([id])
+        return r.count == 0 ? 0 : r[0].int(0)
+    }
+
+    func problem(_ id: String, at now: Int64, outcome: String, http: Int?, message: String, nextCheck: Int64, problems: Int) throws {
+        try problemStatement.query([id, now, outcome, http, message, nextCheck, problems])
+    }
+
+    func facts(of id: String) throws -> CallStatus? {
+        let rows = try factsStatement.query([id])
+        guard rows.count == 1 else { return nil }
+        let r = rows[0]
+        var s = CallStatus(status: r.string(0), attempts: r.optionalInt64(1), maxAttempts: r.optionalInt64(2), queuedTimestamp: r.optionalInt64(3),
+                           startTimestamp: r.optionalInt64(4), endTimestamp: r.optionalInt64(5), lastAttemptTimestamp: r.optionalInt64(6),
+                           reattemptWait: r.optionalInt64(7), duration: r.optionalInt64(8), phoneNumber: r.optionalString(9),
+                           success: r.optionalInt64(10).map { $0 != 0 })
+        s.events = try eventsStatement.query([id]).map { CallStatus.Event(event: $0.string(0), timestamp: $0.optionalInt64(1)) }
+        return s
+    }
+
+    func rederive(_ d: DerivedRow) throws { try rederiveStatement.query(values(d)) }
+}
