@@ -26,6 +26,15 @@ protocol CallRows: AnyObject {
     func facts(of id: String) throws -> CallStatus?
     /// The derived columns only, bookkeeping left alone (`rebuild`).
     func rederive(_ d: DerivedRow) throws
+
+    // `rebuild`
+    /// Calls with a snapshot after `id` in id order, at most `limit`.
+    func callsWithSnapshot(after id: String, limit: Int) throws -> [(id: String, snapshot: Int64)]
+    /// A call's bodies in the order the archive received them (a body seen
+    /// again counts when last seen), byte for byte.
+    func snapshots(of id: String) throws -> [(id: Int64, format: String, body: [UInt8])]
+    /// After a rebuild: what derives from the calls is recomputed (SQLite's aggregates).
+    func rebuilt() throws
 }
 
 /// The `calls` columns derived from one body (`CallStore.derivedColumns`, in that order).

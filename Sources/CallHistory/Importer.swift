@@ -14,12 +14,17 @@ public final class Importer {
         public var outcome: RunOutcome { badLines > 0 ? .badInput : .completed }
     }
 
-    let db: Connection
+    let rows: any ArchiveRunRows
     let now: () -> Int64
     let batchSize: Int
 
-    init(db: Connection, batchSize: Int = 2000, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
-        self.db = db
+    convenience init(db: Connection, batchSize: Int = 2000, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
+        self.init(rows: try SQLiteRunRows(db: db), batchSize: batchSize, now: now)
+    }
+
+    /// Over any backend's rows (`SQLiteRunRows`, `PostgresRunRows`).
+    init(rows: any ArchiveRunRows, batchSize: Int = 2000, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.rows = rows
         self.now = now
         self.batchSize = batchSize
     }
@@ -36,12 +41,11 @@ public final class Importer {
     /// Lines are read and decoded on a second thread while this one writes.
     /// `exitCode` is the caller's mapping, recorded in `archive_runs`.
     public func run(files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Report {
-        let log = try RunLog(db: db, kind: "import", at: now())
-        let store = try CallStore(db: db, runID: log.runID)
-        let labelWriter = LabelWriter(db: db)
+        let runID = try rows.startRun(kind: "import", at: now())
+        let store = try CallStore(rows: rows.calls, runID: runID)
         var counts = RunCounts()
         var bad = 0
-        let writer = try BatchWriter(db: db, maxRows: batchSize, maxInterval: .seconds(1)) { try log.update(counts) }
+        let writer = BatchWriter(rows: rows, maxRows: batchSize, maxInterval: .seconds(1)) { try self.rows.updateRun(runID, counts) }
         let queue = BlockingQueue<Item>(capacity: 8192)
         let reader = Thread { Self.read(files, into: queue) }
         reader.name = "callhist-import-read"
@@ -68,7 +72,7 @@ public final class Importer {
                             case .changed: counts.changed += 1
                             case .unchanged, .older: counts.unchanged += 1
                             }
-                            if !labels.isEmpty { _ = try labelWriter.add(labels, to: callID) }
+                            if !labels.isEmpty { _ = try rows.addLabels(labels, to: callID) }
                         }
                     }
                 }
@@ -76,13 +80,13 @@ public final class Importer {
         } catch {
             queue.close()
             try? writer.finish()
-            try? db.transaction { try log.finish(counts, exitCode: exitCode(.badInput), message: "\(error)", at: now()) }
+            try? rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(.badInput), message: "\(error)", at: now()) }
             throw error
         }
         try writer.finish()
         let message = bad > 0 ? "\(bad) lines could not be imported; the others were" : nil
-        try db.transaction { try log.finish(counts, exitCode: exitCode(bad > 0 ? .badInput : .completed), message: message, at: now()) }
-        return Report(counts: counts, badLines: bad, runID: log.runID)
+        try rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(bad > 0 ? .badInput : .completed), message: message, at: now()) }
+        return Report(counts: counts, badLines: bad, runID: runID)
     }
 
     /// The longest record line read (a status body is at most 8 MiB when fetched).

@@ -148,4 +148,17 @@ final class PostgresCallRows: CallRows {
     }
 
     func rederive(_ d: DerivedRow) throws { try rederiveStatement.query(values(d)) }
+
+    func callsWithSnapshot(after id: String, limit: Int) throws -> [(id: String, snapshot: Int64)] {
+        try db.query("SELECT call_id, snapshot_id FROM calls WHERE snapshot_id IS NOT NULL AND call_id > $1 ORDER BY call_id LIMIT $2", [id, limit])
+            .map { (id: $0.string(0), snapshot: $0.int64(1)) }
+    }
+
+    func snapshots(of id: String) throws -> [(id: Int64, format: String, body: [UInt8])] {
+        try db.query("SELECT snapshot_id, format, body FROM call_snapshots WHERE call_id = $1 ORDER BY last_seen_at, snapshot_id", [id])
+            .map { (id: $0.int64(0), format: $0.string(1), body: $0.bytes(2) ?? []) }
+    }
+
+    /// Reports read `calls` itself: nothing else derives from it.
+    func rebuilt() throws {}
 }

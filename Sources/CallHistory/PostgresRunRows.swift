@@ -209,6 +209,10 @@ final class PostgresRunRows: ArchiveRunRows {
     // MARK: The run's row
 
     func startRun(kind: String, at now: Int64) throws -> Int64 {
+        // Shared with every other run; a rebuild takes it alone.
+        guard try lease.query("SELECT pg_try_advisory_lock_shared($1)", [PostgresMigrator.exclusiveKey])[0].bool(0) else {
+            throw ArchiveError.busy(path: lease.displayName, holder: "a rebuild (callhist rebuild)")
+        }
         let run = try db.query("INSERT INTO archive_runs (kind, started_at, version, host) VALUES ($1, $2, $3, $4) RETURNING run_id",
                                [kind, now, CallhistVersion.string, RunLog.host])[0].int64(0)
         try lease.query("SELECT pg_advisory_lock($1::int, $2::int)", [Int64(Self.runLockKey), run])

@@ -13,28 +13,27 @@ public struct Rebuilder {
         public var undecodable: [String] = []
     }
 
-    let db: Connection
+    let rows: any ArchiveRunRows
 
-    init(db: Connection) { self.db = db }
+    init(db: Connection) throws { rows = try SQLiteRunRows(db: db) }
+    /// Over any backend's rows (`SQLiteRunRows`, `PostgresRunRows`).
+    init(rows: any ArchiveRunRows) { self.rows = rows }
 
     public func run() throws -> Report {
         var report = Report()
-        let store = try CallStore(db: db, runID: nil)
-        let writer = try BatchWriter(db: db, maxRows: 2000)
-        let calls = try db.prepare("SELECT call_id, snapshot_id FROM calls WHERE snapshot_id IS NOT NULL AND call_id > ? ORDER BY call_id LIMIT 1000")
-        // In the order the archive received them (a body seen again counts
-        // when last seen), so the fold below replays what the archiver did.
-        let snapshots = try db.prepare("SELECT snapshot_id, format, body FROM call_snapshots WHERE call_id = ? ORDER BY last_seen_at, snapshot_id")
+        let store = try CallStore(rows: rows.calls, runID: nil)
+        let writer = BatchWriter(rows: rows, maxRows: 2000)
         var last = ""
         while true {
             // Read a page, then write it: never step a read statement across a write.
-            let page = try calls.map([last]) { (id: $0.string(0), snapshot: $0.int64(1)) }
+            let page = try rows.calls.callsWithSnapshot(after: last, limit: 1000)
             guard let tail = page.last else { break }
             last = tail.id
             for row in page {
                 report.calls += 1
-                // Bodies byte for byte (`textBytes`): a body that is not UTF-8 decodes as it came.
-                let bodies = try snapshots.map([row.id]) { (id: $0.int64(0), format: BodyFormat(rawValue: $0.string(1)) ?? .json, body: $0.textBytes(2)) }
+                // In the order the archive received them, so the fold below
+                // replays what the archiver did; bytes as they came.
+                let bodies = try rows.calls.snapshots(of: row.id).map { (id: $0.id, format: BodyFormat(rawValue: $0.format) ?? .json, body: $0.body) }
                 var newest: (snapshot: Int64, status: CallStatus)?
                 var failure: String?
                 for body in bodies {
@@ -59,9 +58,7 @@ public struct Rebuilder {
             }
         }
         try writer.commit()
-        // The triggers kept the aggregates true through every re-derivation;
-        // a rebuild also repairs them if another tool wrote past the triggers.
-        try Aggregates.recompute(db)
+        try rows.calls.rebuilt()
         return report
     }
 }

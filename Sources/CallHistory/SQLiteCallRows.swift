@@ -147,4 +147,18 @@ final class SQLiteCallRows: CallRows {
     func rederive(_ d: DerivedRow) throws {
         try db.cached("UPDATE calls SET \(CallStore.derivedAssignments) WHERE call_id = ?1").run(values(d))
     }
+
+    func callsWithSnapshot(after id: String, limit: Int) throws -> [(id: String, snapshot: Int64)] {
+        try db.cached("SELECT call_id, snapshot_id FROM calls WHERE snapshot_id IS NOT NULL AND call_id > ? ORDER BY call_id LIMIT ?")
+            .map([id, limit]) { (id: $0.string(0), snapshot: $0.int64(1)) }
+    }
+
+    func snapshots(of id: String) throws -> [(id: Int64, format: String, body: [UInt8])] {
+        try db.cached("SELECT snapshot_id, format, body FROM call_snapshots WHERE call_id = ? ORDER BY last_seen_at, snapshot_id")
+            .map([id]) { (id: $0.int64(0), format: $0.string(1), body: $0.textBytes(2)) }
+    }
+
+    /// The triggers kept the aggregates true through every re-derivation;
+    /// a rebuild also repairs them if another tool wrote past the triggers.
+    func rebuilt() throws { try Aggregates.recompute(db) }
 }

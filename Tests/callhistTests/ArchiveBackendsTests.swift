@@ -88,6 +88,62 @@ final class ArchiveBackendsTests: XCTestCase {
         XCTAssertGreaterThan(ids(sqlite["pending --limit 20"]).count, 0)
     }
 
+    func testImportGivesTheSameArchiveOnBothBackends() throws {
+        let mock = try MockProcess(["--calls", "500", "--hostile-rate", "0.1"])
+        self.mock = mock
+        let env = Harness.environment(baseURL: mock.baseURL)
+        let source = try location(.sqlite, "source")
+        let csv = try scratch.write("ids.csv", "call_id,team\n" + (1...500).map { "\(ids($0...$0)[0]),t\($0 % 3)" }.joined(separator: "\n") + "\n")
+        XCTAssertEqual(try Harness.callhist(["archive", "--db", source, "--ids", csv, "--concurrency", "16"], env: env).status, 0)
+        let ndjson = scratch.path("calls.ndjson")
+        XCTAssertEqual(try Harness.callhist(["export", "calls", "--format", "ndjson", "--db", source, "--output", ndjson], env: env).status, 0)
+        var exports: [Backend: [String]] = [:]
+        for backend in Backend.allCases {
+            let db = try location(backend, "imported")
+            let r = try Harness.callhist(["import", "--db", db, ndjson], env: env)
+            XCTAssertEqual(r.status, 0, "\(backend): \(r.stderr)")
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 500)
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_labels WHERE name = 'team'"), 500)
+            exports[backend] = try ["calls ndjson", "events csv", "report summary", "report labels team", "report daily --utc"].map { what in
+                let words = what.split(separator: " ").map(String.init)
+                let args = words[0] == "report" ? words + ["--format", "json", "--db", db] : ["export", words[0], "--format", words[1], "--db", db]
+                let r = try Harness.callhist(args, env: env)
+                XCTAssertEqual(r.status, 0, r.stderr)
+                return r.stdout
+            }
+        }
+        XCTAssertEqual(exports[.sqlite], exports[.postgres])
+        // And the import is the source archive again.
+        XCTAssertEqual(exports[.postgres]?.first, try String(contentsOfFile: ndjson, encoding: .utf8))
+    }
+
+    func testRebuildRederivesOnPostgresAndRunsAlone() throws {
+        let mock = try MockProcess(["--calls", "300", "--latency", "50"])
+        self.mock = mock
+        let env = Harness.environment(baseURL: mock.baseURL)
+        let db = try location(.postgres, "rebuild")
+        let file = try scratch.write("ids.txt", ids(1...300).joined(separator: "\n"))
+        XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "--ids", file, "--concurrency", "32"], env: env).status, 0)
+        let before = try Harness.callhist(["report", "summary", "--format", "json", "--db", db], env: env).stdout
+        // Another tool damages the derived columns and events; the bodies stay.
+        try PostgresCluster.psql(db, "UPDATE calls SET status = 'mangled', attempts = 99 WHERE call_id <= 'call-0000100'")
+        try PostgresCluster.psql(db, "DELETE FROM call_events WHERE call_id <= 'call-0000050'")
+        XCTAssertNotEqual(try Harness.callhist(["report", "summary", "--format", "json", "--db", db], env: env).stdout, before)
+        let rebuilt = try Harness.callhist(["rebuild", "--db", db], env: env)
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
+        XCTAssertTrue(rebuilt.stdout.contains("rebuilt 300 calls from their newest snapshots: 100 changed"), rebuilt.stdout)
+        XCTAssertEqual(try Harness.callhist(["report", "summary", "--format", "json", "--db", db], env: env).stdout, before)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status = 'mangled'"), 0)
+        // Not while an archive run writes: exit 75, and the run is untouched.
+        let run = try Harness.startCallhist(["archive", "--db", db, "--ids", file, "--force", "--concurrency", "2"], env: env)
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, ((try? scalar(db, "SELECT count(*) FROM archive_runs WHERE ended_at IS NULL")) ?? 0) == 0 { usleep(20_000) }
+        let refused = try Harness.callhist(["rebuild", "--db", db], env: env)
+        XCTAssertEqual(refused.status, 75, refused.stderr)
+        run.waitUntilExit()
+        XCTAssertEqual(run.terminationStatus, 0)
+    }
+
     func testAnInterruptedRunCarriesOnOnPostgres() throws {
         let mock = try MockProcess(["--calls", "300", "--latency", "100"])
         self.mock = mock

@@ -166,9 +166,17 @@ final class PostgresBackend: ArchiveBackend {
     func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report { throw unsupported("forget") }
     func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report { throw unsupported("label") }
     func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
-        throw unsupported("import")
+        try Importer(rows: try PostgresRunRows(db: db, url: url)).run(files: files, exitCode: exitCode, problem: problem)
     }
-    func rebuild() throws -> Rebuilder.Report { throw unsupported("rebuild") }
+    /// Alone: no archive run may write while calls are re-derived (the
+    /// advisory lock every run holds shared; `PostgresRunRows`).
+    func rebuild() throws -> Rebuilder.Report {
+        guard try db.query("SELECT pg_try_advisory_lock($1)", [PostgresMigrator.exclusiveKey])[0].bool(0) else {
+            throw ArchiveError.busy(path: path, holder: "an archive run, an import or another rebuild")
+        }
+        defer { _ = try? db.query("SELECT pg_advisory_unlock($1)", [PostgresMigrator.exclusiveKey]) }
+        return try Rebuilder(rows: try PostgresRunRows(db: db, url: url)).run()
+    }
 
     func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
         try PostgresExporter(db: db).export(table, format: format, filter: filter, to: sink)

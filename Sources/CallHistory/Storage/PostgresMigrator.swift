@@ -24,7 +24,11 @@ enum PostgresMigrator {
     /// under the advisory lock (a second host waits, then finds it done).
     @discardableResult
     static func migrate(_ db: PostgresConnection, name: String) throws -> (from: Int, to: Int) {
-        try db.transaction {
+        // Up to date (every open but the first): no lock, so a run opening
+        // never waits for the runs already going.
+        let found = try version(of: db)
+        if found == latestVersion { return (found, found) }
+        return try db.transaction {
             try db.query("SELECT pg_advisory_xact_lock($1)", [exclusiveKey])
             try db.execute("CREATE TABLE IF NOT EXISTS callhist_schema (version integer NOT NULL, applied_at bigint NOT NULL)")
             let current = try version(of: db)
