@@ -54,16 +54,24 @@ public final class CallArchive {
     /// Opens an existing archive read-only. With `traceSQL`, every statement
     /// run is appended to that file (scripts/bench-reports.sh replays them).
     public static func openForReading(_ path: String, traceSQL: String? = nil) throws -> CallArchive {
-        if isPostgres(path) { return try storage(PostgresURL.redacted(path)) { CallArchive(backend: try PostgresBackend(url: path, migrate: false)) } }
-        let db = try storage(path) { try ArchiveFile.openForReading(path) }
-        if let traceSQL {
-            if !FileManager.default.fileExists(atPath: traceSQL) { _ = FileManager.default.createFile(atPath: traceSQL, contents: nil) }
-            if let sink = FileHandle(forWritingAtPath: traceSQL) {
-                sink.seekToEndOfFile()
-                db.trace { sql in sink.write(Data((sql + ";\n").utf8)) }
+        if isPostgres(path) {
+            return try storage(PostgresURL.redacted(path)) {
+                let backend = try PostgresBackend(url: path, migrate: false)
+                if let traceSQL, let sink = traceSink(traceSQL) { backend.db.trace = { sql in sink.write(Data((sql + ";\n").utf8)) } }
+                return CallArchive(backend: backend)
             }
         }
+        let db = try storage(path) { try ArchiveFile.openForReading(path) }
+        if let traceSQL, let sink = traceSink(traceSQL) { db.trace { sql in sink.write(Data((sql + ";\n").utf8)) } }
         return CallArchive(backend: SQLiteBackend(db: db, path: path))
+    }
+
+    /// The file statements are traced to, appended to.
+    private static func traceSink(_ path: String) -> FileHandle? {
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let sink = FileHandle(forWritingAtPath: path)
+        sink?.seekToEndOfFile()
+        return sink
     }
 
     /// For a dry run: the archive read-only when it exists, else an empty

@@ -11,6 +11,10 @@ public final class PostgresConnection {
     public let displayName: String
     private var isClosed = false
     private var prepared = 0
+    /// Gets every statement run by `query` and `forEachRow`, its parameters
+    /// written in as literals: for benchmarks that replay exactly what a
+    /// command ran with psql. Never set in normal use.
+    public var trace: ((String) -> Void)?
 
     /// Connects with a `postgresql://` or `postgres://` URL (or a libpq
     /// `key=value` string). The password comes from the URL, `PGPASSWORD`
@@ -58,6 +62,7 @@ public final class PostgresConnection {
     /// Runs one statement with its parameters and returns all its rows.
     @discardableResult
     public func query(_ sql: String, _ values: [any PostgresBindable] = []) throws(PostgresError) -> PostgresResult {
+        trace?(Self.expand(sql, values))
         let result = withParameters(values) { count, pointers, lengths in
             PQexecParams(handle, sql, count, nil, pointers, lengths, nil, 0)
         }
@@ -68,6 +73,7 @@ public final class PostgresConnection {
     /// Streams the rows of one statement to `body` one at a time (libpq's
     /// single-row mode): an export of millions of rows never holds them all.
     public func forEachRow(_ sql: String, _ values: [any PostgresBindable] = [], _ body: (PostgresRow) throws -> Void) throws {
+        trace?(Self.expand(sql, values))
         let sent = withParameters(values) { count, pointers, lengths in
             PQsendQueryParams(handle, sql, count, nil, pointers, lengths, nil, 0)
         }
@@ -210,6 +216,17 @@ public final class PostgresConnection {
     }
 
     // MARK: Internals
+
+    /// `sql` with `$n` replaced by the value as a literal (highest n first,
+    /// so `$1` never eats the start of `$10`).
+    static func expand(_ sql: String, _ values: [any PostgresBindable]) -> String {
+        var text = sql
+        for (i, v) in values.enumerated().reversed() {
+            let literal = v.postgresText.map { "'" + String(decoding: $0, as: UTF8.self).replacingOccurrences(of: "'", with: "''") + "'" } ?? "NULL"
+            text = text.replacingOccurrences(of: "$\(i + 1)", with: literal)
+        }
+        return text
+    }
 
     private func check(_ result: OpaquePointer?, sql: String) throws(PostgresError) {
         let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR

@@ -50,7 +50,7 @@ public struct PostgresCopyWriter {
             case 9: out += [92, 116]
             case 10: out += [92, 110]
             case 13: out += [92, 114]
-            case 0: continue   // text cannot hold NUL; callers send such values as bytes
+            case 0: out += PostgresText.replacement   // text cannot hold NUL (as for parameters)
             default: out.append(b)
             }
         }

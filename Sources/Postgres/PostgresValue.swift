@@ -7,8 +7,19 @@ public protocol PostgresBindable {
     var postgresText: [UInt8]? { get }
 }
 
-extension String: PostgresBindable { public var postgresText: [UInt8]? { Array(utf8) } }
-extension Substring: PostgresBindable { public var postgresText: [UInt8]? { Array(utf8) } }
+/// Text cannot hold NUL in PostgreSQL: a NUL is sent as U+FFFD.
+extension String: PostgresBindable { public var postgresText: [UInt8]? { PostgresText.bytes(utf8) } }
+extension Substring: PostgresBindable { public var postgresText: [UInt8]? { PostgresText.bytes(utf8) } }
+
+enum PostgresText {
+    static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+    static func bytes<S: Sequence>(_ utf8: S) -> [UInt8] where S.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.underestimatedCount)
+        for b in utf8 { if b == 0 { out += replacement } else { out.append(b) } }
+        return out
+    }
+}
 extension Int: PostgresBindable { public var postgresText: [UInt8]? { Array(String(self).utf8) } }
 extension Int64: PostgresBindable { public var postgresText: [UInt8]? { Array(String(self).utf8) } }
 extension Int32: PostgresBindable { public var postgresText: [UInt8]? { Array(String(self).utf8) } }

@@ -55,8 +55,14 @@ final class PostgresCommandTests: XCTestCase {
         var compared = 0
         for report in reports {
             for format in ["json", "csv", "table", "markdown"] {
-                let a = try Harness.callhist(["report"] + report + ["--format", format, "--db", sqlite], env: env)
-                let b = try Harness.callhist(["report"] + report + ["--format", format, "--db", pg], env: env)
+                // Pending and anomalies count ages from the clock: a pair
+                // that straddles a second is run again.
+                var a = try Harness.callhist(["report"] + report + ["--format", format, "--db", sqlite], env: env)
+                var b = try Harness.callhist(["report"] + report + ["--format", format, "--db", pg], env: env)
+                for _ in 0..<3 where a.stdout != b.stdout {
+                    a = try Harness.callhist(["report"] + report + ["--format", format, "--db", sqlite], env: env)
+                    b = try Harness.callhist(["report"] + report + ["--format", format, "--db", pg], env: env)
+                }
                 XCTAssertEqual(a.status, 0, "\(report) \(format): \(a.stderr)")
                 XCTAssertEqual(b.status, 0, "\(report) \(format): \(b.stderr)")
                 XCTAssertEqual(a.stdout, b.stdout, "report \(report.joined(separator: " ")) --format \(format) differs")

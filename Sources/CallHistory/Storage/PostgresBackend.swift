@@ -147,8 +147,8 @@ final class PostgresBackend: ArchiveBackend {
     /// What this backend does not offer yet, and the way round it.
     private func unsupported(_ operation: String) -> ArchiveError {
         ArchiveError.unsupported(path: path, operation: operation, instead: """
-            a PostgreSQL archive is filled with `callhist copy` for now: \(operation) into a SQLite archive, then \
-            `callhist copy --from FILE --to \(path)` (docs/postgresql.md)
+            not yet on PostgreSQL: run it on a SQLite copy (`callhist copy --from \(path) --to FILE`), or in SQL \
+            (docs/postgresql.md, "What differs")
             """)
     }
 
