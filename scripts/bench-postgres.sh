@@ -74,8 +74,9 @@ printf "%-44s %10s s   psql COPY %8s s   ratio %s   (%s calls/s)\n" "import $imp
 echo "== 3. reports on $calls calls: callhist beside psql running the same SQL (best of 3)"
 printf "%-48s %10s %10s %7s\n" report "callhist s" "psql s" ratio
 two_weeks="--since 2026-09-01 --until 2026-09-15"
+middle=$(printf "call-%08d" $((calls / 2)))
 for spec in "summary" "summary $two_weeks" "summary --status completed" "daily" "daily $two_weeks" "daily --by week" \
-            "attempts" "attempts $two_weeks" "durations" "durations $two_weeks" "pending --limit 100" "runs" "call call-00500000" \
+            "attempts" "attempts $two_weeks" "durations" "durations $two_weeks" "pending --limit 100" "runs" "call $middle" \
             "anomalies $two_weeks"; do
   read -r -a args <<<"$spec"
   rm -f "$tmp/trace.sql"

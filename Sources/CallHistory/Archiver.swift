@@ -296,6 +296,7 @@ public final class Archiver {
             // Whenever no answer is waiting, what was received is committed:
             // no write transaction is held while the fetch waits on the network.
             while case let batch = try queue.takeAll(idle: { try topUp(); try writer.commit() }), !batch.isEmpty {
+                try store.prefetch(batch.compactMap { if case .found = $0.outcome { $0.callID } else { nil } })
                 for result in batch {
                     counts.httpRequests += result.requests
                     try writer.write {

@@ -7,6 +7,12 @@ import FuseAPI
 protocol CallRows: AnyObject {
     var isInTransaction: Bool { get }
     func transaction<T>(_ body: () throws -> T) throws -> T
+    /// Reads the calls about to be stored at once (a batch), where that saves round trips.
+    func prefetch(_ ids: [String]) throws
+    /// Sends writes held back for the batch (before its commit).
+    func flush() throws
+    /// Drops writes held back (their transaction rolled back).
+    func discard()
     /// Adds `id` to `calls` when it is new; true when it was.
     func remember(_ id: String, at now: Int64, run: Int64?) throws -> Bool
     func current(_ id: String) throws -> (snapshot: Int64?, status: String?, quiet: Int)?

@@ -4,8 +4,20 @@ import Postgres
 /// `CallRows` in a PostgreSQL archive: the same statements as
 /// `SQLiteCallRows` in PostgreSQL's dialect, prepared once on the server.
 /// A JSON body that jsonb takes is stored as `body_json` beside the bytes.
+///
+/// A round trip per statement would cost a new call six: the writes of
+/// calls without a body yet (the bulk of a first run or an import) are
+/// therefore kept in a `PostgresCallBuffer` and sent with `COPY` when the
+/// batch commits. `prefetch` reads a batch's calls in one query first; any
+/// other write or read of a buffered call sends the buffer before it.
 final class PostgresCallRows: CallRows {
     let db: PostgresConnection
+    private var buffer = PostgresCallBuffer()
+    /// What `prefetch` found, until `current` uses it: nil for an absent call.
+    private var known: [String: (snapshot: Int64?, status: String?, quiet: Int, fresh: Bool)?] = [:]
+    /// The call `current` found without any body: its body may be buffered.
+    private var fresh: String?
+    private var snapshotIDs: [Int64] = []
     private let rememberStatement: PostgresStatement
     private let snapshotStatement: PostgresStatement
     private let currentStatement: PostgresStatement
@@ -39,9 +51,7 @@ final class PostgresCallRows: CallRows {
             INSERT INTO calls (call_id, \(columns.joined(separator: ", ")), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at,
                                next_check_at, last_outcome, last_http_code)
             VALUES ($1, \(derivedParameters), $\(n + 1), $\(n + 2), $\(n + 3), $\(n + 2), $\(n + 2), $\(n + 2), 'ok', 200)
-            ON CONFLICT (call_id) DO UPDATE SET \(columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")), last_error = excluded.last_error,
-                last_fetched_at = excluded.last_fetched_at, last_success_at = excluded.last_success_at, next_check_at = excluded.next_check_at,
-                last_outcome = 'ok', last_http_code = 200, failed_checks = 0, is_stale = 0
+            \(PostgresCallBuffer.upsert)
             """)
         deriveStatement = try db.prepare("""
             UPDATE calls SET \(assignments), last_error = $\(n + 1),
@@ -79,19 +89,95 @@ final class PostgresCallRows: CallRows {
     }
 
     var isInTransaction: Bool { db.isInTransaction }
-    func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try db.transaction {
+                let result = try body()
+                try flush()
+                return result
+            }
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    // MARK: The buffer
+
+    /// Reads the calls of a batch at once, so `current` needs no round trip.
+    func prefetch(_ ids: [String]) throws {
+        try flush()
+        known.removeAll(keepingCapacity: true)
+        for id in ids { known[id] = .some(nil) }
+        let rows = try db.query("""
+            SELECT c.call_id, c.snapshot_id, c.status, c.unchanged_checks, EXISTS (SELECT 1 FROM call_snapshots s WHERE s.call_id = c.call_id)
+            FROM calls c WHERE c.call_id = ANY($1::text[])
+            """, [PostgresArray.text(ids)])
+        for r in rows.rows {
+            known[r.string(0)] = (r.optionalInt64(1), r.optionalString(2), r.int(3), r.isNull(1) && !r.bool(4))
+        }
+    }
+
+    /// Sends what is buffered (inside the caller's transaction).
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let pending = buffer
+        buffer = PostgresCallBuffer()
+        try pending.send(db)
+    }
+
+    /// Forgets what is buffered (its transaction rolled back).
+    func discard() {
+        buffer = PostgresCallBuffer()
+        known.removeAll()
+        fresh = nil
+    }
+
+    /// Before a statement that reads or writes `id` itself.
+    private func settle(_ id: String) throws {
+        if buffer.holds(id) { try flush() }
+        known[id] = nil
+    }
+
+    private func nextSnapshotID() throws -> Int64 {
+        if snapshotIDs.isEmpty {
+            snapshotIDs = try db.query("SELECT nextval(pg_get_serial_sequence('call_snapshots', 'snapshot_id')) FROM generate_series(1, 1000)")
+                .map { $0.int64(0) }.reversed()
+        }
+        return snapshotIDs.removeLast()
+    }
+
+    // MARK: CallRows
 
     func remember(_ id: String, at now: Int64, run: Int64?) throws -> Bool {
-        try rememberStatement.query([id, now, run]).affectedRows > 0
+        try settle(id)
+        return try rememberStatement.query([id, now, run]).affectedRows > 0
     }
 
     func current(_ id: String) throws -> (snapshot: Int64?, status: String?, quiet: Int)? {
+        fresh = nil
+        if !buffer.holds(id), let found = known.removeValue(forKey: id) {
+            guard let found else {
+                fresh = id
+                return nil
+            }
+            if found.fresh { fresh = id }
+            return (found.snapshot, found.status, found.quiet)
+        }
+        try settle(id)
         let r = try currentStatement.query([id])
         return r.count == 0 ? nil : (r[0].optionalInt64(0), r[0].optionalString(1), r[0].int(2))
     }
 
     func snapshot(_ id: String, sha256: String, format: String, body: [UInt8], at now: Int64, run: Int64?) throws -> Int64 {
         let json = format == "json" ? PostgresCopyEnd.jsonb(body) : nil
+        if fresh == id {
+            // A call without any body: nothing to conflict with.
+            let snapshotID = try nextSnapshotID()
+            buffer.snapshot(snapshotID, id, sha256: sha256, format: format, body: body, json: json, at: now, run: run)
+            return snapshotID
+        }
+        try settle(id)
         return try snapshotStatement.query([id, sha256, format, PostgresBytes(body), now, run, json])[0].int64(0)
     }
 
@@ -103,39 +189,56 @@ final class PostgresCallRows: CallRows {
     /// An id remembered at the start of a run has its row already: the
     /// first answer fills it (the conflict), as an insert would.
     func insertCall(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?) throws {
+        if buffer.holds(d.id) {
+            return buffer.call(d, refusal: refusal, at: now, run: run, quiet: 0, nextCheck: now, outcome: "ok")
+        }
+        try settle(d.id)
         try insertCallStatement.query(values(d) + [refusal, now, run])
     }
 
     func updateCall(_ d: DerivedRow, refusal: String?, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String) throws {
+        if buffer.holds(d.id) {
+            return buffer.call(d, refusal: refusal, at: now, run: nil, quiet: quiet, nextCheck: nextCheck, outcome: outcome)
+        }
+        try settle(d.id)
         try deriveStatement.query(values(d) + [refusal, now, quiet, nextCheck, outcome])
     }
 
     func quiet(_ id: String, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String, error: String?) throws {
+        try settle(id)
         try quietStatement.query([id, now, quiet, nextCheck, outcome, error])
     }
 
     func statusChange(_ id: String, old: String?, new: String, at now: Int64, run: Int64?) throws {
+        if buffer.holds(id) { return buffer.statusChange(id, old: old, new: new, at: now, run: run) }
+        try settle(id)
         try statusChangeStatement.query([id, old, new, now, run])
     }
 
     func insertEvents(_ id: String, _ events: [CallStatus.Event]) throws { try syncEvents(id, events) }
 
     func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {
+        // A buffered call had no body, so it has no events yet.
+        if buffer.holds(id) { return buffer.events(id, events) }
+        try settle(id)
         try trimEventsStatement.query([id, events.count])
         guard !events.isEmpty else { return }
         try upsertEventsStatement.query([id, PostgresArray.text(events.map(\.event)), PostgresArray.integers(events.map(\.timestamp))])
     }
 
     func problems(_ id: String) throws -> Int {
+        try settle(id)
         let r = try problemsStatement.query([id])
         return r.count == 0 ? 0 : r[0].int(0)
     }
 
     func problem(_ id: String, at now: Int64, outcome: String, http: Int?, message: String, nextCheck: Int64, problems: Int) throws {
+        try settle(id)
         try problemStatement.query([id, now, outcome, http, message, nextCheck, problems])
     }
 
     func facts(of id: String) throws -> CallStatus? {
+        try settle(id)
         let rows = try factsStatement.query([id])
         guard rows.count == 1 else { return nil }
         let r = rows[0]
@@ -147,7 +250,10 @@ final class PostgresCallRows: CallRows {
         return s
     }
 
-    func rederive(_ d: DerivedRow) throws { try rederiveStatement.query(values(d)) }
+    func rederive(_ d: DerivedRow) throws {
+        try settle(d.id)
+        try rederiveStatement.query(values(d))
+    }
 
     func callsWithSnapshot(after id: String, limit: Int) throws -> [(id: String, snapshot: Int64)] {
         try db.query("SELECT call_id, snapshot_id FROM calls WHERE snapshot_id IS NOT NULL AND call_id > $1 ORDER BY call_id LIMIT $2", [id, limit])

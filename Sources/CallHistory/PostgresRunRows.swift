@@ -55,13 +55,33 @@ final class PostgresRunRows: ArchiveRunRows {
 
     var isInTransaction: Bool { db.isInTransaction }
     func begin() throws { try db.begin() }
-    func commit() throws { try flush(); try db.commit() }
-    func rollback() { pending.removeAll(); db.rollback() }
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try db.transaction {
-            let result = try body()
+    func commit() throws {
+        do {
             try flush()
-            return result
+            try calls.flush()
+        } catch {
+            rollback()
+            throw error
+        }
+        try db.commit()
+    }
+    func rollback() {
+        pending.removeAll()
+        calls.discard()
+        db.rollback()
+    }
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try db.transaction {
+                let result = try body()
+                try flush()
+                try calls.flush()
+                return result
+            }
+        } catch {
+            pending.removeAll()
+            calls.discard()
+            throw error
         }
     }
     func fold() throws {}

@@ -62,6 +62,10 @@ final class SQLiteCallRows: CallRows {
 
     var isInTransaction: Bool { db.isInTransaction }
     func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+    /// SQLite is in-process: a statement costs no round trip, nothing is held back.
+    func prefetch(_ ids: [String]) throws {}
+    func flush() throws {}
+    func discard() {}
 
     func remember(_ id: String, at now: Int64, run: Int64?) throws -> Bool {
         try rememberStatement.run([id, now, run])
