@@ -2,13 +2,17 @@ import FuseAPI
 import Postgres
 
 /// The writes of calls that had no body before this batch, held until the
-/// batch commits and then sent with `COPY` (four statements for the batch
-/// instead of six round trips a call): the calls (an upsert from a staging
-/// table, as `PostgresCallRows.insertCall` would), their first snapshots
+/// batch commits and then sent with `COPY` (a few statements for the batch
+/// instead of six round trips a call): the calls (copied in when new, an
+/// upsert from a staging table when remembered, as
+/// `PostgresCallRows.insertCall` would), their first snapshots
 /// (ids taken from the sequence beforehand), status changes and events.
 struct PostgresCallBuffer {
     private var ids: Set<String> = []
-    private var calls: [[PostgresCopyWriter.Field]] = []
+    /// Calls the archive did not hold (copied straight in) and calls it
+    /// held without a body (an id remembered before its first answer: upserted).
+    private var inserts: [[PostgresCopyWriter.Field]] = []
+    private var upserts: [[PostgresCopyWriter.Field]] = []
     private var snapshots: [[PostgresCopyWriter.Field]] = []
     private var changes: [[PostgresCopyWriter.Field]] = []
     private var events: [[PostgresCopyWriter.Field]] = []
@@ -41,13 +45,14 @@ struct PostgresCallBuffer {
                           Self.field(run), .integer(1), Self.field(json)])
     }
 
-    mutating func call(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?, quiet: Int, nextCheck: Int64, outcome: String) {
+    mutating func call(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?, quiet: Int, nextCheck: Int64, outcome: String, absent: Bool) {
         ids.insert(d.id)
-        calls.append([.text(d.id), .text(d.status), Self.field(d.phoneNumber), Self.field(d.attempts), Self.field(d.maxAttempts), Self.field(d.queued),
+        let row: [PostgresCopyWriter.Field] = [.text(d.id), .text(d.status), Self.field(d.phoneNumber), Self.field(d.attempts), Self.field(d.maxAttempts), Self.field(d.queued),
                       Self.field(d.start), Self.field(d.end), Self.field(d.lastAttempt), Self.field(d.reattemptWait), Self.field(d.duration),
                       Self.field(d.success), .integer(d.snapshotID), .integer(d.isFinal ? 1 : 0), Self.field(d.eventDuration),
                       Self.field(d.eventDisorder), Self.field(refusal), .integer(now), Self.field(run), .integer(now), .integer(now),
-                      .integer(nextCheck), .integer(Int64(quiet)), .text(outcome), .integer(200)])
+                      .integer(nextCheck), .integer(Int64(quiet)), .text(outcome), .integer(200)]
+        if absent { inserts.append(row) } else { upserts.append(row) }
     }
 
     mutating func statusChange(_ id: String, old: String?, new: String, at now: Int64, run: Int64?) {
@@ -62,9 +67,14 @@ struct PostgresCallBuffer {
     /// (snapshots' and calls' keys to each other are checked at commit).
     func send(_ db: PostgresConnection) throws {
         let columns = Self.callColumns.joined(separator: ", ")
-        try db.execute("CREATE TEMP TABLE IF NOT EXISTS call_stage (LIKE calls INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; TRUNCATE pg_temp.call_stage")
-        try db.copyIn("COPY pg_temp.call_stage (\(columns)) FROM STDIN") { w in for row in calls { try w.row(row) } }
-        try db.execute("INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(Self.upsert)")
+        if !inserts.isEmpty {
+            try db.copyIn("COPY calls (\(columns)) FROM STDIN") { w in for row in inserts { try w.row(row) } }
+        }
+        if !upserts.isEmpty {
+            try db.execute("CREATE TEMP TABLE IF NOT EXISTS call_stage (LIKE calls INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; TRUNCATE pg_temp.call_stage")
+            try db.copyIn("COPY pg_temp.call_stage (\(columns)) FROM STDIN") { w in for row in upserts { try w.row(row) } }
+            try db.execute("INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(Self.upsert)")
+        }
         try db.copyIn("""
             COPY call_snapshots (snapshot_id, call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id, times_seen, body_json) FROM STDIN
             """) { w in for row in snapshots { try w.row(row) } }

@@ -17,6 +17,8 @@ final class PostgresCallRows: CallRows {
     private var known: [String: (snapshot: Int64?, status: String?, quiet: Int, fresh: Bool)?] = [:]
     /// The call `current` found without any body: its body may be buffered.
     private var fresh: String?
+    /// `fresh` is not in the archive at all (not even remembered).
+    private var freshAbsent = false
     private var snapshotIDs: [Int64] = []
     private let rememberStatement: PostgresStatement
     private let snapshotStatement: PostgresStatement
@@ -159,9 +161,10 @@ final class PostgresCallRows: CallRows {
         if !buffer.holds(id), let found = known.removeValue(forKey: id) {
             guard let found else {
                 fresh = id
+                freshAbsent = true
                 return nil
             }
-            if found.fresh { fresh = id }
+            if found.fresh { fresh = id; freshAbsent = false }
             return (found.snapshot, found.status, found.quiet)
         }
         try settle(id)
@@ -190,7 +193,7 @@ final class PostgresCallRows: CallRows {
     /// first answer fills it (the conflict), as an insert would.
     func insertCall(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?) throws {
         if buffer.holds(d.id) {
-            return buffer.call(d, refusal: refusal, at: now, run: run, quiet: 0, nextCheck: now, outcome: "ok")
+            return buffer.call(d, refusal: refusal, at: now, run: run, quiet: 0, nextCheck: now, outcome: "ok", absent: freshAbsent)
         }
         try settle(d.id)
         try insertCallStatement.query(values(d) + [refusal, now, run])
@@ -198,7 +201,7 @@ final class PostgresCallRows: CallRows {
 
     func updateCall(_ d: DerivedRow, refusal: String?, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String) throws {
         if buffer.holds(d.id) {
-            return buffer.call(d, refusal: refusal, at: now, run: nil, quiet: quiet, nextCheck: nextCheck, outcome: outcome)
+            return buffer.call(d, refusal: refusal, at: now, run: nil, quiet: quiet, nextCheck: nextCheck, outcome: outcome, absent: false)
         }
         try settle(d.id)
         try deriveStatement.query(values(d) + [refusal, now, quiet, nextCheck, outcome])
