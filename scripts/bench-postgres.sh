@@ -10,12 +10,12 @@
 #   3. every report, whole process, beside psql running exactly the SQL it
 #      ran (traced with CALLHIST_TRACE_SQL), best of 3 (target: ≤ 1.5×);
 #   4. four concurrent archivers against fuse-mock with 20 ms latency
-#      beside one (ARCHIVE_CALLS ids, default 8000; target: ≥ 3.5× the ids/s).
+#      beside one (ARCHIVE_CALLS ids, default 20,000; target: ≥ 3.5× the ids/s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${CALLS:-1000000}
 import_calls=${IMPORT_CALLS:-$calls}
-archive_calls=${ARCHIVE_CALLS:-8000}
+archive_calls=${ARCHIVE_CALLS:-20000}
 swift build -c release --static-swift-stdlib --product callhist >/dev/null
 swift build -c release --static-swift-stdlib --product fuse-mock >/dev/null
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
@@ -99,6 +99,7 @@ export FUSE_EMAIL=demo@example.com FUSE_DEVELOPER_KEY=demo-key FUSE_BASE_URL="ht
 one=$(newdb one)
 "$bin/callhist" migrate --db "$one" >/dev/null
 one_s=$(secs "$bin/callhist" archive --db "$one" --ids "$tmp/ids.txt")
+curl -s -X POST "http://127.0.0.1:$port/_mock/reset" >/dev/null
 four=$(newdb four)
 "$bin/callhist" migrate --db "$four" >/dev/null
 start=$(date +%s.%N)

@@ -40,6 +40,8 @@ protocol ArchiveRunRows: AnyObject {
     /// the position of the last one (nil when none is left). On PostgreSQL
     /// these are claimed for the run, so a concurrent run never gets them.
     func page(after: Int, limit: Int, run: Int64) throws -> (ids: [String], last: Int)?
+    /// Ids per page handed to the fetching thread (it holds at most four).
+    var pageSize: Int { get }
     /// Ids `page` passed over because another live run had them.
     var passedOver: Int { get }
 

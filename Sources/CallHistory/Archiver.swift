@@ -91,8 +91,6 @@ public final class Archiver {
     /// When a call's life started, for the stale rule: a call is stale while
     /// this is older than `--stale-after` (docs/reliability.md).
     static let openedAt = "coalesce(queued_timestamp, first_seen_at)"
-    /// Ids per page handed to the fetching thread (it holds at most four).
-    static let idPage = 5000
 
     convenience init(db: Connection, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         self.init(rows: try SQLiteRunRows(db: db), options: options, now: now)
@@ -261,7 +259,7 @@ public final class Archiver {
         var pagedUpTo = 0
         func topUp() throws {
             while feed.hasRoom {
-                guard let page = try rows.page(after: pagedUpTo, limit: Self.idPage, run: runID) else { return feed.close() }
+                guard let page = try rows.page(after: pagedUpTo, limit: rows.pageSize, run: runID) else { return feed.close() }
                 pagedUpTo = page.last
                 feed.offer(page.ids)
             }

@@ -15,37 +15,26 @@ public struct Forgetter {
         public var unknown = 0
     }
 
-    let db: Connection
+    let rows: any GivenIDRows
+
+    init(db: Connection) { rows = SQLiteGivenIDRows(db: db) }
+    /// Over any backend's rows (`SQLiteGivenIDRows`, `PostgresGivenIDRows`).
+    init(rows: any GivenIDRows) { self.rows = rows }
 
     func run(ids: [String], idFiles: [String], force: Bool) throws -> Report {
-        try db.transaction {
-            try GivenIDs.load(db, into: "forget", ids: ids, idFiles: idFiles, refusal: "Nothing was forgotten.")
-
-            // Data is any body: a snapshot, whether or not `calls` points at one.
-            let hasData = "(c.snapshot_id IS NOT NULL OR EXISTS (SELECT 1 FROM call_snapshots s WHERE s.call_id = c.call_id))"
+        try rows.transaction {
+            try GivenIDs.load(rows, ids: ids, idFiles: idFiles, refusal: "Nothing was forgotten.")
             var report = Report()
-            report.unknown = Int(try db.scalarInt("SELECT count(*) FROM temp.forget f WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = f.call_id)") ?? 0)
-            let withData = try db.prepare("SELECT c.call_id FROM temp.forget f JOIN calls c USING (call_id) WHERE \(hasData) ORDER BY c.call_id LIMIT 11")
-                .map { $0.string(0) }
-            let withDataCount = Int(try db.scalarInt("SELECT count(*) FROM temp.forget f JOIN calls c USING (call_id) WHERE \(hasData)") ?? 0)
-            if withDataCount > 0 && !force {
-                let shown = withData.prefix(10).map { SafeText.escape($0) }.joined(separator: ", ") + (withDataCount > 10 ? ", …" : "")
-                throw InputError("\(withDataCount) of these ids have archived data (\(shown)): nothing was forgotten. "
+            report.unknown = try rows.unknownGiven(limit: 0).count
+            let withData = try rows.givenWithData(limit: 11)
+            if withData.count > 0 && !force {
+                let shown = withData.ids.prefix(10).map { SafeText.escape($0) }.joined(separator: ", ") + (withData.count > 10 ? ", …" : "")
+                throw InputError("\(withData.count) of these ids have archived data (\(shown)): nothing was forgotten. "
                     + "forget is for ids the API never found; pass --force to delete these calls with their bodies and events too.")
             }
-            report.forgottenWithData = withDataCount
-            let total = Int(try db.scalarInt("SELECT count(*) FROM temp.forget f JOIN calls c USING (call_id)") ?? 0)
-            report.forgotten = total - withDataCount
-            let chosen = "SELECT call_id FROM temp.forget"
-            try db.execute("""
-                DELETE FROM call_events WHERE call_id IN (\(chosen));
-                DELETE FROM call_labels WHERE call_id IN (\(chosen));
-                DELETE FROM status_changes WHERE call_id IN (\(chosen));
-                UPDATE calls SET snapshot_id = NULL WHERE call_id IN (\(chosen)) AND snapshot_id IS NOT NULL;
-                DELETE FROM call_snapshots WHERE call_id IN (\(chosen));
-                DELETE FROM calls WHERE call_id IN (\(chosen));
-                """)
-            try Aggregates.fold(db)
+            report.forgottenWithData = withData.count
+            report.forgotten = try rows.knownGiven() - withData.count
+            try rows.deleteGiven()
             return report
         }
     }

@@ -20,30 +20,25 @@ public struct Labeller {
         }
     }
 
-    let db: Connection
+    let rows: any GivenIDRows
+
+    init(db: Connection) { rows = SQLiteGivenIDRows(db: db) }
+    /// Over any backend's rows (`SQLiteGivenIDRows`, `PostgresGivenIDRows`).
+    init(rows: any GivenIDRows) { self.rows = rows }
 
     func run(ids: [String], idFiles: [String], add: [Label], remove: [Removal]) throws -> Report {
-        try db.transaction {
-            try GivenIDs.load(db, into: "relabel", ids: ids, idFiles: idFiles, refusal: "No label was changed.")
-            let unknown = try db.prepare("""
-                SELECT call_id FROM temp.relabel r WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = r.call_id) ORDER BY call_id LIMIT 11
-                """).map { SafeText.escape($0.string(0)) }
-            if !unknown.isEmpty {
+        try rows.transaction {
+            try GivenIDs.load(rows, ids: ids, idFiles: idFiles, refusal: "No label was changed.")
+            let unknown = try rows.unknownGiven(limit: 11)
+            if unknown.count > 0 {
                 throw InputError("\(unknown.count > 10 ? "more than 10" : String(unknown.count)) of these ids are not in the archive ("
-                    + unknown.prefix(10).joined(separator: ", ") + (unknown.count > 10 ? ", …" : "") + "): no label was changed. Archive them first.")
+                    + unknown.ids.prefix(10).map { SafeText.escape($0) }.joined(separator: ", ") + (unknown.count > 10 ? ", …" : "")
+                    + "): no label was changed. Archive them first.")
             }
             var report = Report()
-            report.calls = Int(try db.scalarInt("SELECT count(*) FROM temp.relabel") ?? 0)
-            for r in remove {
-                try db.prepare("DELETE FROM call_labels WHERE call_id IN (SELECT call_id FROM temp.relabel) AND name = ? AND (?2 IS NULL OR value = ?2)")
-                    .run([r.name, r.value])
-                report.removed += db.changes
-            }
-            for l in add {
-                try db.prepare("INSERT INTO call_labels (call_id, name, value) SELECT call_id, ?, ? FROM temp.relabel WHERE true ON CONFLICT DO NOTHING")
-                    .run([l.name, l.value])
-                report.added += db.changes
-            }
+            report.calls = try rows.knownGiven()
+            for r in remove { report.removed += try rows.removeLabel(name: r.name, value: r.value) }
+            for l in add { report.added += try rows.addLabel(l) }
             return report
         }
     }

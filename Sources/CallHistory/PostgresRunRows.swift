@@ -15,9 +15,9 @@ import Postgres
 ///   live run's claim. A call claimed by a live run, or by a run that was
 ///   live when this one started and has finished since, is passed over; a
 ///   killed run's calls are taken over.
-/// - The setup (stale marks, the schedule, new ids) and the given ids'
-///   writes run under a transaction advisory lock (`setupKey`): short, and
-///   never two at once, so bulk writes of two runs cannot deadlock.
+/// - Writes to shared rows in no set order (stale marks, the given ids'
+///   labels) run under a transaction advisory lock (`setupKey`), never two
+///   at once, so two runs cannot deadlock; new ids go in in id order.
 final class PostgresRunRows: ArchiveRunRows {
     let db: PostgresConnection
     /// The run's own connection: its liveness lock and its claims.
@@ -146,10 +146,15 @@ final class PostgresRunRows: ArchiveRunRows {
         try db.scalarInt("SELECT max(started_at) FROM archive_runs WHERE run_id IS DISTINCT FROM $1::bigint", [run])
     }
 
+    /// On the lease connection, in a transaction of its own under the setup
+    /// lock: an update of rows in no set order must not meet another run's,
+    /// and the lock is held only for it.
     func markStale(openedBefore cutoff: Int64) throws {
-        try exclusive()
         let stale = "CASE WHEN \(Archiver.openedAt) < $1 THEN 1 ELSE 0 END"
-        try db.query("UPDATE calls SET is_stale = \(stale) WHERE is_final = 0 AND is_stale <> \(stale)", [cutoff])
+        try lease.transaction {
+            try lease.query("SELECT pg_advisory_xact_lock($1)", [Self.setupKey])
+            try lease.query("UPDATE calls SET is_stale = \(stale) WHERE is_final = 0 AND is_stale <> \(stale)", [cutoff])
+        }
     }
 
     func classify(_ inputs: Schedule.Inputs) throws {
@@ -177,8 +182,9 @@ final class PostgresRunRows: ArchiveRunRows {
         }
     }
 
+    /// New ids go in in id order: two runs inserting the same ids wait for
+    /// each other, never deadlock.
     func prepareTargets(at now: Int64, run: Int64) throws -> Int {
-        try exclusive()
         try db.query("""
             INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, $1, $2 FROM pg_temp.plan WHERE reason = 'new'
             ORDER BY call_id ON CONFLICT (call_id) DO NOTHING
@@ -197,6 +203,11 @@ final class PostgresRunRows: ArchiveRunRows {
         }
         return out
     }
+
+    /// Small pages: a page is claimed when the fetching thread is about to
+    /// need it (it holds four), so concurrent runs share the work instead
+    /// of the first one claiming everything at its start.
+    var pageSize: Int { 64 }
 
     /// The next `limit` targets, and the ones among them claimed for this
     /// run. The targets live on the main connection (a temporary table), so

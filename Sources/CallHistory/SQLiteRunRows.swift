@@ -104,7 +104,9 @@ final class SQLiteRunRows: ArchiveRunRows {
         return (rows.map(\.id), last.seq)
     }
 
-    /// One run at a time holds a SQLite archive (`RunLock`): nothing is passed over.
+    /// Large pages: one run at a time holds a SQLite archive (`RunLock`).
+    var pageSize: Int { 5000 }
+    /// Nothing is passed over.
     var passedOver: Int { 0 }
 
     func startRun(kind: String, at now: Int64) throws -> Int64 { try RunLog(db: db, kind: kind, at: now).runID }

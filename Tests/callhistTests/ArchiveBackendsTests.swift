@@ -88,6 +88,39 @@ final class ArchiveBackendsTests: XCTestCase {
         XCTAssertGreaterThan(ids(sqlite["pending --limit 20"]).count, 0)
     }
 
+    func testForgetAndLabelDoTheSameOnBothBackends() throws {
+        let mock = try MockProcess(["--calls", "100"])
+        self.mock = mock
+        let env = Harness.environment(baseURL: mock.baseURL)
+        var outputs: [Backend: [String]] = [:]
+        for backend in Backend.allCases {
+            let db = try location(backend, "maint")
+            let file = try scratch.write("ids.txt", ids(1...20).joined(separator: "\n") + "\ncall-9999998\ncall-9999999\n")
+            XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "--ids", file], env: env).status, 0)
+            var out: [String] = []
+            func run(_ args: [String], _ status: Int32) throws {
+                let r = try Harness.callhist(args + ["--db", db], env: env)
+                XCTAssertEqual(r.status, status, "\(backend) \(args): \(r.stderr)")
+                out.append(r.stdout + r.stderr.replacingOccurrences(of: db, with: "DB"))
+            }
+            try run(["forget", "call-9999998", "call-9999999", "call-0000001"], 65)   // one has data: nothing forgotten
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls"), 22)
+            try run(["forget", "call-9999998", "call-9999999", "call-0000404"], 0)
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls"), 20)
+            try run(["forget", "--force", "call-0000001"], 0)
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls"), 19)
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_snapshots WHERE call_id = 'call-0000001'"), 0)
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_events WHERE call_id = 'call-0000001'"), 0)
+            try run(["label", "--add", "campaign=spring", "--add", "team=a", "call-0000002", "call-0000003"], 0)
+            try run(["label", "--remove", "team", "call-0000002"], 0)
+            try run(["label", "--add", "x=y", "call-0000002", "call-0000404"], 65)   // an unknown id: nothing changed
+            XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_labels"), 3)
+            try run(["report", "labels", "campaign", "--format", "csv"], 0)
+            outputs[backend] = out
+        }
+        XCTAssertEqual(outputs[.sqlite], outputs[.postgres])
+    }
+
     func testImportGivesTheSameArchiveOnBothBackends() throws {
         let mock = try MockProcess(["--calls", "500", "--hostile-rate", "0.1"])
         self.mock = mock

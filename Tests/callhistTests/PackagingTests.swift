@@ -61,7 +61,7 @@ final class PackagingTests: XCTestCase {
         let dir = try TemporaryDirectory()
         XCTAssertEqual(try shell("dpkg-deb -x '\(deb)' '\(dir.url.path)'").0, 0)
         let (_, depends) = try shell("dpkg-deb -f '\(deb)' Depends")
-        for package in ["libc6", "libcurl4", "libsqlite3-0"] { XCTAssertTrue(depends.contains(package), depends) }
+        for package in ["libc6", "libcurl4", "libsqlite3-0", "libpq5"] { XCTAssertTrue(depends.contains(package), depends) }
         XCTAssertFalse(depends.contains("swift"), depends)
         let bin = dir.path("usr/bin/callhist")
         XCTAssertEqual(try shell("'\(bin)' --version").0, 0)

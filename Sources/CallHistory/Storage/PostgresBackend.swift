@@ -144,14 +144,6 @@ final class PostgresBackend: ArchiveBackend {
 
     // MARK: Whole-archive operations
 
-    /// What this backend does not offer yet, and the way round it.
-    private func unsupported(_ operation: String) -> ArchiveError {
-        ArchiveError.unsupported(path: path, operation: operation, instead: """
-            not yet on PostgreSQL: run it on a SQLite copy (`callhist copy --from \(path) --to FILE`), or in SQL \
-            (docs/postgresql.md, "What differs")
-            """)
-    }
-
     /// Several runs may archive into one database at once: `PostgresRunRows` claims their ids.
     func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
                  interruption: @escaping @Sendable () -> String?, progress: (Archiver.Progress) -> Void) throws -> Archiver.Report {
@@ -163,19 +155,30 @@ final class PostgresBackend: ArchiveBackend {
     func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)?) throws -> Archiver.Plan {
         try Archiver(rows: try PostgresRunRows(db: db, url: url), options: options).plan(list: list)
     }
-    func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report { throw unsupported("forget") }
-    func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report { throw unsupported("label") }
+    /// Alone, as a rebuild: no archive run may be storing what it deletes.
+    func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report {
+        try alone("an archive run, an import or a rebuild") { try Forgetter(rows: PostgresGivenIDRows(db: db)).run(ids: ids, idFiles: idFiles, force: force) }
+    }
+
+    func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report {
+        try Labeller(rows: PostgresGivenIDRows(db: db)).run(ids: ids, idFiles: idFiles, add: add, remove: remove)
+    }
+
+    /// Runs `body` holding the advisory lock every run holds shared (`PostgresRunRows`).
+    private func alone<T>(_ others: String, _ body: () throws -> T) throws -> T {
+        guard try db.query("SELECT pg_try_advisory_lock($1)", [PostgresMigrator.exclusiveKey])[0].bool(0) else {
+            throw ArchiveError.busy(path: path, holder: others)
+        }
+        defer { _ = try? db.query("SELECT pg_advisory_unlock($1)", [PostgresMigrator.exclusiveKey]) }
+        return try body()
+    }
     func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
         try Importer(rows: try PostgresRunRows(db: db, url: url)).run(files: files, exitCode: exitCode, problem: problem)
     }
     /// Alone: no archive run may write while calls are re-derived (the
     /// advisory lock every run holds shared; `PostgresRunRows`).
     func rebuild() throws -> Rebuilder.Report {
-        guard try db.query("SELECT pg_try_advisory_lock($1)", [PostgresMigrator.exclusiveKey])[0].bool(0) else {
-            throw ArchiveError.busy(path: path, holder: "an archive run, an import or another rebuild")
-        }
-        defer { _ = try? db.query("SELECT pg_advisory_unlock($1)", [PostgresMigrator.exclusiveKey]) }
-        return try Rebuilder(rows: try PostgresRunRows(db: db, url: url)).run()
+        try alone("an archive run, an import or another rebuild") { try Rebuilder(rows: try PostgresRunRows(db: db, url: url)).run() }
     }
 
     func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
@@ -221,6 +224,10 @@ final class PostgresBackend: ArchiveBackend {
             out.append(r.int(3) != 0 ? .init(.warn, "\(what) exited \(r.int(3)): \(r.string(4))") : .init(.ok, "\(what) exited 0"))
         } else {
             out.append(.init(.info, "no finished archive run yet"))
+        }
+        if let latest = try db.scalarInt("SELECT max(started_at) FROM archive_runs") {
+            let age = SafeMath.minus(Int64(Date().timeIntervalSince1970), latest) ?? 0
+            if age > 2 * 86_400 { out.append(.init(.warn, "no run for \(age / 86_400) days: is the nightly job installed?")) }
         }
         return out
     }
