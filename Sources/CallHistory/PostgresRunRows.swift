@@ -12,9 +12,10 @@ import Postgres
 /// - Ids are fetched only once claimed in `call_claims`, a page at a time,
 ///   on that second connection (each claim commits at once):
 ///   `FOR UPDATE SKIP LOCKED` on the calls rows, and an insert that keeps a
-///   live run's claim. A call claimed by a live run, or by a run that was
-///   live when this one started and has finished since, is passed over; a
-///   killed run's calls are taken over.
+///   live run's claim. A call claimed by a live run, or by a run that
+///   finished while this one lived (it was live when this one started, or
+///   started later: run ids grow), is passed over; a killed run's calls are
+///   taken over.
 /// - Writes to shared rows in no set order (stale marks, the given ids'
 ///   labels) run under a transaction advisory lock (`setupKey`), never two
 ///   at once, so two runs cannot deadlock; new ids go in in id order.
@@ -224,7 +225,8 @@ final class PostgresRunRows: ArchiveRunRows {
                 LEFT JOIN archive_runs r ON r.run_id = k.run_id
                 WHERE c.call_id = ANY($1::text[])
                   AND (k.call_id IS NULL OR k.run_id = $2
-                       OR (k.run_id NOT IN (SELECT run_id FROM live) AND NOT (k.run_id = ANY($3::bigint[]) AND r.ended_at IS NOT NULL)))
+                       OR (k.run_id NOT IN (SELECT run_id FROM live)
+                           AND (r.ended_at IS NULL OR (k.run_id < $2 AND k.run_id <> ALL($3::bigint[])))))
                 ORDER BY c.call_id
                 FOR UPDATE OF c SKIP LOCKED
             )
