@@ -12,6 +12,8 @@ protocol ArchiveRunRows: AnyObject {
     func commit() throws
     func rollback()
     func transaction<T>(_ body: () throws -> T) throws -> T
+    /// How old a batch must be before a writer with nothing to write commits it (`BatchWriter.idle`).
+    var idleCommitAfter: Duration { get }
     /// Work a writer does in every few commits (SQLite folds its report aggregates).
     func fold() throws
 

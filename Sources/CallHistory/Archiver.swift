@@ -293,7 +293,7 @@ public final class Archiver {
         do {
             // Whenever no answer is waiting, what was received is committed:
             // no write transaction is held while the fetch waits on the network.
-            while case let batch = try queue.takeAll(idle: { try topUp(); try writer.commit() }), !batch.isEmpty {
+            while case let batch = try queue.takeAll(idleEvery: writer.idleEvery, idle: { try topUp(); try writer.idle() }), !batch.isEmpty {
                 try store.prefetch(batch.compactMap { if case .found = $0.outcome { $0.callID } else { nil } })
                 for result in batch {
                     counts.httpRequests += result.requests

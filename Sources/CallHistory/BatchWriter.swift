@@ -71,6 +71,19 @@ final class BatchWriter {
 
     /// Commits what is open, with the report aggregates brought up to date:
     /// the end of a run.
+    /// The writer has nothing to write for now (no answer waiting): what it
+    /// holds is committed, so nothing received stays invisible while the
+    /// fetch waits on the network — once the batch is `idleCommitAfter` old
+    /// (`ArchiveRunRows`: at once on SQLite; on PostgreSQL, where each commit
+    /// sends a few statements, not more than four times a second).
+    func idle() throws {
+        guard db.isInTransaction, ContinuousClock.now - openedAt >= db.idleCommitAfter else { return }
+        try commit()
+    }
+
+    /// How often a waiting writer calls `idle` again: never where it commits at once.
+    var idleEvery: Duration? { db.idleCommitAfter == .zero ? nil : db.idleCommitAfter }
+
     func finish() throws {
         unfolded = Self.foldEvery
         if db.isInTransaction { return try commit() }

@@ -27,20 +27,31 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
 
     /// Everything queued, waiting for at least one item; empty once the
     /// queue is closed and drained. When nothing is queued, `idle` runs
-    /// first (outside the lock): the writer commits before it waits.
-    func takeAll(idle: () throws -> Void = {}) rethrows -> [Element] {
-        condition.lock()
-        if items.isEmpty && !closed {
+    /// first (outside the lock): the writer commits before it waits. With
+    /// `idleEvery`, `idle` runs again each time that passes with nothing queued.
+    func takeAll(idleEvery interval: Duration? = nil, idle: () throws -> Void = {}) rethrows -> [Element] {
+        while true {
+            condition.lock()
+            if !items.isEmpty || closed {
+                let taken = items
+                items.removeAll(keepingCapacity: true)
+                condition.broadcast()
+                condition.unlock()
+                return taken
+            }
             condition.unlock()
             try idle()
             condition.lock()
+            if items.isEmpty && !closed {
+                if let interval {
+                    // Idle again after `interval` if nothing came (a batch too young to commit).
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(interval / .milliseconds(1)) / 1000))
+                } else {
+                    while items.isEmpty && !closed { condition.wait() }
+                }
+            }
+            condition.unlock()
         }
-        defer { condition.unlock() }
-        while items.isEmpty && !closed { condition.wait() }
-        let taken = items
-        items.removeAll(keepingCapacity: true)
-        condition.broadcast()
-        return taken
     }
 
     /// No more items will come (producer done), or none are wanted (consumer gave up).

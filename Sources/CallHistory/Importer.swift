@@ -53,7 +53,7 @@ public final class Importer {
         do {
             // Whenever no record is waiting, what was received is committed:
             // a producer that pauses never leaves records invisible.
-            while case let batch = try queue.takeAll(idle: { try writer.commit() }), !batch.isEmpty {
+            while case let batch = try queue.takeAll(idleEvery: writer.idleEvery, idle: { try writer.idle() }), !batch.isEmpty {
                 try store.prefetch(batch.compactMap { if case .record(let id, _, _) = $0 { id } else { nil } })
                 for item in batch {
                     switch item {

@@ -71,9 +71,14 @@ struct PostgresCallBuffer {
             try db.copyIn("COPY calls (\(columns)) FROM STDIN") { w in for row in inserts { try w.row(row) } }
         }
         if !upserts.isEmpty {
-            try db.execute("CREATE TEMP TABLE IF NOT EXISTS call_stage (LIKE calls INCLUDING DEFAULTS) ON COMMIT DELETE ROWS; TRUNCATE pg_temp.call_stage")
+            // Emptied with DELETE, not TRUNCATE: a truncate rewrites the
+            // catalog at every batch.
+            try db.execute("CREATE TEMP TABLE IF NOT EXISTS call_stage (LIKE calls INCLUDING DEFAULTS)")
             try db.copyIn("COPY pg_temp.call_stage (\(columns)) FROM STDIN") { w in for row in upserts { try w.row(row) } }
-            try db.execute("INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(Self.upsert)")
+            try db.execute("""
+                INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(Self.upsert);
+                DELETE FROM pg_temp.call_stage;
+                """)
         }
         try db.copyIn("""
             COPY call_snapshots (snapshot_id, call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id, times_seen, body_json) FROM STDIN

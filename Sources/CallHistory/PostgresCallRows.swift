@@ -108,7 +108,8 @@ final class PostgresCallRows: CallRows {
 
     /// Reads the calls of a batch at once, so `current` needs no round trip.
     func prefetch(_ ids: [String]) throws {
-        try flush()
+        // Buffered calls are not read: `current` sends the buffer first for them.
+        let ids = ids.filter { !buffer.holds($0) }
         known.removeAll(keepingCapacity: true)
         for id in ids { known[id] = .some(nil) }
         let rows = try db.query("""

@@ -86,6 +86,9 @@ final class PostgresRunRows: ArchiveRunRows {
         }
     }
     func fold() throws {}
+    /// A commit sends the batch's buffer (a few statements) and an open
+    /// transaction blocks no one: a quarter of a second at least.
+    var idleCommitAfter: Duration { .milliseconds(250) }
 
     /// Bulk writes to shared rows wait for each other (never a deadlock).
     private func exclusive() throws { try db.query("SELECT pg_advisory_xact_lock($1)", [Self.setupKey]) }
@@ -215,28 +218,34 @@ final class PostgresRunRows: ArchiveRunRows {
     /// they are read there and claimed on the lease connection, which
     /// commits each claim at once.
     func page(after: Int, limit: Int, run: Int64) throws -> (ids: [String], last: Int)? {
-        let candidates = try db.query("SELECT seq, call_id FROM pg_temp.targets WHERE seq > $1 ORDER BY seq LIMIT $2", [after, limit])
+        // Looking ahead past ids other runs hold finds free ones in one round trip.
+        let candidates = try db.query("SELECT seq, call_id FROM pg_temp.targets WHERE seq > $1 ORDER BY seq LIMIT $2", [after, limit * 16])
         guard candidates.count > 0 else { return nil }
         let ids = candidates.map { $0.string(1) }
         let claimed = Set(try lease.query("""
             WITH live AS (\(Self.liveRuns)), free AS (
-                SELECT c.call_id FROM calls c
+                SELECT c.call_id FROM unnest($1::text[]) WITH ORDINALITY AS t(call_id, pos)
+                JOIN calls c ON c.call_id = t.call_id
                 LEFT JOIN call_claims k ON k.call_id = c.call_id
                 LEFT JOIN archive_runs r ON r.run_id = k.run_id
-                WHERE c.call_id = ANY($1::text[])
-                  AND (k.call_id IS NULL OR k.run_id = $2
-                       OR (k.run_id NOT IN (SELECT run_id FROM live)
-                           AND (r.ended_at IS NULL OR (k.run_id < $2 AND k.run_id <> ALL($3::bigint[])))))
-                ORDER BY c.call_id
+                WHERE k.call_id IS NULL OR k.run_id = $2
+                   OR (k.run_id NOT IN (SELECT run_id FROM live)
+                       AND (r.ended_at IS NULL OR (k.run_id < $2 AND k.run_id <> ALL($3::bigint[]))))
+                ORDER BY t.pos LIMIT $4
                 FOR UPDATE OF c SKIP LOCKED
             )
             INSERT INTO call_claims (call_id, run_id) SELECT call_id, $2 FROM free ORDER BY call_id
             ON CONFLICT (call_id) DO UPDATE SET run_id = excluded.run_id
             WHERE call_claims.run_id = excluded.run_id OR call_claims.run_id NOT IN (SELECT run_id FROM live)
             RETURNING call_id
-            """, [PostgresArray.text(ids), run, PostgresArray.integers(liveAtStart)]).map { $0.string(0) })
-        passedOver += ids.count - claimed.count
-        return (ids.filter { claimed.contains($0) }, candidates[candidates.count - 1].int(0))
+            """, [PostgresArray.text(ids), run, PostgresArray.integers(liveAtStart), limit]).map { $0.string(0) })
+        // A full page ends at its last claim (the ids after it are looked at
+        // again next time); a short one took every free id it looked at.
+        var lastIndex = candidates.count - 1
+        if claimed.count >= limit, let index = ids.lastIndex(where: { claimed.contains($0) }) { lastIndex = index }
+        let mine = ids[...lastIndex].filter { claimed.contains($0) }
+        passedOver += lastIndex + 1 - mine.count
+        return (mine, candidates[lastIndex].int(0))
     }
 
     // MARK: The run's row

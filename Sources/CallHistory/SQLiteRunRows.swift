@@ -19,6 +19,8 @@ final class SQLiteRunRows: ArchiveRunRows {
     func rollback() { db.rollback() }
     func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
     func fold() throws { try Aggregates.fold(db) }
+    /// A commit is cheap and a held write transaction blocks the next writer: at once.
+    var idleCommitAfter: Duration { .zero }
 
     func resetRequested() throws {
         try db.execute("""
