@@ -222,9 +222,9 @@ final class PostgresRunRows: ArchiveRunRows {
         let candidates = try db.query("SELECT seq, call_id FROM pg_temp.targets WHERE seq > $1 ORDER BY seq LIMIT $2", [after, limit * 16])
         guard candidates.count > 0 else { return nil }
         let ids = candidates.map { $0.string(1) }
-        let claimed = Set(try lease.query("""
+        let result = try lease.query("""
             WITH live AS (\(Self.liveRuns)), free AS (
-                SELECT c.call_id FROM unnest($1::text[]) WITH ORDINALITY AS t(call_id, pos)
+                SELECT c.call_id, t.pos FROM unnest($1::text[]) WITH ORDINALITY AS t(call_id, pos)
                 JOIN calls c ON c.call_id = t.call_id
                 LEFT JOIN call_claims k ON k.call_id = c.call_id
                 LEFT JOIN archive_runs r ON r.run_id = k.run_id
@@ -233,16 +233,20 @@ final class PostgresRunRows: ArchiveRunRows {
                        AND (r.ended_at IS NULL OR (k.run_id < $2 AND k.run_id <> ALL($3::bigint[]))))
                 ORDER BY t.pos LIMIT $4
                 FOR UPDATE OF c SKIP LOCKED
+            ), claimed AS (
+                INSERT INTO call_claims (call_id, run_id) SELECT call_id, $2 FROM free ORDER BY call_id
+                ON CONFLICT (call_id) DO UPDATE SET run_id = excluded.run_id
+                WHERE call_claims.run_id = excluded.run_id OR call_claims.run_id NOT IN (SELECT run_id FROM live)
+                RETURNING call_id
             )
-            INSERT INTO call_claims (call_id, run_id) SELECT call_id, $2 FROM free ORDER BY call_id
-            ON CONFLICT (call_id) DO UPDATE SET run_id = excluded.run_id
-            WHERE call_claims.run_id = excluded.run_id OR call_claims.run_id NOT IN (SELECT run_id FROM live)
-            RETURNING call_id
-            """, [PostgresArray.text(ids), run, PostgresArray.integers(liveAtStart), limit]).map { $0.string(0) })
-        // A full page ends at its last claim (the ids after it are looked at
-        // again next time); a short one took every free id it looked at.
-        var lastIndex = candidates.count - 1
-        if claimed.count >= limit, let index = ids.lastIndex(where: { claimed.contains($0) }) { lastIndex = index }
+            SELECT (SELECT count(*) FROM free), (SELECT max(pos) FROM free), (SELECT string_agg(call_id, E'\\n') FROM claimed)
+            """, [PostgresArray.text(ids), run, PostgresArray.integers(liveAtStart), limit])[0]
+        let claimed = Set(result.string(2).split(separator: "\n").map(String.init))
+        // A full page (the limit reached) ends at its last free id: the ids
+        // after it are looked at again next time. A short one looked at every
+        // candidate. Free ids another run claimed in the same instant (the
+        // insert kept its claim) and locked ones are the other run's.
+        let lastIndex = result.int(0) >= limit ? result.int(1) - 1 : candidates.count - 1
         let mine = ids[...lastIndex].filter { claimed.contains($0) }
         passedOver += lastIndex + 1 - mine.count
         return (mine, candidates[lastIndex].int(0))
