@@ -19,3 +19,18 @@ protocol GivenIDRows {
     /// Gives `label` to the given calls; how many were new.
     func addLabel(_ label: Label) throws -> Int
 }
+
+extension GivenIDRows {
+    /// Deletes the calls listed in `given` (a temporary table) with all
+    /// that hangs on them, children first; `also` names further tables
+    /// keyed by call_id (a backend's own).
+    static func deletion(given: String, also: [String] = []) -> String {
+        let chosen = "SELECT call_id FROM \(given)"
+        return (["call_events", "call_labels", "status_changes"] + also).map { "DELETE FROM \($0) WHERE call_id IN (\(chosen));\n" }.joined()
+            + """
+            UPDATE calls SET snapshot_id = NULL WHERE call_id IN (\(chosen)) AND snapshot_id IS NOT NULL;
+            DELETE FROM call_snapshots WHERE call_id IN (\(chosen));
+            DELETE FROM calls WHERE call_id IN (\(chosen));
+            """
+    }
+}

@@ -58,16 +58,7 @@ final class PostgresGivenIDRows: GivenIDRows {
 
     func deleteGiven() throws {
         try flush()
-        let chosen = "SELECT call_id FROM pg_temp.given"
-        try db.execute("""
-            DELETE FROM call_events WHERE call_id IN (\(chosen));
-            DELETE FROM call_labels WHERE call_id IN (\(chosen));
-            DELETE FROM status_changes WHERE call_id IN (\(chosen));
-            DELETE FROM call_claims WHERE call_id IN (\(chosen));
-            UPDATE calls SET snapshot_id = NULL WHERE call_id IN (\(chosen)) AND snapshot_id IS NOT NULL;
-            DELETE FROM call_snapshots WHERE call_id IN (\(chosen));
-            DELETE FROM calls WHERE call_id IN (\(chosen));
-            """)
+        try db.execute(Self.deletion(given: "pg_temp.given", also: ["call_claims"]))
     }
 
     func removeLabel(name: String, value: String?) throws -> Int {

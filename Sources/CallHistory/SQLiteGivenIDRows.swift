@@ -31,15 +31,7 @@ struct SQLiteGivenIDRows: GivenIDRows {
     func knownGiven() throws -> Int { Int(try db.scalarInt("SELECT count(*) FROM temp.given g JOIN calls c USING (call_id)") ?? 0) }
 
     func deleteGiven() throws {
-        let chosen = "SELECT call_id FROM temp.given"
-        try db.execute("""
-            DELETE FROM call_events WHERE call_id IN (\(chosen));
-            DELETE FROM call_labels WHERE call_id IN (\(chosen));
-            DELETE FROM status_changes WHERE call_id IN (\(chosen));
-            UPDATE calls SET snapshot_id = NULL WHERE call_id IN (\(chosen)) AND snapshot_id IS NOT NULL;
-            DELETE FROM call_snapshots WHERE call_id IN (\(chosen));
-            DELETE FROM calls WHERE call_id IN (\(chosen));
-            """)
+        try db.execute(Self.deletion(given: "temp.given"))
         try Aggregates.fold(db)
     }
 

@@ -11,7 +11,7 @@ public final class PostgresConnection {
     public let displayName: String
     private var isClosed = false
     private var prepared = 0
-    /// Gets every statement run by `query` and `forEachRow`, its parameters
+    /// Gets every statement run by `query` (a cursor's too), its parameters
     /// written in as literals: for benchmarks that replay exactly what a
     /// command ran with psql. Never set in normal use.
     public var trace: ((String) -> Void)?
@@ -70,34 +70,10 @@ public final class PostgresConnection {
         return PostgresResult(result!)
     }
 
-    /// Streams the rows of one statement to `body` one at a time (libpq's
-    /// single-row mode): an export of millions of rows never holds them all.
-    public func forEachRow(_ sql: String, _ values: [any PostgresBindable] = [], _ body: (PostgresRow) throws -> Void) throws {
-        trace?(Self.expand(sql, values))
-        let sent = withParameters(values) { count, pointers, lengths in
-            PQsendQueryParams(handle, sql, count, nil, pointers, lengths, nil, 0)
-        }
-        guard sent == 1 else { throw PostgresError.from(nil, connection: handle, sql: sql) }
-        PQsetSingleRowMode(handle)
-        var failure: Error?
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            let status = PQresultStatus(result)
-            guard failure == nil else { continue }   // drain what is left
-            if status == PGRES_SINGLE_TUPLE {
-                let wrapped = PostgresResult(borrowing: result)
-                do { try body(PostgresRow(result: wrapped, index: 0)) } catch { failure = error; cancel() }
-            } else if status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK {
-                failure = PostgresError.from(result, connection: handle, sql: sql)
-            }
-        }
-        if let failure { throw failure }
-    }
-
     /// Reads a query's rows in batches through a cursor, inside one
-    /// read-only, repeatable-read transaction (one consistent snapshot):
-    /// between batches the connection is free for other statements, which
-    /// single-row mode does not allow.
+    /// read-only, repeatable-read transaction (one consistent snapshot): an
+    /// export of millions of rows never holds them all, and between batches
+    /// the connection is free for other statements.
     public func cursor(_ sql: String, _ values: [any PostgresBindable] = [], batch: Int = 5000, _ body: (PostgresRow) throws -> Void) throws {
         let own = !isInTransaction
         if own { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
@@ -116,14 +92,6 @@ public final class PostgresConnection {
             if own { rollback() }
             throw error
         }
-    }
-
-    /// Asks the server to stop the running statement (the rows left are drained).
-    private func cancel() {
-        guard let c = PQgetCancel(handle) else { return }
-        var buffer = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(c, &buffer, 256)
-        PQfreeCancel(c)
     }
 
     /// A statement prepared once on the server, run many times.

@@ -94,18 +94,18 @@ final class PostgresTests: XCTestCase {
 
     func testRowsStreamOneAtATimeAndAStopCancelsTheRest() throws {
         var seen: [Int64] = []
-        try db.forEachRow("SELECT g FROM generate_series(1, $1::int) g", [50_000]) { seen.append($0.int64(0)) }
+        try db.cursor("SELECT g FROM generate_series(1, $1::int) g", [50_000]) { seen.append($0.int64(0)) }
         XCTAssertEqual(seen.count, 50_000)
         XCTAssertEqual(seen.last, 50_000)
         struct Enough: Error {}
         var count = 0
-        XCTAssertThrowsError(try db.forEachRow("SELECT g FROM generate_series(1, 10000000) g") { _ in
+        XCTAssertThrowsError(try db.cursor("SELECT g FROM generate_series(1, 10000000) g") { _ in
             count += 1
             if count == 10 { throw Enough() }
         }) { XCTAssertTrue($0 is Enough) }
         XCTAssertEqual(count, 10)
         XCTAssertEqual(try db.scalarInt("SELECT 7"), 7)
-        XCTAssertThrowsError(try db.forEachRow("SELECT 1/0") { _ in }) { XCTAssertEqual(($0 as! PostgresError).sqlState, "22012") }
+        XCTAssertThrowsError(try db.cursor("SELECT 1/0") { _ in }) { XCTAssertEqual(($0 as! PostgresError).sqlState, "22012") }
     }
 
     func testPreparedStatementsRunManyTimes() throws {
