@@ -11,6 +11,8 @@ struct FetchRun {
         var readyAt: ContinuousClock.Instant?
         var answered = false
         var everReachable = false
+        /// Why the last attempt failed, while the id waits for a retry.
+        var lastFailure: FetchFailure?
     }
 
     let configuration: FuseClient.Configuration
@@ -167,6 +169,7 @@ struct FetchRun {
             return finish(slot: slot, active, .failed(failure))
         }
         active.readyAt = now + configuration.retry.delay(beforeRetry: active.attempts, retryAfter: retryAfter, random: random)
+        active.lastFailure = failure
         slots[slot] = active
         waiting.append(slot)
         return nil
@@ -179,7 +182,24 @@ struct FetchRun {
         return FetchResult(callID: active.id, outcome: outcome, requests: active.attempts)
     }
 
-    mutating func finish() {
+    /// Ends the run. An id whose last attempt failed and whose retry a
+    /// budget cut off is a failure, not work left over: a server that
+    /// accepts and never answers must not end a `--max-runtime` run as a
+    /// success (docs/reliability.md, "Budgets"). Those ids are returned, to
+    /// be delivered as failed; the rest in flight or waiting are abandoned.
+    /// After a 401 or a foreign answer, or a drain, nothing more is reported.
+    mutating func finish() -> [FetchResult] {
+        var cutOff: [FetchResult] = []
+        if summary.budgetExhausted, !summary.stoppedAtOnce, drainingSince == nil {
+            for slot in slots.keys.sorted() {
+                guard let active = slots[slot], let failure = active.lastFailure, active.readyAt != nil else { continue }
+                let reason = failure.reason + "; not retried: the run's budget (--max-runtime or --max-requests) ended first"
+                let cut = FetchFailure(reason: reason, httpStatus: failure.httpStatus, unreachable: failure.unreachable,
+                                       malformed: failure.malformed, untrustedCertificate: failure.untrustedCertificate)
+                cutOff.append(finish(slot: slot, active, .failed(cut)))
+            }
+        }
         summary.abandoned = slots.count
+        return cutOff
     }
 }

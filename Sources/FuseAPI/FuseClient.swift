@@ -45,8 +45,10 @@ public struct FuseClient: Sendable {
     }
 
     /// Fetches every id from `ids`, calling `deliver` once per id with a
-    /// definite outcome. Ids still waiting when a budget ends the run, or
-    /// when a 401 stops it, are counted as abandoned and not delivered.
+    /// definite outcome. An id waiting for a retry when a budget ends the run
+    /// is delivered as failed (its last failure); ids in flight or never
+    /// started then, and every id after a 401, are counted as abandoned and
+    /// not delivered.
     /// `shouldStop` ends the run at once (in-flight transfers abandoned);
     /// `shouldFinish` ends it gracefully: nothing more starts, and transfers
     /// in flight get `drainGrace` to complete and be delivered.
@@ -79,7 +81,7 @@ public struct FuseClient: Sendable {
                 return run.summary.stoppedAtOnce || shouldStop() || run.graceOver(now: ContinuousClock.now)
             }
         )
-        run.finish()
+        for result in run.finish() { deliver(result) }
         return run.summary
     }
 

@@ -40,7 +40,7 @@ final class FetchRunTests: XCTestCase {
         XCTAssertEqual(done.callID, "a")
         XCTAssertFalse(run.graceOver(now: now + .seconds(4)))
         XCTAssertTrue(run.graceOver(now: now + .seconds(5)))
-        run.finish()
+        XCTAssertTrue(run.finish().isEmpty, "after a drain nothing more is reported")
         XCTAssertEqual(run.summary.abandoned, 1, "b's retry was abandoned; c and d never started")
         XCTAssertEqual(run.summary.requests, 2)
     }
@@ -122,7 +122,7 @@ final class FetchRunTests: XCTestCase {
         guard case .idle = run.pull(now: now) else { return XCTFail("the budget is spent") }
         XCTAssertTrue(run.summary.budgetExhausted)
         for slot in slots { XCTAssertNotNil(run.complete(slot: slot, result: response(200), now: now)) }
-        run.finish()
+        XCTAssertTrue(run.finish().isEmpty)
         XCTAssertEqual(run.summary.delivered, 3)
         XCTAssertEqual(run.summary.abandoned, 0)
     }
@@ -134,6 +134,23 @@ final class FetchRunTests: XCTestCase {
         now = t0 + .seconds(11)
         guard case .idle = run.pull(now: now) else { return XCTFail("past the deadline nothing starts") }
         XCTAssertTrue(run.summary.budgetExhausted)
+    }
+
+    func testARetryTheDeadlineCutsOffIsAFailureNotWorkLeftOver() throws {
+        var run = try makeRun(["hung", "next"]) { $0.deadline = self.t0 + .seconds(10); $0.concurrency = 1 }
+        let first = try XCTUnwrap(started(run.pull(now: now)))
+        now = t0 + .seconds(5)
+        XCTAssertNil(run.complete(slot: first.slot, result: .failure(CurlError(kind: .timeout, code: 28, message: "Operation timed out after 5000 milliseconds")), now: now),
+                     "a timeout is retried")
+        now = t0 + .seconds(10)
+        guard case .idle = run.pull(now: now) else { return XCTFail("past the deadline nothing starts") }
+        XCTAssertTrue(run.summary.budgetExhausted)
+        let cut = run.finish()
+        XCTAssertEqual(cut.map(\.callID), ["hung"])
+        guard case .failed(let failure) = try XCTUnwrap(cut.first).outcome else { return XCTFail("\(cut)") }
+        XCTAssertEqual(failure.reason, "Operation timed out after 5000 milliseconds; not retried: the run's budget (--max-runtime or --max-requests) ended first")
+        XCTAssertEqual(run.summary.delivered, 1)
+        XCTAssertEqual(run.summary.abandoned, 0, "'next' never started: left over, not abandoned")
     }
 
     func testA401StopsEverythingAndReportsNothingAfterIt() throws {
