@@ -49,10 +49,7 @@ public final class RunLock {
     /// `waiting` once with the holder first.
     public init(archivePath: String, wait: Bool = false, waiting: (Holder) -> Void = { _ in }) throws {
         path = archivePath + ".lock"
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw ArchiveError.cannotOpen(path: archivePath, detail: PrivateFile.reason(errno, archivePath))
-        }
+        fd = try Self.openLockFile(path, archivePath: archivePath)
         var told = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let error = errno
@@ -78,6 +75,46 @@ public final class RunLock {
 
     deinit { close(fd) }  // closing the descriptor releases the lock
 
+    /// Opens (or creates, 0600) the lock file, which is written to, so it
+    /// must be ours to write: the lock often sits in a folder others can
+    /// write (a shared /srv, /tmp), where a planted symbolic link or hard
+    /// link would make every run truncate and overwrite a file it points to
+    /// (docs/reliability.md, "The run lock"). A link is never followed,
+    /// and only a plain file with no other name is used; anything else is
+    /// refused with what to do. `O_NONBLOCK` keeps a planted FIFO from
+    /// blocking the open.
+    private static func openLockFile(_ path: String, archivePath: String) throws -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+        guard fd >= 0 else {
+            let error = errno
+            if error == ELOOP {
+                throw ArchiveError.cannotOpen(path: archivePath, detail: "its lock file \(path) is a symbolic link; callhist never follows one there (it would overwrite the file it points to). Remove the link and run again")
+            }
+            throw ArchiveError.cannotOpen(path: archivePath, detail: PrivateFile.reason(error, archivePath))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let error = errno
+            close(fd)
+            throw ArchiveError.cannotOpen(path: path, detail: String(cString: strerror(error)))
+        }
+        let problem: String? =
+            if st.st_mode & S_IFMT != S_IFREG {
+                "is not a plain file"
+            } else if st.st_nlink > 1 {
+                "has \(st.st_nlink) names (a hard link to another file)"
+            } else {
+                nil
+            }
+        if let problem {
+            close(fd)
+            throw ArchiveError.cannotOpen(path: archivePath, detail: "its lock file \(path) \(problem); callhist writes into its lock file, so it uses only a plain file of its own. Remove it and run again")
+        }
+        // Back to blocking: `flock(LOCK_EX)` below waits when asked to.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
+    }
+
     /// Writes who holds the lock (and, once known, the run's id).
     public func record(runID: Int64?) {
         var host = [CChar](repeating: 0, count: 256)
@@ -91,7 +128,7 @@ public final class RunLock {
 
     /// The holder of `archivePath`'s lock, or nil when no process holds it.
     public static func holder(of archivePath: String) -> Holder? {
-        let fd = open(archivePath + ".lock", O_RDONLY | O_CLOEXEC)
+        let fd = open(archivePath + ".lock", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return nil }  // no lock file: no run ever held it
         defer { close(fd) }
         if flock(fd, LOCK_SH | LOCK_NB) == 0 {

@@ -33,4 +33,37 @@ final class TrustCommandTests: XCTestCase {
         let doctor = try Harness.callhist(["doctor", "--db", db, "--max-age", "36h"], env: [:])
         XCTAssertTrue(doctor.stdout.contains("FAIL  no archive run has succeeded yet (--max-age 36h)"), doctor.stdout)
     }
+
+    /// A lock file planted as a link to another file is refused, never
+    /// followed: the file it points to keeps every byte, and so does the
+    /// file a hard link shares its data with.
+    func testAPlantedLockLinkIsRefusedAndItsTargetUntouched() throws {
+        let mock = try MockProcess()
+        let env = Harness.environment(baseURL: mock.baseURL)
+        let shared = scratch.path("shared")
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o1777)
+        let victim = try scratch.write("victim.txt", "the owner's precious lines\n")
+        let db = shared + "/calls.sqlite"
+        XCTAssertEqual(symlink(victim, db + ".lock"), 0)
+        let r = try Harness.callhist(["archive", "--db", db, "call-0000001"], env: env)
+        XCTAssertEqual(r.status, 73, r.stderr)
+        XCTAssertTrue(r.stderr.contains("its lock file \(db).lock is a symbolic link; callhist never follows one there"), r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "the owner's precious lines\n")
+        XCTAssertEqual(try mock.answered(), 0, "nothing was fetched")
+
+        XCTAssertEqual(unlink(db + ".lock"), 0)
+        XCTAssertEqual(link(victim, db + ".lock"), 0)
+        let hard = try Harness.callhist(["archive", "--db", db, "call-0000001"], env: env)
+        XCTAssertEqual(hard.status, 73, hard.stderr)
+        XCTAssertTrue(hard.stderr.contains("has 2 names (a hard link to another file)"), hard.stderr)
+        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "the owner's precious lines\n")
+
+        XCTAssertEqual(unlink(db + ".lock"), 0)
+        let clean = try Harness.callhist(["archive", "--db", db, "call-0000001"], env: env)
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        var st = stat()
+        XCTAssertEqual(stat(db + ".lock", &st), 0)
+        XCTAssertEqual(st.st_mode & 0o7777, 0o600, "the lock it creates itself is private")
+    }
 }
