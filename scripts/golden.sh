@@ -64,7 +64,7 @@ record)
   "$bin/fuse-mock" --port "$port" --calls 2000 --days 30 --hostile-rate 0.05 --seed 3 >/dev/null 2>&1 &
   mockpid=$!
   sleep 1
-  export FUSE_EMAIL=ops@example.com FUSE_DEVELOPER_KEY=golden FUSE_BASE_URL="http://127.0.0.1:$port/api"
+  export FUSE_EMAIL=demo@example.com FUSE_DEVELOPER_KEY=demo-key FUSE_BASE_URL="http://127.0.0.1:$port/api"
   python3 -c 'print("\n".join("call-%07d" % i for i in range(1, 2001)))' >"$dir/ids.txt"
   "$bin/callhist" archive --db "$dir/archive.sqlite" --ids "$dir/ids.txt" --concurrency 16 --quiet
   printf 'call_id,campaign,region\ncall-0000001,spring,north\ncall-0000002,spring,"south, east"\ncall-0000003,fall "x",north\n' >"$dir/labels.csv"
