@@ -1,10 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module direction (docs/architecture.md): callhist → CallHistory → FuseAPI → Curl → CCurl,
-// CallHistory → SQLite → CSQLite and CallHistory → Postgres → CPostgres. Only SQLite imports
-// CSQLite, only Curl imports CCurl, only Postgres imports CPostgres; only CallHistory imports
-// FuseAPI, SQLite and Postgres.
+// Module direction (docs/architecture.md): callhist → CallHistory (the facade) → ArchiveSQLite,
+// ArchivePostgres → ArchiveCore → FuseAPI → Curl → CCurl; ArchiveSQLite → SQLite → CSQLite and
+// ArchivePostgres → Postgres → CPostgres. The core names no driver: a report or a run that reached
+// for SQL's drivers would not compile. Only a driver layer imports its C module, only a backend
+// target imports its driver.
 let package = Package(
     name: "callhist",
     platforms: [.macOS(.v15)],
@@ -26,7 +27,10 @@ let package = Package(
         .target(name: "FuseAPI", dependencies: ["Curl"]),
         .executableTarget(name: "Embedder"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["Embedder"]),
-        .target(name: "CallHistory", dependencies: ["FuseAPI", "SQLite", "Postgres"], plugins: ["EmbedMigrations"]),
+        .target(name: "ArchiveCore", dependencies: ["FuseAPI"], plugins: ["EmbedMigrations"]),
+        .target(name: "ArchiveSQLite", dependencies: ["ArchiveCore", "SQLite"]),
+        .target(name: "ArchivePostgres", dependencies: ["ArchiveCore", "Postgres"]),
+        .target(name: "CallHistory", dependencies: ["ArchiveCore", "ArchiveSQLite", "ArchivePostgres"]),
         .executableTarget(name: "callhist", dependencies: [
             "CallHistory",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,7 +53,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "FuseMock"]),
         .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "SQLite", "Postgres", "FuseAPI", "TestSupport"]),
+        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "ArchiveCore", "ArchiveSQLite", "ArchivePostgres", "SQLite", "Postgres", "FuseAPI", "TestSupport"]),
         .testTarget(name: "FuseMockTests", dependencies: ["FuseMock"]),
         .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "FuseMock", "SQLite", "Postgres", "TestSupport"]),
     ],
@@ -59,5 +63,5 @@ let package = Package(
 // The whole-pipeline fuzz target links only with -sanitize=fuzzer: declared
 // when scripts/fuzz.sh asks for it, so ordinary builds never see it.
 if Context.environment["CALLHIST_FUZZ"] != nil {
-    package.targets.append(.executableTarget(name: "FuzzPipeline", dependencies: ["CallHistory", "FuseAPI", "SQLite"], path: "Fuzz/Pipeline"))
+    package.targets.append(.executableTarget(name: "FuzzPipeline", dependencies: ["CallHistory", "ArchiveCore", "ArchiveSQLite", "FuseAPI", "SQLite"], path: "Fuzz/Pipeline"))
 }

@@ -4,6 +4,8 @@
 // call`, rebuild. Built only by scripts/fuzz.sh (CALLHIST_FUZZ=1): it
 // cannot link without the sanitizer. A crash, a trap or a sanitizer report
 // is a bug.
+import ArchiveCore
+import ArchiveSQLite
 import CallHistory
 import Foundation
 import FuseAPI

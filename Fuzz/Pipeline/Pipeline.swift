@@ -1,3 +1,5 @@
+import ArchiveCore
+import ArchiveSQLite
 import CallHistory
 import Foundation
 import FuseAPI

@@ -12,5 +12,4 @@ struct DatabaseOptions: ParsableArguments {
     var path: String { CallArchive.resolvePath(db) }
     /// How output names it: never with a password.
     var name: String { CallArchive.displayName(path) }
-    var isPostgres: Bool { CallArchive.isPostgres(path) }
 }

@@ -35,7 +35,7 @@ struct Export: CallhistCommand {
     }
 
     func execute() throws {
-        if subject == .datasetteMetadata && database.isPostgres {
+        if subject == .datasetteMetadata && !CallArchive.isFile(database.path) {
             throw ArchiveError.unsupported(path: database.name, operation: "export datasette-metadata", instead: """
                 Datasette reads SQLite files: take a local copy with `callhist copy --from URL --to FILE`, or point a \
                 PostgreSQL tool (Metabase, Grafana, Superset) at the database (docs/postgresql.md)

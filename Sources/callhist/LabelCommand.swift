@@ -39,7 +39,7 @@ struct LabelCommand: CallhistCommand {
     }
 
     func execute() throws {
-        guard database.isPostgres || FileManager.default.fileExists(atPath: database.path) else { throw ArchiveError.missing(path: database.path) }
+        guard CallArchive.exists(database.path) else { throw ArchiveError.missing(path: database.path) }
         let archive = try CallArchive.openForWriting(database.path, wait: wait) { holder in
             ExitPolicy.printError("waiting for \(holder) to finish with \(database.name)")
         }

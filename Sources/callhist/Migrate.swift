@@ -10,7 +10,7 @@ struct Migrate: CallhistCommand {
     @OptionGroup var database: DatabaseOptions
 
     func execute() throws {
-        let existed = database.isPostgres || FileManager.default.fileExists(atPath: database.path)
+        let existed = CallArchive.exists(database.path)
         let archive = try CallArchive.openForWriting(database.path)
         let version = try archive.schemaVersion
         try archive.close()

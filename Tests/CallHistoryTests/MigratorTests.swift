@@ -1,3 +1,5 @@
+@testable import ArchiveCore
+@testable import ArchiveSQLite
 @testable import CallHistory
 import FuseAPI
 import SQLite

@@ -1,0 +1,187 @@
+import Foundation
+import FuseAPI
+
+/// The one owner of an archive (docs/architecture.md): it opens, creates
+/// and migrates the file, takes the run lock for writers, and offers every
+/// operation the command line needs — archive, import, export, backup,
+/// doctor's checks, rebuild and the reports — returning domain values.
+/// Storage sits behind `ArchiveBackend`; nothing above this type sees SQL.
+/// One owner, one thread, like the connection it holds.
+public final class CallArchive {
+    package let backend: any ArchiveBackend
+    public var path: String { backend.path }
+
+    /// The run lock a writer holds on a file archive until `close()`.
+    private let lock: RunLock?
+
+    package init(backend: any ArchiveBackend, lock: RunLock? = nil) {
+        self.backend = backend
+        self.lock = lock
+    }
+
+    /// Archives one decoded answer as a fetch would (the fuzzer's way in).
+    public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> CallStore.Change {
+        try storage { try CallStore(rows: try backend.runRows().calls, runID: nil).store(id, status, at: now) }
+    }
+
+    public func close() throws {
+        try storage { try backend.close() }
+        withExtendedLifetime(lock) {}
+    }
+
+    public var schemaVersion: Int { get throws { try storage { try backend.schemaVersion } } }
+
+    // MARK: Runs
+
+    /// `interruption` names the signal that asked the run to stop, or nil
+    /// (`TerminationSignals.stopRequested`).
+    public func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
+                        interruption: @escaping @Sendable () -> String? = { nil },
+                        progress: (Archiver.Progress) -> Void = { _ in }) throws -> Archiver.Report {
+        try storage {
+            let client = FuseClient(try fetch.clientConfiguration())
+            return try Archiver(rows: try backend.runRows(), options: options)
+                .run(client: client, exitCode: exitCode, interruption: interruption, started: { lock?.record(runID: $0) }, progress: progress)
+        }
+    }
+
+    /// What a run would do; `list` gets each id considered with its reason.
+    public func plan(_ options: Archiver.Options, list: ((Archiver.PlanEntry) throws -> Void)? = nil) throws -> Archiver.Plan {
+        try storage { try Archiver(rows: try backend.runRows(), options: options).plan(list: list) }
+    }
+
+    /// Removes ids that never brought data (`Forgetter`); with `force`, calls with data too.
+    public func forget(_ ids: [String], idFiles: [String], force: Bool) throws -> Forgetter.Report {
+        // Alone, as a rebuild: no archive run may be storing what it deletes.
+        try storage {
+            try backend.alone("an archive run, an import or a rebuild") {
+                try Forgetter(rows: backend.givenIDRows()).run(ids: ids, idFiles: idFiles, force: force)
+            }
+        }
+    }
+
+    /// Adds and removes labels of archived calls (`Labeller`).
+    public func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report {
+        try storage { try Labeller(rows: backend.givenIDRows()).run(ids: ids, idFiles: idFiles, add: add, remove: remove) }
+    }
+
+    public func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
+        try storage { try Importer(rows: try backend.runRows()).run(files: files, exitCode: exitCode, problem: problem) }
+    }
+
+    /// Alone: no archive run may write while calls are re-derived.
+    public func rebuild() throws -> Rebuilder.Report {
+        try storage { try backend.alone("an archive run, an import or another rebuild") { try Rebuilder(rows: try backend.runRows()).run() } }
+    }
+
+    public func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
+        try storage { try backend.export(table, format: format, filter: filter, to: sink) }
+    }
+
+    /// A consistent copy at `destination` with the archive's file mode; returns its number of calls.
+    public func backup(to destination: String) throws -> Int { try storage { try backend.backup(to: destination) } }
+
+    public func checks() throws -> [ArchiveCheck] { try storage { try backend.checks() } }
+
+    /// When the last archive run that exited 0 ended (unix time).
+    public func lastSuccessfulArchive() throws -> Int64? { try storage { try backend.lastSuccessfulArchive() } }
+
+    // MARK: Reports (definitions: docs/reports.md)
+
+    public func summary(_ filter: CallFilter) throws -> SummaryReport {
+        try storage {
+            SummaryReport.build(statusCounts: try backend.statusCounts(filter), finalGroups: try backend.finalAttemptGroups(filter),
+                                durations: try backend.durationHistogram(filter))
+        }
+    }
+
+    public func daily(_ filter: CallFilter, by period: DailyReport.Period, utc: Bool, timeZone: TimeZone = .current) throws -> [DailyReport.Row] {
+        try storage { DailyReport.build(try backend.quarterHours(filter), by: period, utc: utc, timeZone: timeZone) }
+    }
+
+    public func attempts(_ filter: CallFilter) throws -> AttemptsReport {
+        try storage { AttemptsReport.build(try backend.finalAttemptGroups(filter)) }
+    }
+
+    public func durations(_ filter: CallFilter) throws -> DurationsReport {
+        try storage { DurationsReport.build(histogram: try backend.durationHistogram(filter), unknown: try backend.unknownDurations(filter)) }
+    }
+
+    public func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try storage { try backend.pending(filter, limit: limit) } }
+
+    public func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] {
+        try storage { try backend.runs(since: since, until: until, limit: limit) }
+    }
+
+    /// `report labels NAME`: the filter's calls by the values of label `name`.
+    public func labels(_ name: String, _ filter: CallFilter) throws -> LabelsReport {
+        try storage {
+            LabelsReport.build(name: name, groups: try backend.labelGroups(name, filter), durations: try backend.labelDurations(name, filter))
+        }
+    }
+
+    /// The label names the archive holds, sorted.
+    public func labelNames() throws -> [String] { try storage { try backend.labelNames() } }
+
+    /// `report daily --label-column NAME`: the daily rows of each value of label `name`.
+    public func daily(_ filter: CallFilter, by period: DailyReport.Period, labelColumn name: String, utc: Bool,
+                      timeZone: TimeZone = .current) throws -> [(value: String, rows: [DailyReport.Row])] {
+        try storage {
+            try backend.labelQuarterHours(name, filter).sorted { $0.key < $1.key }.map { value, quarters in
+                (value, DailyReport.build(quarters, by: period, utc: utc, timeZone: timeZone))
+            }
+        }
+    }
+
+    /// What went wrong in `[since, until)` and now (docs/reports.md, "Anomalies").
+    public func anomalies(since: Int64, until: Int64, labels: [Label] = [], now: Int64, thresholds: AnomaliesReport.Thresholds, utc: Bool,
+                          timeZone: TimeZone = .current) throws -> AnomaliesReport {
+        try storage {
+            try AnomaliesReport.run(backend, since: since, until: until, labels: labels, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone)
+        }
+    }
+
+    /// Everything `report html` shows, from the same functions as the
+    /// other reports (so its figures are theirs). Anomalies cover the
+    /// filter's period, else the whole archive.
+    public func htmlReport(_ filter: CallFilter, by period: DailyReport.Period, utc: Bool, now: Int64,
+                           timeZone: TimeZone = .current) throws -> HTMLReport {
+        let held = try queuedRange()
+        let anomalies = try self.anomalies(since: filter.since ?? held?.first ?? SafeMath.plus(now, -7 * 86_400), until: filter.until ?? now,
+                                           labels: filter.labels, now: now, thresholds: AnomaliesReport.Thresholds(), utc: utc, timeZone: timeZone)
+        return HTMLReport(summary: try summary(filter), daily: try daily(filter, by: period, utc: utc, timeZone: timeZone), period: period,
+                          attempts: try attempts(filter), durations: try durations(filter), pending: try pending(filter, limit: 0),
+                          runs: try runs(since: filter.since, until: filter.until, limit: 0).filter { $0.kind == "archive" },
+                          anomalies: anomalies, filter: filter, archive: URL(fileURLWithPath: path).lastPathComponent,
+                          now: now, utc: utc, timeZone: timeZone)
+    }
+
+    /// The statuses a `--status` may name: the documented ones, then any
+    /// other the archive holds.
+    public func knownStatuses() throws -> [String] {
+        let held = try storage { try backend.distinctStatuses() }
+        return CallStatus.documentedStatuses + held.filter { !CallStatus.documentedStatuses.contains($0) }.sorted()
+    }
+
+    /// The queued times the archive's calls span, nil when none has a status.
+    public func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)? { try storage { try backend.queuedRange() } }
+
+    /// nil when the archive has never seen `id`.
+    public func call(_ id: String) throws -> CallReport? { try storage { try backend.call(id) } }
+
+    /// Storage errors leave as `StorageError`, in plain words: callers never
+    /// see a backend's types, and people never see SQL. Each backend says
+    /// its driver's errors in these words (`DriverError`).
+    package static func storage<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as any DriverError {
+            throw error.storageError(path: path)
+        }
+    }
+
+    package func storage<T>(_ body: () throws -> T) throws -> T { try Self.storage(path, body) }
+}
+
+@available(*, unavailable)
+extension CallArchive: Sendable {}

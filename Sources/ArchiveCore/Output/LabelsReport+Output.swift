@@ -1,0 +1,18 @@
+extension LabelsReport {
+    /// `report labels NAME` as printed: the first column is named after the
+    /// label, then the summary's measures (docs/reports.md, "Labels").
+    public func rendered(_ o: RenderOptions) -> String {
+        let measures: [ReportColumns<Row>.Column] = [
+            .int("calls", \.calls), .int("final", \.final), .int("completed", \.completed),
+            .rate("completion_rate", \.completionRate), .rate("first_attempt_completion_rate", \.firstAttemptCompletionRate),
+            .number("mean_attempts", \.meanAttempts), .seconds("duration_p50", { $0.duration.p50.map(Double.init) }),
+            .seconds("duration_p90", { $0.duration.p90.map(Double.init) }), .int("pending", \.pending),
+        ]
+        let columns = ReportColumns<Row>([.text(Self.key(name, avoiding: measures.map(\.key)), \.value)] + measures)
+        return o.emit([columns.table(rows, o.format)], json: columns.json(rows))
+    }
+
+    /// The label's column key: its name, unless a measure has that key (a
+    /// label called `calls`), then `label_NAME`, so no JSON key repeats.
+    package static func key(_ name: String, avoiding keys: [String]) -> String { keys.contains(name) ? "label_" + name : name }
+}

@@ -1,0 +1,26 @@
+import FuseAPI
+
+/// SQL shared by the reports, so each definition of docs/reports.md is
+/// written once.
+package enum ReportSQL {
+    /// `CallStatus.finalStatuses` as an SQL list, so the rule is written once.
+    package static let finalStatuses = "(" + CallStatus.finalStatuses.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
+
+    package static func isFinal(_ status: String) -> Bool { CallStatus.finalStatuses.contains(status) }
+
+    /// The duration of call `c`: the API's `duration`, else the time from
+    /// its first `connected` event to the first `disconnected` at or after it
+    /// (`event_duration`, derived when the call is stored). The aggregates of
+    /// migration 0003 compute the same expression.
+    package static let effectiveDuration = "coalesce(c.duration, c.event_duration)"
+
+    /// The WHERE of the partial index `calls_suspect`, word for word: SQLite
+    /// uses the index only for a query that contains it.
+    package static let suspect = """
+        attempts > max_attempts OR end_timestamp < start_timestamp OR duration <> event_duration
+           OR (status = 'completed' AND event_duration IS NULL) OR event_disorder IS NOT NULL
+           OR (last_error >= 'refused out-of-range' AND last_error < 'refused out-of-rangf')
+        """
+    /// `last_error` of a body whose numbers were refused (`CallStore.refusal`).
+    package static let refused = "c.last_error >= 'refused out-of-range' AND c.last_error < 'refused out-of-rangf'"
+}

@@ -1,0 +1,54 @@
+import FuseAPI
+
+/// What an archive run (`Archiver`) reads and writes besides the calls
+/// themselves (`CallRows`): the ids it was given, the schedule, the pages
+/// of ids it fetches, its `archive_runs` row and its transactions. One
+/// implementation per backend (`SQLiteRunRows`, `PostgresRunRows`), so the
+/// run's logic is written once.
+package protocol ArchiveRunRows: AnyObject {
+    var calls: any CallRows { get }
+    var isInTransaction: Bool { get }
+    func begin() throws
+    func commit() throws
+    func rollback()
+    func transaction<T>(_ body: () throws -> T) throws -> T
+    /// How old a batch must be before a writer with nothing to write commits it (`BatchWriter.idle`).
+    var idleCommitAfter: Duration { get }
+    /// Work a writer does in every few commits (SQLite folds its report aggregates).
+    func fold() throws
+
+    // Given ids (inside a transaction the caller opens).
+    func resetRequested() throws
+    func request(_ id: String, typed: Bool) throws
+    /// True when `id` is among the requested ids.
+    func isRequested(_ id: String) throws -> Bool
+    func isArchived(_ id: String) throws -> Bool
+    /// Adds the labels `id` lacks; returns how many.
+    func addLabels(_ labels: [Label], to id: String) throws -> Int
+    /// Gives `label` to every requested id; returns how many were new.
+    func labelRequested(_ label: Label) throws -> Int
+
+    // The schedule.
+    /// The latest start of another run, to tell a clock that went back.
+    func lastRunStart(excluding run: Int64?) throws -> Int64?
+    func markStale(openedBefore: Int64) throws
+    func classify(_ inputs: Schedule.Inputs) throws
+    func planCounts(given: Bool) throws -> [Schedule.Reason: Int]
+    func planEntries(_ body: (Archiver.PlanEntry) throws -> Void) throws
+    /// Remembers the plan's new ids and lists the ids to fetch; returns their number.
+    func prepareTargets(at now: Int64, run: Int64) throws -> Int
+    func skippedCounts() throws -> [Schedule.Reason: Int]
+    /// The next ids to fetch after position `after`, at most `limit`, with
+    /// the position of the last one (nil when none is left). On PostgreSQL
+    /// these are claimed for the run, so a concurrent run never gets them.
+    func page(after: Int, limit: Int, run: Int64) throws -> (ids: [String], last: Int)?
+    /// Ids per page handed to the fetching thread (it holds at most four).
+    var pageSize: Int { get }
+    /// Ids `page` passed over because another live run had them.
+    var passedOver: Int { get }
+
+    // The run's row.
+    func startRun(kind: String, at now: Int64) throws -> Int64
+    func updateRun(_ run: Int64, _ c: RunCounts) throws
+    func finishRun(_ run: Int64, _ c: RunCounts, exitCode: Int32, message: String?, at now: Int64) throws
+}

@@ -1,0 +1,81 @@
+/// Text from outside (API bodies, files) made safe for a terminal or a
+/// spreadsheet (docs/reliability.md, "Safe output").
+public enum SafeText {
+    /// Control characters (C0, DEL, C1) and the bidirectional overrides
+    /// written as `\u001b`: an event name must not drive the terminal
+    /// (`ESC ]52;…` writes the clipboard) or reorder what is shown.
+    /// JSON and NDJSON output never pass through here: they stay exact.
+    public static func escape(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: needsEscape) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        for scalar in s.unicodeScalars {
+            if needsEscape(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Text for HTML and SVG (`report html`), in element content and
+    /// quoted attributes alike: `&`, `<`, `>`, `"` and `'` as entities, so a
+    /// call id or event name with `<script>` in it stays text; control
+    /// characters escaped as for a terminal.
+    public static func html(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        for c in escape(s) {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    package static func needsEscape(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// One RFC 4180 CSV field, neutralised against formula injection as
+    /// OWASP recommends: a cell starting with `=`, `+`, `-`, `@`, tab or CR
+    /// gets a leading `'` (a plain number such as `-5` or `+1617…` is left
+    /// alone: a spreadsheet reads it as a number, never as a formula), and
+    /// is quoted when it holds a comma, quote, CR or LF.
+    public static func csvField(_ s: String) -> String {
+        var s = s
+        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber(s) { s = "'" + s }
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `[+-]digits[.digits]`, nothing else.
+    package static func isPlainNumber(_ s: String) -> Bool {
+        var u = Substring(s).utf8
+        if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { u = u.dropFirst() }
+        guard !u.isEmpty else { return false }
+        var dot = false, digits = 0
+        for b in u {
+            if b == UInt8(ascii: ".") {
+                if dot { return false }
+                dot = true
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+                digits += 1
+            } else {
+                return false
+            }
+        }
+        return digits > 0 && u.last != UInt8(ascii: ".")
+    }
+}

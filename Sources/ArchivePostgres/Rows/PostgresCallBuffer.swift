@@ -1,0 +1,94 @@
+import ArchiveCore
+import FuseAPI
+import Postgres
+
+/// The writes of calls that had no body before this batch, held until the
+/// batch commits and then sent with `COPY` (a few statements for the batch
+/// instead of six round trips a call): the calls (copied in when new, an
+/// upsert from a staging table when remembered, as
+/// `PostgresCallRows.insertCall` would), their first snapshots
+/// (ids taken from the sequence beforehand), status changes and events.
+package struct PostgresCallBuffer {
+    private var ids: Set<String> = []
+    /// Calls the archive did not hold (copied straight in) and calls it
+    /// held without a body (an id remembered before its first answer: upserted).
+    private var inserts: [[PostgresCopyWriter.Field]] = []
+    private var upserts: [[PostgresCopyWriter.Field]] = []
+    private var snapshots: [[PostgresCopyWriter.Field]] = []
+    private var changes: [[PostgresCopyWriter.Field]] = []
+    private var events: [[PostgresCopyWriter.Field]] = []
+
+    package var isEmpty: Bool { ids.isEmpty }
+    package func holds(_ id: String) -> Bool { ids.contains(id) }
+
+    /// What a first answer sets on a calls row that exists (an id
+    /// remembered before its first answer): the same as an insert gives.
+    package static let upsert = """
+        ON CONFLICT (call_id) DO UPDATE SET \(CallStore.derivedColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
+            last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at, last_success_at = excluded.last_success_at,
+            next_check_at = excluded.next_check_at, unchanged_checks = excluded.unchanged_checks, last_outcome = excluded.last_outcome,
+            last_http_code = excluded.last_http_code, failed_checks = 0, is_stale = 0
+        """
+
+    /// The staged columns: the id, the derived ones, then the bookkeeping.
+    private static let callColumns = ["call_id"] + CallStore.derivedColumns + [
+        "last_error", "first_seen_at", "first_seen_run", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks", "last_outcome",
+        "last_http_code",
+    ]
+
+    private static func field(_ v: Int64?) -> PostgresCopyWriter.Field { v.map { .integer($0) } ?? .null }
+    private static func field(_ v: String?) -> PostgresCopyWriter.Field { v.map { .text($0) } ?? .null }
+    private static func field(_ v: Bool?) -> PostgresCopyWriter.Field { v.map { .integer($0 ? 1 : 0) } ?? .null }
+
+    package mutating func snapshot(_ snapshotID: Int64, _ id: String, sha256: String, format: String, body: [UInt8], json: String?, at now: Int64, run: Int64?) {
+        ids.insert(id)
+        snapshots.append([.integer(snapshotID), .text(id), .text(sha256), .text(format), .bytes(body), .integer(now), .integer(now),
+                          Self.field(run), .integer(1), Self.field(json)])
+    }
+
+    package mutating func call(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?, quiet: Int, nextCheck: Int64, outcome: String, absent: Bool) {
+        ids.insert(d.id)
+        let row: [PostgresCopyWriter.Field] = [.text(d.id), .text(d.status), Self.field(d.phoneNumber), Self.field(d.attempts), Self.field(d.maxAttempts), Self.field(d.queued),
+                      Self.field(d.start), Self.field(d.end), Self.field(d.lastAttempt), Self.field(d.reattemptWait), Self.field(d.duration),
+                      Self.field(d.success), .integer(d.snapshotID), .integer(d.isFinal ? 1 : 0), Self.field(d.eventDuration),
+                      Self.field(d.eventDisorder), Self.field(refusal), .integer(now), Self.field(run), .integer(now), .integer(now),
+                      .integer(nextCheck), .integer(Int64(quiet)), .text(outcome), .integer(200)]
+        if absent { inserts.append(row) } else { upserts.append(row) }
+    }
+
+    package mutating func statusChange(_ id: String, old: String?, new: String, at now: Int64, run: Int64?) {
+        changes.append([.text(id), Self.field(old), .text(new), .integer(now), Self.field(run)])
+    }
+
+    package mutating func events(_ id: String, _ list: [CallStatus.Event]) {
+        for (seq, e) in list.enumerated() { events.append([.text(id), .integer(Int64(seq)), .text(e.event), Self.field(e.timestamp)]) }
+    }
+
+    /// Sends everything, in the order the foreign keys want: calls first
+    /// (snapshots' and calls' keys to each other are checked at commit).
+    package func send(_ db: PostgresConnection) throws {
+        let columns = Self.callColumns.joined(separator: ", ")
+        if !inserts.isEmpty {
+            try db.copyIn("COPY calls (\(columns)) FROM STDIN") { w in for row in inserts { try w.row(row) } }
+        }
+        if !upserts.isEmpty {
+            // Emptied with DELETE, not TRUNCATE: a truncate rewrites the
+            // catalog at every batch.
+            try db.execute("CREATE TEMP TABLE IF NOT EXISTS call_stage (LIKE calls INCLUDING DEFAULTS)")
+            try db.copyIn("COPY pg_temp.call_stage (\(columns)) FROM STDIN") { w in for row in upserts { try w.row(row) } }
+            try db.execute("""
+                INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(Self.upsert);
+                DELETE FROM pg_temp.call_stage;
+                """)
+        }
+        try db.copyIn("""
+            COPY call_snapshots (snapshot_id, call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id, times_seen, body_json) FROM STDIN
+            """) { w in for row in snapshots { try w.row(row) } }
+        if !changes.isEmpty {
+            try db.copyIn("COPY status_changes (call_id, old_status, new_status, observed_at, run_id) FROM STDIN") { w in for row in changes { try w.row(row) } }
+        }
+        if !events.isEmpty {
+            try db.copyIn("COPY call_events (call_id, seq, event, timestamp) FROM STDIN") { w in for row in events { try w.row(row) } }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import ArchiveCore
+import FuseAPI
+import SQLite
+
+/// The report primitives read from the aggregates of migration 0003
+/// (`call_quarters` per quarter hour and status, `call_attempts` and
+/// `call_durations` per UTC day), which triggers keep true (docs/reports.md, "Speed"). A filter's period
+/// `[since, until)` is split into the whole buckets inside it, read from
+/// the aggregates, and the ragged edges, read from `calls` by range scans of
+/// `calls_report` (at most a bucket at each end, plus calls whose queued
+/// value is in no bucket). The answer is exactly the plain scan's
+/// (`ScanPrimitives`); a filter on a phone number uses the plain scan.
+package struct AggregatePrimitives {
+    package let db: Connection
+
+    /// The split of a period at one bucket size.
+    package struct Split {
+        /// Whole buckets inside the period: [from, to).
+        package var from: Int64
+        package var to: Int64
+        /// The bucket of calls without a queued time (-1), read only when the
+        /// period is unbounded both ways.
+        package var unqueued: Bool
+        /// The parts of the period outside those buckets, as
+        /// `queued_timestamp >= lower AND < upper` (nil: unbounded).
+        package var edges: [(lower: Int64?, upper: Int64?)]
+
+        package init(_ filter: CallFilter, bucket: Int64) {
+            let lo = FieldBounds.timestamp.lowerBound, end = FieldBounds.timestamp.upperBound + 1
+            let start = min(max(filter.since ?? lo, lo), end), stop = max(min(filter.until ?? end, end), lo)
+            // Whole buckets: the first that starts at or after `start`, up to
+            // the last that ends at or before `stop`.
+            from = start <= 0 ? 0 : (start + bucket - 1) / bucket
+            to = max(from, stop / bucket)
+            unqueued = filter.since == nil && filter.until == nil
+            if from == to {
+                edges = [(filter.since, filter.until)]
+            } else {
+                edges = [(filter.since, from * bucket), (to * bucket, filter.until)]
+            }
+        }
+
+        /// Only times within 1970–9999 (the daily report): each edge is cut
+        /// to that range here, so its scan stays one tight index range.
+        package var placeableOnly = false
+
+        /// The edge scans' WHERE terms over `calls c` (OR-free, so each is an
+        /// index range), with their values.
+        package var edgeTerms: [(sql: String, values: [any SQLiteBindable])] {
+            let lo = FieldBounds.timestamp.lowerBound, end = FieldBounds.timestamp.upperBound + 1
+            return edges.compactMap { edge -> (lower: Int64?, upper: Int64?)? in
+                guard placeableOnly else { return edge }
+                let lower = max(edge.lower ?? lo, lo), upper = min(edge.upper ?? end, end)
+                return lower < upper ? (lower, upper) : nil
+            }.compactMap { lower, upper in
+                switch (lower, upper) {
+                case let (l?, u?): l < u ? ("c.queued_timestamp >= ? AND c.queued_timestamp < ?", [l, u]) : nil
+                case let (l?, nil): ("c.queued_timestamp >= ?", [l])
+                case let (nil, u?): ("c.queued_timestamp < ?", [u])
+                case (nil, nil): ("c.queued_timestamp IS NOT NULL", [])
+                }
+            }
+        }
+    }
+
+    /// `AND status = ?` for aggregate rows (`column`) when the filter names one.
+    private func statusTerm(_ filter: CallFilter, _ column: String) -> (String, [any SQLiteBindable]) {
+        filter.status.map { (" AND \(column) = ?", [$0]) } ?? ("", [])
+    }
+
+    /// UNION ALL of the aggregate rows of `split`, the deltas not yet folded
+    /// into them (normally none: callhist folds before every commit), and the
+    /// edge rows of `calls`. `aggregate` selects from `table` (bucket column
+    /// `bucket`), `deltas` from `call_deltas` (weighted by `sign`), `edge`
+    /// from `calls c` (a WHERE term may follow); all name their columns
+    /// alike (a UNION takes its names from whichever part comes first).
+    private func sources(_ split: Split, _ filter: CallFilter, table: String, bucket: String, aggregate: String, deltas: String,
+                         edge: String, edgeWhere: String) -> (sql: String, values: [any SQLiteBindable]) {
+        var parts: [String] = []
+        var values: [any SQLiteBindable] = []
+        let (status, statusValues) = statusTerm(filter, "status")
+        let tableStatus = table == "call_durations" ? "" : status
+        let tableStatusValues = table == "call_durations" ? [] : statusValues
+        if split.from < split.to {
+            parts.append("SELECT \(aggregate) FROM \(table) WHERE \(bucket) >= ? AND \(bucket) < ?\(tableStatus)")
+            parts.append("SELECT \(deltas) FROM call_deltas WHERE \(bucket) >= ? AND \(bucket) < ?\(status)")
+            values += [split.from, split.to] + tableStatusValues + [split.from, split.to] + statusValues
+        }
+        if split.unqueued {
+            parts.append("SELECT \(aggregate) FROM \(table) WHERE \(bucket) = -1\(tableStatus)")
+            parts.append("SELECT \(deltas) FROM call_deltas WHERE \(bucket) = -1\(status)")
+            values += tableStatusValues + statusValues
+        }
+        let (edgeStatus, edgeStatusValues) = statusTerm(filter, "c.status")
+        for term in split.edgeTerms {
+            parts.append("SELECT \(edge) FROM calls c WHERE \(term.sql) AND \(edgeWhere)\(edgeStatus)")
+            values += term.values + edgeStatusValues
+        }
+        if parts.isEmpty { parts.append("SELECT \(aggregate) FROM \(table) WHERE 0") }
+        return (parts.joined(separator: "\nUNION ALL\n"), values)
+    }
+
+    private static let effective = ReportSQL.effectiveDuration
+    private static let final = ReportSQL.finalStatuses
+
+    package func statusCounts(_ filter: CallFilter) throws -> [String: Int] {
+        let s = sources(Split(filter, bucket: 900), filter, table: "call_quarters", bucket: "quarter", aggregate: "status, calls AS n", deltas: "status, sign AS n",
+                        edge: "c.status AS status, 1 AS n", edgeWhere: "c.status IS NOT NULL")
+        var counts: [String: Int] = [:]
+        try db.prepare("SELECT status, sum(n) FROM (\(s.sql)) GROUP BY status HAVING sum(n) > 0").forEachRow(s.values) { counts[$0.string(0)] = $0.int(1) }
+        return counts
+    }
+
+    package func finalAttemptGroups(_ filter: CallFilter) throws -> [AttemptGroup] {
+        let s = sources(Split(filter, bucket: 86_400), filter, table: "call_attempts", bucket: "day",
+                        aggregate: "status, nullif(attempts, x'') AS attempts, nullif(max_attempts, x'') AS max_attempts, calls AS n",
+                        deltas: "status, attempts, max_attempts, sign AS n",
+                        edge: "c.status AS status, c.attempts AS attempts, c.max_attempts AS max_attempts, 1 AS n", edgeWhere: "c.status IN \(Self.final)")
+        return try db.prepare("""
+            SELECT attempts, max_attempts, sum(n), sum(CASE WHEN status = 'completed' THEN n ELSE 0 END),
+                   sum(CASE WHEN status <> 'completed' AND attempts >= max_attempts THEN n ELSE 0 END)
+            FROM (\(s.sql)) WHERE status IN \(Self.final)
+            GROUP BY attempts, max_attempts HAVING sum(n) > 0
+            """).map(s.values) { r in
+            AttemptGroup(attempts: r.optionalInt64(0), maxAttempts: r.optionalInt64(1), final: r.int(2), completed: r.int(3), exhausted: r.int(4))
+        }
+    }
+
+    package func durationHistogram(_ filter: CallFilter) throws -> [(value: Int64, count: Int)] {
+        if let status = filter.status, status != "completed" { return [] }
+        let s = sources(Split(filter, bucket: 86_400), filter, table: "call_durations", bucket: "day", aggregate: "duration AS v, calls AS n",
+                        deltas: "effective AS v, sign AS n",
+                        edge: "\(Self.effective) AS v, 1 AS n", edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NOT NULL")
+        return try db.prepare("SELECT v, sum(n) FROM (\(s.sql)) WHERE v IS NOT NULL GROUP BY v HAVING sum(n) > 0 ORDER BY v").map(s.values) {
+            (value: $0.int64(0), count: $0.int(1))
+        }
+    }
+
+    package func unknownDurations(_ filter: CallFilter) throws -> Int {
+        if let status = filter.status, status != "completed" { return 0 }
+        let s = sources(Split(filter, bucket: 900), filter, table: "call_quarters", bucket: "quarter",
+                        aggregate: "status, calls - duration_count AS n", deltas: "status, sign * (effective IS NULL) AS n",
+                        edge: "c.status AS status, 1 AS n", edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NULL")
+        return Int(try db.scalarInt("SELECT total(n) FROM (\(s.sql)) WHERE status = 'completed'", s.values) ?? 0)
+    }
+
+    package func quarterHours(_ filter: CallFilter) throws -> [QuarterHour] {
+        var split = Split(filter, bucket: 900)
+        split.unqueued = false  // no queued time, no quarter
+        split.placeableOnly = true
+        let s = sources(split, filter, table: "call_quarters", bucket: "quarter",
+                        aggregate: "quarter AS q, status, calls AS n, duration_sum AS dsum, duration_count AS dcount",
+                        deltas: "quarter AS q, status, sign AS n, sign * CAST(effective AS REAL) AS dsum, sign * (effective IS NOT NULL) AS dcount",
+                        edge: """
+                            CAST(c.queued_timestamp AS INTEGER) / 900 AS q, c.status AS status, 1 AS n,
+                            CASE WHEN c.status = 'completed' THEN \(Self.effective) END AS dsum,
+                            (CASE WHEN c.status = 'completed' THEN \(Self.effective) END) IS NOT NULL AS dcount
+                            """,
+                        edgeWhere: "c.status IS NOT NULL")
+        return try db.prepare("""
+            SELECT q, sum(n), sum(CASE WHEN status IN \(Self.final) THEN n ELSE 0 END), sum(CASE WHEN status = 'completed' THEN n ELSE 0 END),
+                   total(dsum), sum(dcount), sum(CASE WHEN status = 'failed' THEN n ELSE 0 END),
+                   sum(CASE WHEN status = 'canceled' THEN n ELSE 0 END), sum(CASE WHEN status = 'rejected' THEN n ELSE 0 END)
+            FROM (\(s.sql)) GROUP BY q HAVING sum(n) > 0
+            """).map(s.values) { r in
+            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), failed: r.int(6), canceled: r.int(7),
+                        rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
+        }
+    }
+}

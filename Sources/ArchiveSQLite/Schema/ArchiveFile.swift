@@ -1,0 +1,82 @@
+import ArchiveCore
+import Foundation
+import SQLite
+
+/// Opens the archive file the way every command needs it.
+package enum ArchiveFile {
+    /// The path from `--db`, else `CALLHIST_DB`, else `./callhist.sqlite`.
+    package static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let env = environment["CALLHIST_DB"], !env.isEmpty { return env }
+        return "callhist.sqlite"
+    }
+
+    /// Opens (creating when missing) and migrates the archive for writing, in WAL mode.
+    package static func openForWriting(_ path: String, busyTimeout: Duration = .seconds(10)) throws -> Connection {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { throw ArchiveError.isFolder(path: path) }
+        // A new archive is born private (0600); SQLite gives its -wal and
+        // -shm the archive's mode. An existing file keeps its mode.
+        do {
+            try PrivateFile.ensureExists(path)
+        } catch {
+            throw ArchiveError.cannotOpen(path: path, detail: error.reason)
+        }
+        let db: Connection
+        do {
+            db = try Connection(path: path, mode: .readWriteCreate, busyTimeout: busyTimeout)
+        } catch {
+            throw ArchiveError.cannotOpen(path: path, detail: error.message)
+        }
+        _ = try Migrator.version(of: db)
+        do {
+            try db.enableWAL()
+        } catch {
+            throw error.isNotADatabase ? ArchiveError.notADatabase(path: path, detail: error.message) : error
+        }
+        // NORMAL is durable across process crashes in WAL mode (only a power
+        // loss can undo the last commits); a bigger page cache keeps the call-id
+        // B-trees in memory during large runs.
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+        // Readers are never blocked, not even by the end of a run.
+        try db.keepWALOnClose()
+        try Migrator.migrate(db)
+        // Changes another tool made to calls wait as deltas (the triggers
+        // wrote them): every writer folds them first (docs/reports.md, "Speed").
+        try db.transaction { try Aggregates.fold(db) }
+        return db
+    }
+
+    /// Opens an existing archive for reading only; refuses a missing file,
+    /// a non-database, or a schema newer than this binary knows.
+    package static func openForReading(_ path: String) throws -> Connection {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ArchiveError.missing(path: path) }
+        guard !isFolder.boolValue else { throw ArchiveError.isFolder(path: path) }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ArchiveError.cannotOpen(path: path, detail: "you have no permission to read it")
+        }
+        let db: Connection
+        do {
+            db = try Connection(path: path, mode: .readOnly)
+        } catch {
+            throw ArchiveError.cannotOpen(path: path, detail: error.message)
+        }
+        // The first read says whether this is a database at all.
+        let version: Int
+        do {
+            version = try Migrator.version(of: db)
+        } catch let error as SQLiteError where error.isNotADatabase {
+            throw ArchiveError.notADatabase(path: path, detail: error.message)
+        }
+        // Reports scan large tables: a bigger cache and memory-mapped reads.
+        try db.execute("PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824")
+        guard version <= Migrator.latestVersion else {
+            throw ArchiveError.newerSchema(path: path, fileVersion: version, supportedVersion: Migrator.latestVersion)
+        }
+        guard version == Migrator.latestVersion else {
+            throw ArchiveError.cannotOpen(path: path, detail: "schema version \(version) is older than \(Migrator.latestVersion); run `callhist migrate --db \(path)` first")
+        }
+        return db
+    }
+}

@@ -1,0 +1,73 @@
+@_exported import ArchiveCore
+import ArchivePostgres
+import ArchiveSQLite
+import Foundation
+
+/// Where `--db` points and which backend serves it: the one place that
+/// knows both (docs/architecture.md). A `postgresql://` or `postgres://`
+/// URL is a PostgreSQL database; anything else is a SQLite file.
+extension CallArchive {
+    /// The archive named by `--db`, else `CALLHIST_DB`, else `./callhist.sqlite`.
+    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let env = environment["CALLHIST_DB"], !env.isEmpty { return env }
+        return "callhist.sqlite"
+    }
+
+    /// An empty, migrated archive in memory: nothing touches a disk.
+    public static func inMemory() throws -> CallArchive {
+        try storage(":memory:") { CallArchive(backend: try SQLiteBackend.inMemory()) }
+    }
+
+    /// Opens (creating and migrating when needed) for writing, holding the
+    /// run lock until `close()`: one writing run per archive file (several
+    /// runs share a database: docs/postgresql.md). With `wait`, waits for
+    /// another run instead of failing with `ArchiveError.busy`, telling
+    /// `waiting` once which run it waits for.
+    public static func openForWriting(_ path: String, wait: Bool = false, waiting: (RunLock.Holder) -> Void = { _ in }) throws -> CallArchive {
+        if PostgresBackend.serves(path) {
+            return try storage(PostgresBackend.displayName(path)) { CallArchive(backend: try PostgresBackend(url: path, migrate: true)) }
+        }
+        let lock = try RunLock(archivePath: path, wait: wait, waiting: waiting)
+        return try storage(path) { CallArchive(backend: try SQLiteBackend.openForWriting(path), lock: lock) }
+    }
+
+    /// Opens an existing archive read-only. With `traceSQL`, every statement
+    /// run is appended to that file (scripts/bench-reports.sh replays them).
+    public static func openForReading(_ path: String, traceSQL: String? = nil) throws -> CallArchive {
+        let trace = traceSQL.flatMap(traceSink).map { sink in { (sql: String) in sink.write(Data((sql + ";\n").utf8)) } }
+        if PostgresBackend.serves(path) {
+            return try storage(PostgresBackend.displayName(path)) { CallArchive(backend: try PostgresBackend(url: path, migrate: false, trace: trace)) }
+        }
+        return try storage(path) { CallArchive(backend: try SQLiteBackend.openForReading(path, trace: trace)) }
+    }
+
+    /// The file statements are traced to, appended to.
+    private static func traceSink(_ path: String) -> FileHandle? {
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let sink = FileHandle(forWritingAtPath: path)
+        sink?.seekToEndOfFile()
+        return sink
+    }
+
+    /// For a dry run: the archive read-only when it exists, else an empty
+    /// one in memory (what a first run would start from). Writes nothing.
+    public static func openForPlanning(_ path: String) throws -> CallArchive {
+        try exists(path) ? try openForReading(path) : try inMemory()
+    }
+
+    /// True when `location` may hold an archive already: a database (its
+    /// server decides), or a file that exists.
+    public static func exists(_ location: String) -> Bool {
+        PostgresBackend.serves(location) || FileManager.default.fileExists(atPath: location)
+    }
+
+    /// True when the archive is one file that other tools open directly
+    /// (sqlite3, Datasette, DB Browser).
+    public static func isFile(_ location: String) -> Bool { !PostgresBackend.serves(location) }
+
+    /// How output names an archive: a file's path, a database's URL without its password.
+    public static func displayName(_ location: String) -> String {
+        PostgresBackend.serves(location) ? PostgresBackend.displayName(location) : location
+    }
+}

@@ -1,8 +1,0 @@
-import FuseAPI
-
-/// The body format asked of the API (`Accept:`).
-public enum ResponseFormat: String, CaseIterable, Sendable {
-    case json, xml
-
-    var bodyFormat: BodyFormat { self == .json ? .json : .xml }
-}
