@@ -55,14 +55,14 @@ public final class CallArchive {
         // Alone, as a rebuild: no archive run may be storing what it deletes.
         try storage {
             try backend.alone("an archive run, an import or a rebuild") {
-                try Forgetter(rows: backend.givenIDRows()).run(ids: ids, idFiles: idFiles, force: force)
+                try Forgetter(rows: GivenIDRows(backend.sql)).run(ids: ids, idFiles: idFiles, force: force)
             }
         }
     }
 
     /// Adds and removes labels of archived calls (`Labeller`).
     public func label(_ ids: [String], idFiles: [String], add: [Label], remove: [Labeller.Removal]) throws -> Labeller.Report {
-        try storage { try Labeller(rows: backend.givenIDRows()).run(ids: ids, idFiles: idFiles, add: add, remove: remove) }
+        try storage { try Labeller(rows: GivenIDRows(backend.sql)).run(ids: ids, idFiles: idFiles, add: add, remove: remove) }
     }
 
     public func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
@@ -84,7 +84,9 @@ public final class CallArchive {
     public func checks() throws -> [ArchiveCheck] { try storage { try backend.checks() } }
 
     /// When the last archive run that exited 0 ended (unix time).
-    public func lastSuccessfulArchive() throws -> Int64? { try storage { try backend.lastSuccessfulArchive() } }
+    public func lastSuccessfulArchive() throws -> Int64? {
+        try storage { try backend.sql.integer("SELECT max(ended_at) FROM archive_runs WHERE kind = 'archive' AND exit_code = 0") }
+    }
 
     // MARK: Reports (definitions: docs/reports.md)
 
@@ -107,10 +109,12 @@ public final class CallArchive {
         try storage { DurationsReport.build(histogram: try backend.durationHistogram(filter), unknown: try backend.unknownDurations(filter)) }
     }
 
-    public func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport { try storage { try backend.pending(filter, limit: limit) } }
+    public func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport {
+        try storage { try PendingReport.read(backend.sql, filter: filter, limit: limit, statusCounts: backend.statusCounts) }
+    }
 
     public func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] {
-        try storage { try backend.runs(since: since, until: until, limit: limit) }
+        try storage { try RunsReport.read(backend.sql, since: since, until: until, limit: limit) }
     }
 
     /// `report labels NAME`: the filter's calls by the values of label `name`.
@@ -121,7 +125,10 @@ public final class CallArchive {
     }
 
     /// The label names the archive holds, sorted.
-    public func labelNames() throws -> [String] { try storage { try backend.labelNames() } }
+    public func labelNames() throws -> [String] {
+        // On SQLite a skip-scan of call_labels_name_value: one step per name.
+        try storage { try backend.sql.rows("SELECT DISTINCT name FROM call_labels ORDER BY name") { $0.string(0) } }
+    }
 
     /// `report daily --label-column NAME`: the daily rows of each value of label `name`.
     public func daily(_ filter: CallFilter, by period: DailyReport.Period, labelColumn name: String, utc: Bool,
@@ -137,7 +144,7 @@ public final class CallArchive {
     public func anomalies(since: Int64, until: Int64, labels: [Label] = [], now: Int64, thresholds: AnomaliesReport.Thresholds, utc: Bool,
                           timeZone: TimeZone = .current) throws -> AnomaliesReport {
         try storage {
-            try AnomaliesReport.run(backend, since: since, until: until, labels: labels, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone)
+            try AnomaliesReport.run(self, since: since, until: until, labels: labels, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone)
         }
     }
 
@@ -159,15 +166,22 @@ public final class CallArchive {
     /// The statuses a `--status` may name: the documented ones, then any
     /// other the archive holds.
     public func knownStatuses() throws -> [String] {
-        let held = try storage { try backend.distinctStatuses() }
+        let held = try storage { try backend.sql.rows("SELECT DISTINCT status FROM calls WHERE status IS NOT NULL") { $0.string(0) } }
         return CallStatus.documentedStatuses + held.filter { !CallStatus.documentedStatuses.contains($0) }.sorted()
     }
 
     /// The queued times the archive's calls span, nil when none has a status.
-    public func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)? { try storage { try backend.queuedRange() } }
+    public func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)? {
+        let bounds = "c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)"
+        return try storage {
+            try backend.sql.first("SELECT min(c.queued_timestamp), max(c.queued_timestamp), count(*) FROM calls c WHERE c.status IS NOT NULL AND \(bounds)") {
+                r in r.optionalInt64(0).map { (first: $0, last: r.int64(1), calls: r.int(2)) }
+            } ?? nil
+        }
+    }
 
     /// nil when the archive has never seen `id`.
-    public func call(_ id: String) throws -> CallReport? { try storage { try backend.call(id) } }
+    public func call(_ id: String) throws -> CallReport? { try storage { try CallReport.read(backend.sql, id: id) } }
 
     /// Storage errors leave as `StorageError`, in plain words: callers never
     /// see a backend's types, and people never see SQL. Each backend says

@@ -68,29 +68,9 @@ package final class SQLiteBackend: ArchiveBackend {
         fast(filter) ? try aggregate.quarterHours(filter) : try scan.quarterHours(filter)
     }
 
-    package func pending(_ filter: CallFilter, limit: Int) throws -> PendingReport {
-        try PendingReport.run(db, filter: filter, limit: limit, statusCounts: statusCounts)
-    }
-    package func runs(since: Int64?, until: Int64?, limit: Int) throws -> [RunsReport.Row] { try RunsReport.run(db, since: since, until: until, limit: limit) }
-    package func call(_ id: String) throws -> CallReport? { try CallReport.run(db, id: id) }
-
-    package func distinctStatuses() throws -> [String] {
-        try db.prepare("SELECT DISTINCT status FROM calls WHERE status IS NOT NULL").map { $0.string(0) }
-    }
-
-    package func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)? {
-        let bounds = "c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)"
-        return try db.prepare("SELECT min(c.queued_timestamp), max(c.queued_timestamp), count(*) FROM calls c WHERE c.status IS NOT NULL AND \(bounds)")
-            .first([]) { r in r.optionalInt64(0).map { (first: $0, last: r.int64(1), calls: r.int(2)) } } ?? nil
-    }
-
     // MARK: Labels
 
     private var labels: LabelPrimitives { LabelPrimitives(db: db) }
-    package func labelNames() throws -> [String] {
-        // A skip-scan of call_labels_name_value: one step per name.
-        try db.prepare("SELECT DISTINCT name FROM call_labels ORDER BY name").map { $0.string(0) }
-    }
     package func labelGroups(_ name: String, _ filter: CallFilter) throws -> [LabelGroup] { try labels.groups(name, filter) }
     package func labelDurations(_ name: String, _ filter: CallFilter) throws -> [(value: String, duration: Int64, count: Int)] {
         try labels.durations(name, filter)
@@ -100,22 +80,12 @@ package final class SQLiteBackend: ArchiveBackend {
     // MARK: Anomaly candidates
 
     private var anomaly: AnomalyPrimitives { AnomalyPrimitives(db: db) }
-    package func stuckCalls(activeBefore cutoff: Int64, labels: [Label]) throws -> [AnomalyFacts.StuckCall] {
-        try anomaly.stuckCalls(activeBefore: cutoff, labels: labels)
-    }
     package func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall] { try anomaly.suspectCalls(filter) }
-    package func finalStatusChanges(since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FinalChange] {
-        try anomaly.finalStatusChanges(since: since, until: until, labels: labels)
-    }
-    package func failingCalls(atLeast: Int, since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FailingCall] {
-        try anomaly.failingCalls(atLeast: atLeast, since: since, until: until, labels: labels)
-    }
 
     // MARK: Whole-archive operations
 
     package func runRows() throws -> any ArchiveRunRows { try SQLiteRunRows(db: db) }
-    package func givenIDRows() -> any GivenIDRows { SQLiteGivenIDRows(db: db) }
-    package func copyEnd() -> any CopyEnd { SQLiteCopyEnd(db: db, path: path) }
+    package var sql: any SQLDatabase { SQLiteDatabase(db) }
     /// The run lock already keeps every other writer out of the file.
     package func alone<T>(_ others: String, _ body: () throws -> T) throws -> T { try body() }
 
@@ -190,10 +160,6 @@ package final class SQLiteBackend: ArchiveBackend {
             out.append(.init(.info, "no archive run yet"))
         }
         return out
-    }
-
-    package func lastSuccessfulArchive() throws -> Int64? {
-        try db.scalarInt("SELECT max(ended_at) FROM archive_runs WHERE kind = 'archive' AND exit_code = 0")
     }
 
     package var schemaVersion: Int { get throws { try Migrator.version(of: db) } }

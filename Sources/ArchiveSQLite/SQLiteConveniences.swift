@@ -25,9 +25,9 @@ extension Rebuilder {
 }
 
 extension Forgetter {
-    package init(db: Connection) { self.init(rows: SQLiteGivenIDRows(db: db)) }
+    package init(db: Connection) { self.init(rows: GivenIDRows(SQLiteDatabase(db))) }
 }
 
 extension Labeller {
-    package init(db: Connection) { self.init(rows: SQLiteGivenIDRows(db: db)) }
+    package init(db: Connection) { self.init(rows: GivenIDRows(SQLiteDatabase(db))) }
 }

@@ -35,8 +35,8 @@ public struct ArchiveCopier {
         defer { try? source.close() }
         let destination = try CallArchive.openForWriting(to)
         defer { try? destination.close() }
-        let reader = source.backend.copyEnd()
-        let writer = destination.backend.copyEnd()
+        let reader = CopyEnd(source.backend.sql, name: source.path)
+        let writer = CopyEnd(destination.backend.sql, name: destination.path)
         return try CallArchive.storage(destination.path) {
             var report = Report()
             try writer.write([(CopyTable.runs, try reader.rows(CopyTable.runs, callsFrom: nil, through: nil))], conflictsIgnored: true)
@@ -44,8 +44,8 @@ public struct ArchiveCopier {
             while true {
                 let calls = try reader.calls(after: after, limit: chunk)
                 guard let first = calls.first, let last = calls.last else { break }
-                let lo = first[0].text ?? "", hi = last[0].text ?? ""
-                var batch: [(CopyTable, [[CopyValue]])] = [(CopyTable.calls, calls)]
+                let lo = first[0].textValue ?? "", hi = last[0].textValue ?? ""
+                var batch: [(CopyTable, [[SQLValue]])] = [(CopyTable.calls, calls)]
                 for table in [CopyTable.snapshots, .events, .statusChanges] {
                     batch.append((table, try reader.rows(table, callsFrom: lo, through: hi)))
                 }
@@ -61,7 +61,7 @@ public struct ArchiveCopier {
                 let labels = try reader.labels(after: labelsAfter, limit: chunk * 4)
                 guard let last = labels.last else { break }
                 try writer.write([(CopyTable.labels, labels)], conflictsIgnored: false)
-                labelsAfter = (last[0].text ?? "", last[1].text ?? "", last[2].text ?? "")
+                labelsAfter = (last[0].textValue ?? "", last[1].textValue ?? "", last[2].textValue ?? "")
             }
             try writer.finish()
             for table in CopyTable.all {

@@ -49,9 +49,6 @@ public final class PostgresConnection {
         isClosed = true
     }
 
-    /// The server's version as libpq reports it (150018 for 15.18).
-    public var serverVersion: Int { Int(PQserverVersion(handle)) }
-
     /// Runs one or more statements that return no rows we need (a script).
     public func execute(_ sql: String) throws(PostgresError) {
         let result = PQexec(handle, sql)

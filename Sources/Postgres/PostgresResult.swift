@@ -1,15 +1,12 @@
 internal import CPostgres
 import Foundation
 
-/// The rows of one statement (text format). It owns its `PGresult` unless
-/// borrowed (single-row mode hands each row's result back to the connection).
+/// The rows of one statement (text format); it owns its `PGresult`.
 public final class PostgresResult {
     let handle: OpaquePointer
-    private let owned: Bool
 
-    init(_ handle: OpaquePointer) { self.handle = handle; owned = true }
-    init(borrowing handle: OpaquePointer) { self.handle = handle; owned = false }
-    deinit { if owned { PQclear(handle) } }
+    init(_ handle: OpaquePointer) { self.handle = handle }
+    deinit { PQclear(handle) }
 
     public var count: Int { Int(PQntuples(handle)) }
     public var columnCount: Int { Int(PQnfields(handle)) }

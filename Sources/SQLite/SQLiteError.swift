@@ -39,8 +39,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         public static let constraintUnique: Int32 = 2067
     }
 
-    public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
-    public var isConstraint: Bool { code == SQLITE_CONSTRAINT }
     /// The file is not a database, or is damaged.
     public var isNotADatabase: Bool { code == SQLITE_NOTADB || code == SQLITE_CORRUPT }
 

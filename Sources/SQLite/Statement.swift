@@ -198,7 +198,6 @@ public final class Statement {
     public func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
     public func optionalInt64(_ i: Int32) -> Int64? { isNull(i) ? nil : int64(i) }
     public func optionalInt(_ i: Int32) -> Int? { isNull(i) ? nil : int(i) }
-    public func optionalDouble(_ i: Int32) -> Double? { isNull(i) ? nil : double(i) }
 
     public func string(_ i: Int32) -> String {
         guard let p = sqlite3_column_text(handle, i) else { return "" }

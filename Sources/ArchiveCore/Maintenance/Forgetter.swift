@@ -14,10 +14,10 @@ public struct Forgetter {
         public var unknown = 0
     }
 
-    package let rows: any GivenIDRows
+    package let rows: GivenIDRows
 
-    /// Over any backend's rows (`SQLiteGivenIDRows`, `PostgresGivenIDRows`).
-    package init(rows: any GivenIDRows) { self.rows = rows }
+    /// Over either backend (`GivenIDRows` is written once).
+    package init(rows: GivenIDRows) { self.rows = rows }
 
     package func run(ids: [String], idFiles: [String], force: Bool) throws -> Report {
         try rows.transaction {

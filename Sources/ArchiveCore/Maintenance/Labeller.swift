@@ -19,10 +19,10 @@ public struct Labeller {
         }
     }
 
-    package let rows: any GivenIDRows
+    package let rows: GivenIDRows
 
-    /// Over any backend's rows (`SQLiteGivenIDRows`, `PostgresGivenIDRows`).
-    package init(rows: any GivenIDRows) { self.rows = rows }
+    /// Over either backend (`GivenIDRows` is written once).
+    package init(rows: GivenIDRows) { self.rows = rows }
 
     package func run(ids: [String], idFiles: [String], add: [Label], remove: [Removal]) throws -> Report {
         try rows.transaction {

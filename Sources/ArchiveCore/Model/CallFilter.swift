@@ -39,10 +39,20 @@ public struct CallFilter: Sendable, Equatable {
             values.append(.text(bare))
         }
         for label in labels {
-            // An index range of call_labels_name_value per label.
-            terms.append("c.call_id IN (SELECT l.call_id FROM call_labels l WHERE l.name = ? AND l.value = ?)")
+            terms.append(Self.labelTerm("c.call_id"))
             values += [.text(label.name), .text(label.value)]
         }
         return (terms.isEmpty ? always : terms.joined(separator: " AND "), values)
+    }
+
+    /// The call `id` has a label (name and value two parameters): an index
+    /// range of call_labels_name_value, the one definition of a label filter.
+    package static func labelTerm(_ id: String) -> String {
+        "\(id) IN (SELECT l.call_id FROM call_labels l WHERE l.name = ? AND l.value = ?)"
+    }
+
+    /// ` AND <id> has label` for each of `labels`, with the values.
+    package static func labelTerms(_ labels: [Label], _ id: String) -> (sql: String, values: [SQLValue]) {
+        (labels.map { _ in " AND " + labelTerm(id) }.joined(), labels.flatMap { [SQLValue.text($0.name), .text($0.value)] })
     }
 }

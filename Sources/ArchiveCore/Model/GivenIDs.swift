@@ -6,7 +6,7 @@ import FuseAPI
 package enum GivenIDs {
     /// Fills the rows' given ids; `refusal` ends the message of a refused
     /// typed id ("Nothing was forgotten.").
-    package static func load(_ rows: any GivenIDRows, ids: [String], idFiles: [String], refusal: String) throws {
+    package static func load(_ rows: GivenIDRows, ids: [String], idFiles: [String], refusal: String) throws {
         try rows.resetGiven()
         for (index, id) in ids.enumerated() {
             if let problem = CallID.problem(with: id) {

@@ -43,23 +43,23 @@ public struct AnomaliesReport: Sendable {
         findings.count { $0.kind == kind && $0.severity == severity }
     }
 
-    package static func run(_ backend: any ArchiveBackend, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: Thresholds,
+    package static func run(_ archive: CallArchive, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: Thresholds,
                     utc: Bool, timeZone: TimeZone) throws -> AnomaliesReport {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
         let time = { (unix: Int64) in Humanize.time(unix, utc: utc) }
         var findings: [Anomaly] = []
         // The archive's runs are about every call: labels do not narrow them.
-        let lastSuccess = try backend.lastSuccessfulArchive()
-        let archiveRuns = try backend.runs(since: lastSuccess, until: nil, limit: 0).filter { $0.kind == "archive" }
+        let lastSuccess = try archive.lastSuccessfulArchive()
+        let archiveRuns = try archive.runs(since: lastSuccess, until: nil, limit: 0).filter { $0.kind == "archive" }
         if let stale = archiveStale(lastSuccess: lastSuccess, runsSince: archiveRuns, now: now, maxAge: t.archiveMaxAge, time: time) {
             findings.append(stale)
         }
-        findings += try DayAnomalies.judge(backend, since: since, until: until, labels: labels, now: now, thresholds: t, calendar: calendar, utc: utc)
-        findings += try backend.stuckCalls(activeBefore: SafeMath.plus(now, -t.stuckAfter), labels: labels).map { stuck($0, now: now, time: time) }
-        findings += try backend.failingCalls(atLeast: t.failuresInARow, since: since, until: until, labels: labels).map { failing($0, time: time) }
-        findings += try backend.finalStatusChanges(since: since, until: until, labels: labels).map { changed($0, time: time) }
-        findings += try backend.suspectCalls(CallFilter(since: since, until: until, labels: labels))
+        findings += try DayAnomalies.judge(archive, since: since, until: until, labels: labels, now: now, thresholds: t, calendar: calendar, utc: utc)
+        findings += try AnomalyFacts.stuckCalls(archive.backend.sql, activeBefore: SafeMath.plus(now, -t.stuckAfter), labels: labels).map { stuck($0, now: now, time: time) }
+        findings += try AnomalyFacts.failingCalls(archive.backend.sql, atLeast: t.failuresInARow, since: since, until: until, labels: labels).map { failing($0, time: time) }
+        findings += try AnomalyFacts.finalStatusChanges(archive.backend.sql, since: since, until: until, labels: labels).map { changed($0, time: time) }
+        findings += try archive.backend.suspectCalls(CallFilter(since: since, until: until, labels: labels))
             .flatMap { impossible($0, tolerance: t.durationTolerance) }
         return AnomaliesReport(since: since, until: until, findings: Anomaly.listed(findings))
     }

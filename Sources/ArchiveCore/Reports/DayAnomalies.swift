@@ -16,20 +16,20 @@ package enum DayAnomalies {
         package var completed = 0
     }
 
-    package static func judge(_ backend: any ArchiveBackend, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: AnomaliesReport.Thresholds,
+    package static func judge(_ archive: CallArchive, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: AnomaliesReport.Thresholds,
                       calendar: Calendar, utc: Bool) throws -> [Anomaly] {
         // No day before the archive's first call can be judged (its baseline
         // has no calls): start there, so `--since @0` walks no empty decades.
         // Finished days only: a day still under way has not had its calls yet.
         // And no more than the ten years before the end: one call with a
         // queued time of 1970 (another tool's) must not make it walk decades.
-        guard let held = try backend.queuedRange() else { return [] }
+        guard let held = try archive.queuedRange() else { return [] }
         let from = max(since, held.first, SafeMath.plus(min(until, now), -maxDays * 86_400))
         var days = Self.days(from: from, to: min(until, now), calendar: calendar, utc: utc).filter { $0.end <= now }
         guard let first = days.first, let last = days.last else { return [] }
         let judged = days.count
         days = Self.days(from: back(first.start, days: t.baselineDays, calendar), to: first.start, calendar: calendar, utc: utc) + days
-        let rows = DailyReport.build(try backend.quarterHours(CallFilter(since: days[0].start, until: last.end, labels: labels)), by: .day,
+        let rows = DailyReport.build(try archive.backend.quarterHours(CallFilter(since: days[0].start, until: last.end, labels: labels)), by: .day,
                                      utc: utc, timeZone: calendar.timeZone)
         let byStart = Dictionary(rows.map { ($0.start, $0) }, uniquingKeysWith: { a, _ in a })
         for i in days.indices {

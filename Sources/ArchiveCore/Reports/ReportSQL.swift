@@ -23,4 +23,14 @@ package enum ReportSQL {
         """
     /// `last_error` of a body whose numbers were refused (`CallStore.refusal`).
     package static let refused = "c.last_error >= 'refused out-of-range' AND c.last_error < 'refused out-of-rangf'"
+
+    /// When a call's life started, for the stale rule and the order of open
+    /// calls (docs/reliability.md, "Stale follows the clock"): its queued
+    /// time, else when the archive first saw it. `alias` qualifies the
+    /// columns; the SQLite indexes `calls_open` and `calls_stale_open` are
+    /// on this very expression.
+    package static func openedAt(_ alias: String? = "c") -> String {
+        let a = alias.map { $0 + "." } ?? ""
+        return "coalesce(\(a)queued_timestamp, \(a)first_seen_at)"
+    }
 }

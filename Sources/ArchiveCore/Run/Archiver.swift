@@ -94,9 +94,6 @@ public final class Archiver {
     /// `addFileLabels` (CSV columns besides the id).
     private var deferredLabelFiles: Set<String> = []
 
-    /// When a call's life started, for the stale rule: a call is stale while
-    /// this is older than `--stale-after` (docs/reliability.md).
-    package static let openedAt = "coalesce(queued_timestamp, first_seen_at)"
 
     /// Over any backend's rows (`SQLiteRunRows`, `PostgresRunRows`).
     package init(rows: any ArchiveRunRows, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {

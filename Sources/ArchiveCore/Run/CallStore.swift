@@ -33,12 +33,9 @@ public final class CallStore {
         self.runID = runID
     }
 
-    /// The `calls` columns derived from a body, in the order `derivedValues`
-    /// binds them from ?2 on (?1 is the call id): written once, used by the
-    /// insert, the update after a fetch, and rebuild.
-    package static let derivedColumns = ["status", "phone_number", "attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp",
-                                 "last_attempt_timestamp", "reattempt_wait", "duration", "success", "snapshot_id", "is_final", "event_duration",
-                                 "event_disorder"]
+    /// The `calls` columns derived from a body (`DerivedRow.columns`), bound
+    /// from ?2 on (?1 is the call id).
+    package static let derivedColumns = DerivedRow.names
     package static let derivedAssignments = derivedColumns.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: ", ")
 
     /// The wait before the next check after `k` consecutive checks without news.

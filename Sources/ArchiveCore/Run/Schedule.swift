@@ -84,7 +84,7 @@ public enum Schedule {
     /// flags are 0 or 1).
     package static func statement(temp: String, _ p: (String) -> String) -> String {
         let fetching = Reason.allCases.filter(\.fetches).map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        let opened = "coalesce(c.queued_timestamp, c.first_seen_at)"
+        let opened = ReportSQL.openedAt()
         let columns = """
             CASE WHEN c.call_id IS NULL THEN 1 ELSE 0 END AS absent, c.is_final, c.last_outcome, c.unchanged_checks, c.next_check_at,
             \(opened) AS opened,

@@ -7,6 +7,8 @@ import FuseAPI
 /// run's logic is written once.
 package protocol ArchiveRunRows: AnyObject {
     var calls: any CallRows { get }
+    /// The connection the statements written once below run on.
+    var sql: any SQLDatabase { get }
     var isInTransaction: Bool { get }
     func begin() throws
     func commit() throws
@@ -22,22 +24,17 @@ package protocol ArchiveRunRows: AnyObject {
     func request(_ id: String, typed: Bool) throws
     /// True when `id` is among the requested ids.
     func isRequested(_ id: String) throws -> Bool
-    func isArchived(_ id: String) throws -> Bool
     /// Adds the labels `id` lacks; returns how many.
     func addLabels(_ labels: [Label], to id: String) throws -> Int
     /// Gives `label` to every requested id; returns how many were new.
     func labelRequested(_ label: Label) throws -> Int
 
     // The schedule.
-    /// The latest start of another run, to tell a clock that went back.
-    func lastRunStart(excluding run: Int64?) throws -> Int64?
     func markStale(openedBefore: Int64) throws
     func classify(_ inputs: Schedule.Inputs) throws
-    func planCounts(given: Bool) throws -> [Schedule.Reason: Int]
     func planEntries(_ body: (Archiver.PlanEntry) throws -> Void) throws
     /// Remembers the plan's new ids and lists the ids to fetch; returns their number.
     func prepareTargets(at now: Int64, run: Int64) throws -> Int
-    func skippedCounts() throws -> [Schedule.Reason: Int]
     /// The next ids to fetch after position `after`, at most `limit`, with
     /// the position of the last one (nil when none is left). On PostgreSQL
     /// these are claimed for the run, so a concurrent run never gets them.
@@ -49,6 +46,36 @@ package protocol ArchiveRunRows: AnyObject {
 
     // The run's row.
     func startRun(kind: String, at now: Int64) throws -> Int64
-    func updateRun(_ run: Int64, _ c: RunCounts) throws
-    func finishRun(_ run: Int64, _ c: RunCounts, exitCode: Int32, message: String?, at now: Int64) throws
+}
+
+/// What every backend's run rows do alike, written once over `sql`.
+extension ArchiveRunRows {
+    package func isArchived(_ id: String) throws -> Bool {
+        try sql.first("SELECT 1 FROM calls WHERE call_id = ?", [.text(id)]) { _ in true } ?? false
+    }
+
+    /// The latest start of another run, to tell a clock that went back.
+    package func lastRunStart(excluding run: Int64?) throws -> Int64? { try RunLog.lastStart(sql, excluding: run) }
+
+    /// How many ids of the plan (given, or found in the archive) have each reason.
+    package func planCounts(given: Bool) throws -> [Schedule.Reason: Int] {
+        try reasons("given = ?", [.integer(given ? 1 : 0)])
+    }
+
+    /// How many ids considered are not fetched, by reason.
+    package func skippedCounts() throws -> [Schedule.Reason: Int] { try reasons("fetches = 0", []) }
+
+    private func reasons(_ condition: String, _ values: [SQLValue]) throws -> [Schedule.Reason: Int] {
+        var out: [Schedule.Reason: Int] = [:]
+        try sql.query("SELECT reason, count(*) FROM \(sql.dialect.temporarySchema).plan WHERE \(condition) GROUP BY reason", values) { r in
+            if let reason = Schedule.Reason(rawValue: r.string(0)) { out[reason] = r.int(1) }
+        }
+        return out
+    }
+
+    package func updateRun(_ run: Int64, _ c: RunCounts) throws { try RunLog(sql, runID: run).update(c) }
+
+    package func finishRun(_ run: Int64, _ c: RunCounts, exitCode: Int32, message: String?, at now: Int64) throws {
+        try RunLog(sql, runID: run).finish(c, exitCode: exitCode, message: message, at: now)
+    }
 }

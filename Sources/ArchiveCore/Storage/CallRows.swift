@@ -43,7 +43,7 @@ package protocol CallRows: AnyObject {
     func rebuilt() throws
 }
 
-/// The `calls` columns derived from one body (`CallStore.derivedColumns`, in that order).
+/// The `calls` columns derived from one body.
 package struct DerivedRow {
     package var id: String
     package var status: String
@@ -61,4 +61,23 @@ package struct DerivedRow {
     package var isFinal: Bool
     package var eventDuration: Int64?
     package var eventDisorder: Int64?
+
+    /// The derived columns, names and values in one list: the one place a
+    /// derived column is named and turned into a bind value, for the insert,
+    /// the update after a fetch, rebuild, the PostgreSQL batch and `copy`.
+    package var columns: [(name: String, value: SQLValue)] {
+        [
+            ("status", .text(status)), ("phone_number", SQLValue(phoneNumber)), ("attempts", SQLValue(attempts)),
+            ("max_attempts", SQLValue(maxAttempts)), ("queued_timestamp", SQLValue(queued)), ("start_timestamp", SQLValue(start)),
+            ("end_timestamp", SQLValue(end)), ("last_attempt_timestamp", SQLValue(lastAttempt)), ("reattempt_wait", SQLValue(reattemptWait)),
+            ("duration", SQLValue(duration)), ("success", SQLValue(success)), ("snapshot_id", .integer(snapshotID)),
+            ("is_final", .integer(isFinal ? 1 : 0)), ("event_duration", SQLValue(eventDuration)), ("event_disorder", SQLValue(eventDisorder)),
+        ]
+    }
+
+    /// The derived columns' names, in `columns` order.
+    package static let names = DerivedRow(id: "", status: "", snapshotID: 0, isFinal: false).columns.map(\.name)
+
+    /// The id, then the derived columns' values: a statement's parameters from ?1 on.
+    package var values: [SQLValue] { [.text(id)] + columns.map(\.value) }
 }

@@ -14,15 +14,14 @@ package struct CopyTable {
                                                               "version", "host"],
                                 integers: ["run_id", "started_at", "ended_at", "requested", "fetched", "changed", "unchanged", "not_found", "forbidden",
                                            "failed", "left_over", "http_requests", "exit_code"], order: "run_id")
-    package static let calls = CopyTable(name: "calls", columns: ["call_id", "status", "phone_number", "attempts", "max_attempts", "queued_timestamp",
-                                                        "start_timestamp", "end_timestamp", "last_attempt_timestamp", "reattempt_wait", "duration",
-                                                        "success", "snapshot_id", "is_final", "is_stale", "first_seen_at", "first_seen_run",
-                                                        "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks", "last_outcome",
-                                                        "last_http_code", "last_error", "event_duration", "failed_checks", "event_disorder"],
-                                 integers: ["attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp", "last_attempt_timestamp",
-                                            "reattempt_wait", "duration", "success", "snapshot_id", "is_final", "is_stale", "first_seen_at",
-                                            "first_seen_run", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks",
-                                            "last_http_code", "event_duration", "failed_checks", "event_disorder"], order: "call_id")
+    /// The derived columns (`DerivedRow`), then the bookkeeping.
+    package static let calls: CopyTable = {
+        let columns = ["call_id"] + DerivedRow.names + ["is_stale", "first_seen_at", "first_seen_run", "last_fetched_at", "last_success_at",
+                                                        "next_check_at", "unchanged_checks", "last_outcome", "last_http_code", "last_error",
+                                                        "failed_checks"]
+        let text: Set = ["call_id", "status", "phone_number", "last_outcome", "last_error"]
+        return CopyTable(name: "calls", columns: columns, integers: Set(columns).subtracting(text), order: "call_id")
+    }()
     package static let snapshots = CopyTable(name: "call_snapshots", columns: ["snapshot_id", "call_id", "body_sha256", "format", "body", "first_seen_at",
                                                                      "last_seen_at", "first_run_id", "times_seen"],
                                      integers: ["snapshot_id", "first_seen_at", "last_seen_at", "first_run_id", "times_seen"], bytes: "body",

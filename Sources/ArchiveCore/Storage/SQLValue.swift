@@ -20,4 +20,12 @@ public enum SQLValue: Equatable, Sendable, CustomStringConvertible {
         case .blob(let v): "<\(v.count) bytes>"
         }
     }
+
+    /// The string of a `.text`, else nil.
+    package var textValue: String? { if case .text(let s) = self { s } else { nil } }
+
+    package init(_ v: Int64?) { self = v.map(SQLValue.integer) ?? .null }
+    package init(_ v: String?) { self = v.map(SQLValue.text) ?? .null }
+    /// A flag as SQLite and the PostgreSQL schema keep it: 1 or 0.
+    package init(_ v: Bool?) { self = v.map { .integer($0 ? 1 : 0) } ?? .null }
 }

@@ -116,22 +116,6 @@ package struct PostgresPrimitives {
 
     // MARK: Anomaly candidates (the rules: `AnomaliesReport`)
 
-    package func stuckCalls(activeBefore cutoff: Int64, labels: [Label]) throws -> [AnomalyFacts.StuckCall] {
-        var q = PostgresQuery()
-        let c = q.bind(cutoff)
-        let l = q.labelTerms(labels, "c.call_id")
-        return try db.query("""
-            SELECT c.call_id, c.status, c.attempts, c.max_attempts, c.queued_timestamp,
-                   (SELECT max(e.timestamp) FROM call_events e WHERE e.call_id = c.call_id), c.last_fetched_at, c.first_seen_at
-            FROM calls c
-            WHERE c.is_final = 0 AND c.is_stale = 0 AND coalesce(c.queued_timestamp, c.first_seen_at) < \(c) AND c.status IS NOT NULL\(l)
-            """, q.values).map { r in
-            AnomalyFacts.StuckCall(id: r.string(0), status: r.string(1), attempts: r.optionalInt64(2), maxAttempts: r.optionalInt64(3),
-                                   queued: r.optionalInt64(4), newestEvent: r.optionalInt64(5), lastFetched: r.optionalInt64(6),
-                                   firstSeen: r.int64(7))
-        }.filter { $0.lastActivity < cutoff }
-    }
-
     package func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall] {
         var q = PostgresQuery()
         let w = q.filter(filter)
@@ -158,28 +142,4 @@ package struct PostgresPrimitives {
         }
     }
 
-    package func finalStatusChanges(since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FinalChange] {
-        var q = PostgresQuery()
-        let s = q.bind(since), u = q.bind(until)
-        let l = q.labelTerms(labels, "call_id")
-        return try db.query("""
-            SELECT call_id, old_status, new_status, observed_at, run_id FROM status_changes
-            WHERE old_status IN \(Self.final) AND new_status IS DISTINCT FROM old_status AND observed_at >= \(s) AND observed_at < \(u)\(l)
-            """, q.values).map { r in
-            AnomalyFacts.FinalChange(id: r.string(0), old: r.string(1), new: r.string(2), observedAt: r.int64(3), runID: r.optionalInt64(4))
-        }
-    }
-
-    package func failingCalls(atLeast minimum: Int, since: Int64, until: Int64, labels: [Label]) throws -> [AnomalyFacts.FailingCall] {
-        var q = PostgresQuery()
-        let m = q.bind(minimum), s = q.bind(since), u = q.bind(until)
-        let l = q.labelTerms(labels, "call_id")
-        return try db.query("""
-            SELECT call_id, failed_checks, last_outcome, last_http_code, last_error, last_fetched_at, (status IS NOT NULL)::int FROM calls
-            WHERE failed_checks > 0 AND failed_checks >= \(m) AND last_fetched_at >= \(s) AND last_fetched_at < \(u)\(l)
-            """, q.values).map { r in
-            AnomalyFacts.FailingCall(id: r.string(0), failures: r.int(1), lastOutcome: r.optionalString(2), lastHTTPCode: r.optionalInt(3),
-                                     lastError: r.optionalString(4), lastFetched: r.optionalInt64(5), hasData: r.int(6) != 0)
-        }
-    }
 }

@@ -11,24 +11,22 @@ package struct PostgresQuery {
         return "$\(values.count)"
     }
 
-    /// `CallFilter.clause()` in PostgreSQL's dialect: the same terms, the
-    /// same meaning (docs/reports.md), over `calls` aliased `c`.
+    /// Core SQL written with `?` (`CallFilter.terms`), its parameters bound
+    /// after those already here.
+    package mutating func bind(_ sql: String, _ parameters: [SQLValue]) -> String {
+        var parameters = parameters[...]
+        var out = ""
+        for c in sql {
+            if c == "?", let value = parameters.popFirst() { out += bind(value) } else { out.append(c) }
+        }
+        return out
+    }
+
+    /// `CallFilter.terms()`: the same terms, the same meaning
+    /// (docs/reports.md), over `calls` aliased `c`.
     package mutating func filter(_ filter: CallFilter) -> String {
-        var terms: [String] = []
-        if let since = filter.since { terms.append("c.queued_timestamp >= \(bind(since))") }
-        if let until = filter.until { terms.append("c.queued_timestamp < \(bind(until))") }
-        if let status = filter.status { terms.append("c.status = \(bind(status))") }
-        if let phone = filter.barePhone { terms.append("c.phone_number = \(bind(phone))") }
-        for label in filter.labels { terms.append(labelTerm(label, "c.call_id")) }
-        return terms.isEmpty ? "true" : terms.joined(separator: " AND ")
+        let (sql, parameters) = filter.terms(always: "true")
+        return bind(sql, parameters)
     }
 
-    /// `id` has label `label` (an index range of call_labels_name_value).
-    package mutating func labelTerm(_ label: Label, _ id: String) -> String {
-        "\(id) IN (SELECT l.call_id FROM call_labels l WHERE l.name = \(bind(label.name)) AND l.value = \(bind(label.value)))"
-    }
-
-    package mutating func labelTerms(_ labels: [Label], _ id: String) -> String {
-        labels.map { " AND " + labelTerm($0, id) }.joined()
-    }
 }

@@ -38,7 +38,6 @@ package struct PostgresCallBuffer {
 
     private static func field(_ v: Int64?) -> PostgresCopyWriter.Field { v.map { .integer($0) } ?? .null }
     private static func field(_ v: String?) -> PostgresCopyWriter.Field { v.map { .text($0) } ?? .null }
-    private static func field(_ v: Bool?) -> PostgresCopyWriter.Field { v.map { .integer($0 ? 1 : 0) } ?? .null }
 
     package mutating func snapshot(_ snapshotID: Int64, _ id: String, sha256: String, format: String, body: [UInt8], json: String?, at now: Int64, run: Int64?) {
         ids.insert(id)
@@ -48,11 +47,10 @@ package struct PostgresCallBuffer {
 
     package mutating func call(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?, quiet: Int, nextCheck: Int64, outcome: String, absent: Bool) {
         ids.insert(d.id)
-        let row: [PostgresCopyWriter.Field] = [.text(d.id), .text(d.status), Self.field(d.phoneNumber), Self.field(d.attempts), Self.field(d.maxAttempts), Self.field(d.queued),
-                      Self.field(d.start), Self.field(d.end), Self.field(d.lastAttempt), Self.field(d.reattemptWait), Self.field(d.duration),
-                      Self.field(d.success), .integer(d.snapshotID), .integer(d.isFinal ? 1 : 0), Self.field(d.eventDuration),
-                      Self.field(d.eventDisorder), Self.field(refusal), .integer(now), Self.field(run), .integer(now), .integer(now),
-                      .integer(nextCheck), .integer(Int64(quiet)), .text(outcome), .integer(200)]
+        let row: [PostgresCopyWriter.Field] = d.values.map(PostgresDatabase.field) + [
+            Self.field(refusal), .integer(now), Self.field(run), .integer(now), .integer(now), .integer(nextCheck), .integer(Int64(quiet)),
+            .text(outcome), .integer(200),
+        ]
         if absent { inserts.append(row) } else { upserts.append(row) }
     }
 

@@ -175,7 +175,7 @@ package final class PostgresCallRows: CallRows {
     }
 
     package func snapshot(_ id: String, sha256: String, format: String, body: [UInt8], at now: Int64, run: Int64?) throws -> Int64 {
-        let json = format == "json" ? PostgresCopyEnd.jsonb(body) : nil
+        let json = format == "json" ? PostgresDatabase.jsonb(body) : nil
         if fresh == id {
             // A call without any body: nothing to conflict with.
             let snapshotID = try nextSnapshotID()
@@ -186,10 +186,7 @@ package final class PostgresCallRows: CallRows {
         return try snapshotStatement.query([id, sha256, format, PostgresBytes(body), now, run, json])[0].int64(0)
     }
 
-    private func values(_ d: DerivedRow) -> [any PostgresBindable] {
-        [d.id, d.status, d.phoneNumber, d.attempts, d.maxAttempts, d.queued, d.start, d.end, d.lastAttempt, d.reattemptWait, d.duration,
-         d.success, d.snapshotID, d.isFinal, d.eventDuration, d.eventDisorder]
-    }
+    private func values(_ d: DerivedRow) -> [any PostgresBindable] { d.values }
 
     /// An id remembered at the start of a run has its row already: the
     /// first answer fills it (the conflict), as an insert would.

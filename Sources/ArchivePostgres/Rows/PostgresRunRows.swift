@@ -40,8 +40,11 @@ package final class PostgresRunRows: ArchiveRunRows {
         """
     package static let setupKey: Int64 = 0x6361_6c6c_7365_7475
 
+    package let sql: any SQLDatabase
+
     package init(db: PostgresConnection, url: String) throws {
         self.db = db
+        sql = PostgresDatabase(db)
         lease = try PostgresConnection(url, applicationName: "callhist run")
         calls = try PostgresCallRows(db: db)
         try db.execute("""
@@ -126,8 +129,6 @@ package final class PostgresRunRows: ArchiveRunRows {
         return try db.query("SELECT 1 FROM pg_temp.requested WHERE call_id = $1", [id]).count > 0
     }
 
-    package func isArchived(_ id: String) throws -> Bool { try db.query("SELECT 1 FROM calls WHERE call_id = $1", [id]).count > 0 }
-
     package func addLabels(_ labels: [Label], to id: String) throws -> Int {
         guard !labels.isEmpty else { return 0 }
         try exclusive()
@@ -147,15 +148,11 @@ package final class PostgresRunRows: ArchiveRunRows {
 
     // MARK: The schedule
 
-    package func lastRunStart(excluding run: Int64?) throws -> Int64? {
-        try db.scalarInt("SELECT max(started_at) FROM archive_runs WHERE run_id IS DISTINCT FROM $1::bigint", [run])
-    }
-
     /// On the lease connection, in a transaction of its own under the setup
     /// lock: an update of rows in no set order must not meet another run's,
     /// and the lock is held only for it.
     package func markStale(openedBefore cutoff: Int64) throws {
-        let stale = "CASE WHEN \(Archiver.openedAt) < $1 THEN 1 ELSE 0 END"
+        let stale = "CASE WHEN \(ReportSQL.openedAt(nil)) < $1 THEN 1 ELSE 0 END"
         try lease.transaction {
             try lease.query("SELECT pg_advisory_xact_lock($1)", [Self.setupKey])
             try lease.query("UPDATE calls SET is_stale = \(stale) WHERE is_final = 0 AND is_stale <> \(stale)", [cutoff])
@@ -170,14 +167,6 @@ package final class PostgresRunRows: ArchiveRunRows {
             "$\((parameters.firstIndex { $0.name == name } ?? 0) + 1)::bigint"
         }
         try db.query(sql, parameters.map(\.value))
-    }
-
-    package func planCounts(given: Bool) throws -> [Schedule.Reason: Int] {
-        var out: [Schedule.Reason: Int] = [:]
-        for r in try db.query("SELECT reason, count(*) FROM pg_temp.plan WHERE given = $1 GROUP BY reason", [given]).rows {
-            if let reason = Schedule.Reason(rawValue: r.string(0)) { out[reason] = r.int(1) }
-        }
-        return out
     }
 
     package func planEntries(_ body: (Archiver.PlanEntry) throws -> Void) throws {
@@ -199,14 +188,6 @@ package final class PostgresRunRows: ArchiveRunRows {
             INSERT INTO pg_temp.targets (call_id) SELECT call_id FROM pg_temp.plan WHERE fetches = 1 ORDER BY seq;
             """)
         return Int(try db.scalarInt("SELECT count(*) FROM pg_temp.targets") ?? 0)
-    }
-
-    package func skippedCounts() throws -> [Schedule.Reason: Int] {
-        var out: [Schedule.Reason: Int] = [:]
-        for r in try db.query("SELECT reason, count(*) FROM pg_temp.plan WHERE fetches = 0 GROUP BY reason").rows {
-            if let reason = Schedule.Reason(rawValue: r.string(0)) { out[reason] = r.int(1) }
-        }
-        return out
     }
 
     /// Small pages: a page is claimed when the fetching thread is about to
@@ -260,23 +241,10 @@ package final class PostgresRunRows: ArchiveRunRows {
         guard try lease.query("SELECT pg_try_advisory_lock_shared($1)", [PostgresMigrator.exclusiveKey])[0].bool(0) else {
             throw ArchiveError.busy(path: lease.displayName, holder: "a rebuild (callhist rebuild)")
         }
-        let run = try db.query("INSERT INTO archive_runs (kind, started_at, version, host) VALUES ($1, $2, $3, $4) RETURNING run_id",
-                               [kind, now, CallhistVersion.string, RunHost.name])[0].int64(0)
+        let run = try RunLog(sql, kind: kind, at: now).runID
         try lease.query("SELECT pg_advisory_lock($1::int, $2::int)", [Int64(Self.runLockKey), run])
         liveAtStart = try lease.query("\(Self.liveRuns) AND l.objid::bigint <> $1", [run]).map { $0.int64(0) }
         return run
     }
 
-    package func updateRun(_ run: Int64, _ c: RunCounts) throws {
-        try db.query("""
-            UPDATE archive_runs SET requested = $2, fetched = $3, changed = $4, unchanged = $5, not_found = $6,
-                forbidden = $7, failed = $8, left_over = $9, http_requests = $10
-            WHERE run_id = $1
-            """, [run, c.requested, c.fetched, c.changed, c.unchanged, c.notFound, c.forbidden, c.failed, c.leftOver, c.httpRequests])
-    }
-
-    package func finishRun(_ run: Int64, _ c: RunCounts, exitCode: Int32, message: String?, at now: Int64) throws {
-        try updateRun(run, c)
-        try db.query("UPDATE archive_runs SET ended_at = $1, exit_code = $2, message = $3 WHERE run_id = $4", [now, Int(exitCode), message, run])
-    }
 }

@@ -81,10 +81,7 @@ package final class SQLiteCallRows: CallRows {
         try snapshotStatement.first([id, sha256, format, TextBytes(body), now, run]) { $0.int64(0) }!
     }
 
-    private func values(_ d: DerivedRow) -> [any SQLiteBindable] {
-        [d.id, d.status, d.phoneNumber, d.attempts, d.maxAttempts, d.queued, d.start, d.end, d.lastAttempt, d.reattemptWait, d.duration,
-         d.success, d.snapshotID, d.isFinal, d.eventDuration, d.eventDisorder]
-    }
+    private func values(_ d: DerivedRow) -> [any SQLiteBindable] { d.values }
 
     package func insertCall(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?) throws {
         try insertCallStatement.run(values(d) + [refusal, now, run])

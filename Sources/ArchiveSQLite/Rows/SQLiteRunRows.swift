@@ -9,8 +9,11 @@ package final class SQLiteRunRows: ArchiveRunRows {
     package let db: Connection
     package let calls: any CallRows
 
+    package let sql: any SQLDatabase
+
     package init(db: Connection) throws {
         self.db = db
+        sql = SQLiteDatabase(db)
         calls = try SQLiteCallRows(db: db)
     }
 
@@ -36,7 +39,6 @@ package final class SQLiteRunRows: ArchiveRunRows {
     }
 
     package func isRequested(_ id: String) throws -> Bool { try db.cached("SELECT 1 FROM temp.requested WHERE call_id = ?").first([id]) { _ in true } ?? false }
-    package func isArchived(_ id: String) throws -> Bool { try db.cached("SELECT 1 FROM calls WHERE call_id = ?").first([id]) { _ in true } ?? false }
     package func addLabels(_ labels: [Label], to id: String) throws -> Int { try LabelWriter(db: db).add(labels, to: id) }
 
     package func labelRequested(_ label: Label) throws -> Int {
@@ -45,14 +47,10 @@ package final class SQLiteRunRows: ArchiveRunRows {
         return db.changes
     }
 
-    package func lastRunStart(excluding run: Int64?) throws -> Int64? {
-        try db.scalarInt("SELECT max(started_at) FROM archive_runs WHERE run_id IS NOT ?", [run])
-    }
-
     package func markStale(openedBefore cutoff: Int64) throws {
         try db.cached("""
-            UPDATE calls SET is_stale = (\(Archiver.openedAt) < ?1)
-            WHERE is_final = 0 AND is_stale IS NOT (\(Archiver.openedAt) < ?1)
+            UPDATE calls SET is_stale = (\(ReportSQL.openedAt(nil)) < ?1)
+            WHERE is_final = 0 AND is_stale IS NOT (\(ReportSQL.openedAt(nil)) < ?1)
             """).run([cutoff])
     }
 
@@ -65,14 +63,6 @@ package final class SQLiteRunRows: ArchiveRunRows {
         var named: [String: any SQLiteBindable] = [:]
         for p in Schedule.parameters(inputs) { named[":" + p.name] = p.value }
         try db.cached(Schedule.statement(temp: "temp") { ":" + $0 }).run(named: named)
-    }
-
-    package func planCounts(given: Bool) throws -> [Schedule.Reason: Int] {
-        var out: [Schedule.Reason: Int] = [:]
-        try db.cached("SELECT reason, count(*) FROM temp.plan WHERE given = ? GROUP BY reason").forEachRow([given]) { r in
-            if let reason = Schedule.Reason(rawValue: r.string(0)) { out[reason] = r.int(1) }
-        }
-        return out
     }
 
     package func planEntries(_ body: (Archiver.PlanEntry) throws -> Void) throws {
@@ -93,14 +83,6 @@ package final class SQLiteRunRows: ArchiveRunRows {
         return Int(try db.scalarInt("SELECT count(*) FROM temp.targets") ?? 0)
     }
 
-    package func skippedCounts() throws -> [Schedule.Reason: Int] {
-        var out: [Schedule.Reason: Int] = [:]
-        try db.cached("SELECT reason, count(*) FROM temp.plan WHERE NOT fetches GROUP BY reason").forEachRow { r in
-            if let reason = Schedule.Reason(rawValue: r.string(0)) { out[reason] = r.int(1) }
-        }
-        return out
-    }
-
     package func page(after: Int, limit: Int, run: Int64) throws -> (ids: [String], last: Int)? {
         let rows = try db.cached("SELECT seq, call_id FROM temp.targets WHERE seq > ? ORDER BY seq LIMIT ?").map([after, limit]) { (seq: $0.int(0), id: $0.string(1)) }
         guard let last = rows.last else { return nil }
@@ -112,9 +94,5 @@ package final class SQLiteRunRows: ArchiveRunRows {
     /// Nothing is passed over.
     package var passedOver: Int { 0 }
 
-    package func startRun(kind: String, at now: Int64) throws -> Int64 { try RunLog(db: db, kind: kind, at: now).runID }
-    package func updateRun(_ run: Int64, _ c: RunCounts) throws { try RunLog(db: db, runID: run).update(c) }
-    package func finishRun(_ run: Int64, _ c: RunCounts, exitCode: Int32, message: String?, at now: Int64) throws {
-        try RunLog(db: db, runID: run).finish(c, exitCode: exitCode, message: message, at: now)
-    }
+    package func startRun(kind: String, at now: Int64) throws -> Int64 { try RunLog(sql, kind: kind, at: now).runID }
 }

@@ -4,12 +4,6 @@ import SQLite
 
 /// Opens the archive file the way every command needs it.
 package enum ArchiveFile {
-    /// The path from `--db`, else `CALLHIST_DB`, else `./callhist.sqlite`.
-    package static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let option, !option.isEmpty { return option }
-        if let env = environment["CALLHIST_DB"], !env.isEmpty { return env }
-        return "callhist.sqlite"
-    }
 
     /// Opens (creating when missing) and migrates the archive for writing, in WAL mode.
     package static func openForWriting(_ path: String, busyTimeout: Duration = .seconds(10)) throws -> Connection {
