@@ -31,29 +31,39 @@ let package = Package(
         .target(name: "ArchiveSQLite", dependencies: ["ArchiveCore", "SQLite"]),
         .target(name: "ArchivePostgres", dependencies: ["ArchiveCore", "Postgres"]),
         .target(name: "CallHistory", dependencies: ["ArchiveCore", "ArchiveSQLite", "ArchivePostgres"]),
-        .executableTarget(name: "callhist", dependencies: [
-            "CallHistory",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .target(name: "FuseMock", dependencies: [
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
-        .executableTarget(name: "fuse-mock", dependencies: [
-            "FuseMock",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "fuse-bench", dependencies: [
-            "FuseAPI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "callhist",
+            dependencies: [
+                "CallHistory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(
+            name: "FuseMock",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .executableTarget(
+            name: "fuse-mock",
+            dependencies: [
+                "FuseMock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "fuse-bench",
+            dependencies: [
+                "FuseAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "FuseMock"]),
         .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CallHistoryTests", dependencies: ["CallHistory", "ArchiveCore", "ArchiveSQLite", "ArchivePostgres", "SQLite", "Postgres", "FuseAPI", "TestSupport"]),
+        .testTarget(
+            name: "CallHistoryTests",
+            dependencies: ["CallHistory", "ArchiveCore", "ArchiveSQLite", "ArchivePostgres", "SQLite", "Postgres", "FuseAPI", "TestSupport"]),
         .testTarget(name: "FuseMockTests", dependencies: ["FuseMock"]),
         .testTarget(name: "callhistTests", dependencies: ["callhist", "fuse-mock", "FuseMock", "SQLite", "Postgres", "TestSupport"]),
     ],
@@ -63,5 +73,7 @@ let package = Package(
 // The whole-pipeline fuzz target links only with -sanitize=fuzzer: declared
 // when scripts/fuzz.sh asks for it, so ordinary builds never see it.
 if Context.environment["CALLHIST_FUZZ"] != nil {
-    package.targets.append(.executableTarget(name: "FuzzPipeline", dependencies: ["CallHistory", "ArchiveCore", "ArchiveSQLite", "FuseAPI", "SQLite"], path: "Fuzz/Pipeline"))
+    package.targets.append(
+        .executableTarget(
+            name: "FuzzPipeline", dependencies: ["CallHistory", "FuseAPI", "SQLite"], path: "Fuzz/Pipeline"))
 }

@@ -14,6 +14,8 @@ archive_ids=${ARCHIVE_IDS:-50000}
 memory_ids=${MEMORY_IDS:-1000000}
 swift build -c release --static-swift-stdlib >/dev/null
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
+# CALLHIST_BIN: another callhist to measure (a build of an earlier commit), beside this tree's fuse-mock.
+callhist=${CALLHIST_BIN:-$bin/callhist}
 tmp=$(mktemp -d)
 mock=
 trap '[ -n "$mock" ] && kill $mock 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -33,7 +35,7 @@ echo "== 1. end to end at concurrency 32 ($archive_ids ids)"
 start_mock --calls "$archive_ids"
 "$bin/fuse-mock" --calls "$archive_ids" --list-ids >"$tmp/ids.txt"
 fetch=$("$bin/fuse-bench" fetch --base-url "http://127.0.0.1:$port/api" --count "$archive_ids" --concurrency 32 | sed 's/.*per_second=//')
-t=$(seconds_of "$bin/callhist" archive --db "$tmp/e2e.sqlite" --base-url "http://127.0.0.1:$port/api" --concurrency 32 --ids "$tmp/ids.txt" --quiet)
+t=$(seconds_of "$callhist" archive --db "$tmp/e2e.sqlite" --base-url "http://127.0.0.1:$port/api" --concurrency 32 --ids "$tmp/ids.txt" --quiet)
 archive=$(awk -v n="$archive_ids" -v t="$t" 'BEGIN {printf "%.0f", n/t}')
 echo "fetch-only: $fetch ids/s   archive (fetch+store): $archive ids/s   ratio $(ratio "$archive" "$fetch") (target >= 0.90)"
 kill $mock; wait $mock 2>/dev/null || true; mock=
@@ -41,15 +43,15 @@ kill $mock; wait $mock 2>/dev/null || true; mock=
 start_mock --calls 6400 --latency 50
 fetch=$("$bin/fuse-bench" fetch --base-url "http://127.0.0.1:$port/api" --count 6400 --concurrency 32 | sed 's/.*per_second=//')
 "$bin/fuse-mock" --calls 6400 --list-ids >"$tmp/ids50.txt"
-t=$(seconds_of "$bin/callhist" archive --db "$tmp/e2e50.sqlite" --base-url "http://127.0.0.1:$port/api" --concurrency 32 --ids "$tmp/ids50.txt" --quiet)
+t=$(seconds_of "$callhist" archive --db "$tmp/e2e50.sqlite" --base-url "http://127.0.0.1:$port/api" --concurrency 32 --ids "$tmp/ids50.txt" --quiet)
 archive=$(awk -v t="$t" 'BEGIN {printf "%.0f", 6400/t}')
 echo "with --latency 50: fetch-only $fetch ids/s   archive $archive ids/s   ratio $(ratio "$archive" "$fetch")"
 kill $mock; wait $mock 2>/dev/null || true; mock=
 
 echo "== 2. import of $import_calls calls x 4 events"
 python3 scripts/lib/make-import-data.py "$import_calls" "$tmp/rows"
-t=$(seconds_of "$bin/callhist" import --db "$tmp/import.sqlite" --quiet "$tmp/rows.ndjson")
-"$bin/callhist" migrate --db "$tmp/ceiling.sqlite" >/dev/null
+t=$(seconds_of "$callhist" import --db "$tmp/import.sqlite" --quiet "$tmp/rows.ndjson")
+"$callhist" migrate --db "$tmp/ceiling.sqlite" >/dev/null
 cat >"$tmp/ceiling.sql" <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
@@ -77,7 +79,7 @@ rm -f "$tmp"/rows* "$tmp"/import.sqlite* "$tmp"/ceiling.sqlite*
 echo "== 3. peak memory archiving $memory_ids ids"
 start_mock --calls "$memory_ids"
 "$bin/fuse-mock" --calls "$memory_ids" --list-ids >"$tmp/ids.txt"
-/usr/bin/time -v -o "$tmp/mem" "$bin/callhist" archive --db "$tmp/mem.sqlite" --base-url "http://127.0.0.1:$port/api" --concurrency 32 --ids "$tmp/ids.txt" --quiet || true
+/usr/bin/time -v -o "$tmp/mem" "$callhist" archive --db "$tmp/mem.sqlite" --base-url "http://127.0.0.1:$port/api" --concurrency 32 --ids "$tmp/ids.txt" --quiet || true
 rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/mem")
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$tmp/mem")
 echo "peak RSS: $((rss / 1024)) MB (target <= 200 MB), wall $wall, archived $(sqlite3 "$tmp/mem.sqlite" 'SELECT count(*) FROM calls WHERE status IS NOT NULL') calls"

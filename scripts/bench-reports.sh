@@ -10,12 +10,14 @@ cd "$(dirname "$0")/.."
 calls=${CALLS:-1000000}
 swift build -c release --static-swift-stdlib --product callhist >/dev/null
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
+# CALLHIST_BIN: another callhist to measure (a build of an earlier commit), beside this tree's fuse-mock.
+callhist=${CALLHIST_BIN:-$bin/callhist}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db="$tmp/reports.sqlite"
 
 echo "== building a synthetic archive of $calls calls and $((calls * 4)) events"
-scripts/lib/build-report-archive.sh "$bin/callhist" "$calls" 1787000000 "$db"
+scripts/lib/build-report-archive.sh "$callhist" "$calls" 1787000000 "$db"
 source scripts/lib/best.sh
 target=$(awk -v n="$calls" 'BEGIN {print (n <= 1000000 ? 0.3 : 1.0)}')
 two_weeks="--since 2026-09-01 --until 2026-09-15"
@@ -27,13 +29,13 @@ for spec in "summary" "summary $two_weeks" "summary --status completed" "summary
             "runs" "call call-00500000" "summary --phone 6170500000"; do
   read -r -a args <<<"$spec"
   rm -f "$tmp/trace.sql"
-  CALLHIST_TRACE_SQL="$tmp/trace.sql" "$bin/callhist" report "${args[@]}" --db "$db" --format json --utc >/dev/null
-  ours=$(best "$bin/callhist" report "${args[@]}" --db "$db" --format json --utc)
+  CALLHIST_TRACE_SQL="$tmp/trace.sql" "$callhist" report "${args[@]}" --db "$db" --format json --utc >/dev/null
+  ours=$(best "$callhist" report "${args[@]}" --db "$db" --format json --utc)
   ceiling=$(best sqlite3 "$db" "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;" ".read $tmp/trace.sql")
   verdict=$(awk -v a="$ours" -v t="$target" 'BEGIN {print (a < t ? "ok" : "SLOW")}')
   printf "%-48s %10s %10s %7s %s\n" "$spec" "$ours" "$ceiling" "$(awk -v a="$ours" -v b="$ceiling" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')" "$verdict"
 done
 echo "== query plan of a time-filtered summary (must use an index, no full scan of calls)"
 rm -f "$tmp/trace.sql"
-CALLHIST_TRACE_SQL="$tmp/trace.sql" "$bin/callhist" report summary --since 2026-09-01 --until 2026-09-15 --db "$db" --utc >/dev/null
+CALLHIST_TRACE_SQL="$tmp/trace.sql" "$callhist" report summary --since 2026-09-01 --until 2026-09-15 --db "$db" --utc >/dev/null
 awk 'BEGIN { RS = ";\n" } NR == 1 { print "EXPLAIN QUERY PLAN " $0 ";"; exit }' "$tmp/trace.sql" | sqlite3 "$db"

@@ -4,16 +4,16 @@
 // call`, rebuild. Built only by scripts/fuzz.sh (CALLHIST_FUZZ=1): it
 // cannot link without the sanitizer. A crash, a trap or a sanitizer report
 // is a bug.
-import ArchiveCore
-import ArchiveSQLite
 import CallHistory
 import Foundation
 import FuseAPI
 import SQLite
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
 
 @_cdecl("FuzzPipeline_main")
 func fuzzPipelineMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {

@@ -1,5 +1,3 @@
-import ArchiveCore
-import ArchiveSQLite
 import CallHistory
 import Foundation
 import FuseAPI
@@ -43,7 +41,9 @@ enum Pipeline {
 
     static func everyOutput(_ db: CallArchive) {
         do {
-            for filter in [CallFilter(), CallFilter(since: 0, until: 4_000_000_000, status: "completed", labels: [Label(name: "campaign", value: "x")])] {
+            for filter in [
+                CallFilter(), CallFilter(since: 0, until: 4_000_000_000, status: "completed", labels: [Label(name: "campaign", value: "x")]),
+            ] {
                 let summary = try db.summary(filter)
                 let daily = try DailyReport.Period.allCases.map { ($0, try db.daily(filter, by: $0, utc: false)) }
                 let attempts = try db.attempts(filter)
@@ -52,8 +52,9 @@ enum Pipeline {
                 let runs = try db.runs(since: filter.since, until: filter.until, limit: 0)
                 let calls = try ids.compactMap { id in try db.call(id).map { (id, $0) } }
                 // Thirty days before the fixed "now": every kind has days and calls to judge.
-                let anomalies = try db.anomalies(since: 1_792_400_000, until: 1_795_000_000, labels: filter.labels, now: 1_795_000_000,
-                                                 thresholds: AnomaliesReport.Thresholds(), utc: false)
+                let anomalies = try db.anomalies(
+                    since: 1_792_400_000, until: 1_795_000_000, labels: filter.labels, now: 1_795_000_000,
+                    thresholds: AnomaliesReport.Thresholds(), utc: false)
                 let page = try db.htmlReport(filter, by: .day, utc: false, now: 1_795_000_000).rendered()
                 precondition(!page.contains("<script"), "markup from a body reached the page unescaped")
                 for format in ReportFormat.allCases {

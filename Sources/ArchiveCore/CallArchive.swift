@@ -35,9 +35,11 @@ public final class CallArchive {
 
     /// `interruption` names the signal that asked the run to stop, or nil
     /// (`TerminationSignals.stopRequested`).
-    public func archive(_ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
-                        interruption: @escaping @Sendable () -> String? = { nil },
-                        progress: (Archiver.Progress) -> Void = { _ in }) throws -> Archiver.Report {
+    public func archive(
+        _ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
+        interruption: @escaping @Sendable () -> String? = { nil },
+        progress: (Archiver.Progress) -> Void = { _ in }
+    ) throws -> Archiver.Report {
         try storage {
             let client = FuseClient(try fetch.clientConfiguration())
             return try Archiver(rows: try backend.runRows(), options: options)
@@ -92,8 +94,9 @@ public final class CallArchive {
 
     public func summary(_ filter: CallFilter) throws -> SummaryReport {
         try storage {
-            SummaryReport.build(statusCounts: try backend.statusCounts(filter), finalGroups: try backend.finalAttemptGroups(filter),
-                                durations: try backend.durationHistogram(filter))
+            SummaryReport.build(
+                statusCounts: try backend.statusCounts(filter), finalGroups: try backend.finalAttemptGroups(filter),
+                durations: try backend.durationHistogram(filter))
         }
     }
 
@@ -131,8 +134,10 @@ public final class CallArchive {
     }
 
     /// `report daily --label-column NAME`: the daily rows of each value of label `name`.
-    public func daily(_ filter: CallFilter, by period: DailyReport.Period, labelColumn name: String, utc: Bool,
-                      timeZone: TimeZone = .current) throws -> [(value: String, rows: [DailyReport.Row])] {
+    public func daily(
+        _ filter: CallFilter, by period: DailyReport.Period, labelColumn name: String, utc: Bool,
+        timeZone: TimeZone = .current
+    ) throws -> [(value: String, rows: [DailyReport.Row])] {
         try storage {
             try backend.labelQuarterHours(name, filter).sorted { $0.key < $1.key }.map { value, quarters in
                 (value, DailyReport.build(quarters, by: period, utc: utc, timeZone: timeZone))
@@ -141,8 +146,10 @@ public final class CallArchive {
     }
 
     /// What went wrong in `[since, until)` and now (docs/reports.md, "Anomalies").
-    public func anomalies(since: Int64, until: Int64, labels: [Label] = [], now: Int64, thresholds: AnomaliesReport.Thresholds, utc: Bool,
-                          timeZone: TimeZone = .current) throws -> AnomaliesReport {
+    public func anomalies(
+        since: Int64, until: Int64, labels: [Label] = [], now: Int64, thresholds: AnomaliesReport.Thresholds, utc: Bool,
+        timeZone: TimeZone = .current
+    ) throws -> AnomaliesReport {
         try storage {
             try AnomaliesReport.run(self, since: since, until: until, labels: labels, now: now, thresholds: thresholds, utc: utc, timeZone: timeZone)
         }
@@ -151,16 +158,20 @@ public final class CallArchive {
     /// Everything `report html` shows, from the same functions as the
     /// other reports (so its figures are theirs). Anomalies cover the
     /// filter's period, else the whole archive.
-    public func htmlReport(_ filter: CallFilter, by period: DailyReport.Period, utc: Bool, now: Int64,
-                           timeZone: TimeZone = .current) throws -> HTMLReport {
+    public func htmlReport(
+        _ filter: CallFilter, by period: DailyReport.Period, utc: Bool, now: Int64,
+        timeZone: TimeZone = .current
+    ) throws -> HTMLReport {
         let held = try queuedRange()
-        let anomalies = try self.anomalies(since: filter.since ?? held?.first ?? SafeMath.plus(now, -7 * 86_400), until: filter.until ?? now,
-                                           labels: filter.labels, now: now, thresholds: AnomaliesReport.Thresholds(), utc: utc, timeZone: timeZone)
-        return HTMLReport(summary: try summary(filter), daily: try daily(filter, by: period, utc: utc, timeZone: timeZone), period: period,
-                          attempts: try attempts(filter), durations: try durations(filter), pending: try pending(filter, limit: 0),
-                          runs: try runs(since: filter.since, until: filter.until, limit: 0).filter { $0.kind == "archive" },
-                          anomalies: anomalies, filter: filter, archive: URL(fileURLWithPath: path).lastPathComponent,
-                          now: now, utc: utc, timeZone: timeZone)
+        let anomalies = try self.anomalies(
+            since: filter.since ?? held?.first ?? SafeMath.plus(now, -7 * 86_400), until: filter.until ?? now,
+            labels: filter.labels, now: now, thresholds: AnomaliesReport.Thresholds(), utc: utc, timeZone: timeZone)
+        return HTMLReport(
+            summary: try summary(filter), daily: try daily(filter, by: period, utc: utc, timeZone: timeZone), period: period,
+            attempts: try attempts(filter), durations: try durations(filter), pending: try pending(filter, limit: 0),
+            runs: try runs(since: filter.since, until: filter.until, limit: 0).filter { $0.kind == "archive" },
+            anomalies: anomalies, filter: filter, archive: URL(fileURLWithPath: path).lastPathComponent,
+            now: now, utc: utc, timeZone: timeZone)
     }
 
     /// The statuses a `--status` may name: the documented ones, then any
@@ -174,7 +185,9 @@ public final class CallArchive {
     public func queuedRange() throws -> (first: Int64, last: Int64, calls: Int)? {
         let bounds = "c.queued_timestamp BETWEEN \(FieldBounds.timestamp.lowerBound) AND \(FieldBounds.timestamp.upperBound)"
         return try storage {
-            try backend.sql.first("SELECT min(c.queued_timestamp), max(c.queued_timestamp), count(*) FROM calls c WHERE c.status IS NOT NULL AND \(bounds)") {
+            try backend.sql.first(
+                "SELECT min(c.queued_timestamp), max(c.queued_timestamp), count(*) FROM calls c WHERE c.status IS NOT NULL AND \(bounds)"
+            ) {
                 r in r.optionalInt64(0).map { (first: $0, last: r.int64(1), calls: r.int(2)) }
             } ?? nil
         }

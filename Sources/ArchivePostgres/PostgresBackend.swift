@@ -37,7 +37,8 @@ package final class PostgresBackend: ArchiveBackend {
             throw ArchiveError.newerSchema(path: path, fileVersion: version, supportedVersion: PostgresMigrator.latestVersion)
         }
         guard version == PostgresMigrator.latestVersion else {
-            throw ArchiveError.cannotOpen(path: path, detail: "schema version \(version) is older than \(PostgresMigrator.latestVersion); run `callhist migrate` on it first")
+            throw ArchiveError.cannotOpen(
+                path: path, detail: "schema version \(version) is older than \(PostgresMigrator.latestVersion); run `callhist migrate` on it first")
         }
     }
 
@@ -57,7 +58,9 @@ package final class PostgresBackend: ArchiveBackend {
     package func labelDurations(_ name: String, _ filter: CallFilter) throws -> [(value: String, duration: Int64, count: Int)] {
         try primitives.labelDurations(name, filter)
     }
-    package func labelQuarterHours(_ name: String, _ filter: CallFilter) throws -> [String: [QuarterHour]] { try primitives.labelQuarterHours(name, filter) }
+    package func labelQuarterHours(_ name: String, _ filter: CallFilter) throws -> [String: [QuarterHour]] {
+        try primitives.labelQuarterHours(name, filter)
+    }
 
     package func suspectCalls(_ filter: CallFilter) throws -> [AnomalyFacts.SuspectCall] { try primitives.suspectCalls(filter) }
 
@@ -81,10 +84,12 @@ package final class PostgresBackend: ArchiveBackend {
     }
 
     package func backup(to destination: String) throws -> Int {
-        throw ArchiveError.unsupported(path: path, operation: "backup", instead: """
-            back a PostgreSQL archive up with its own tools: `pg_dump --format=custom --file=callhist.dump DBNAME` \
-            (consistent while archivers write), or take a local SQLite copy with `callhist copy --from \(path) --to FILE`
-            """)
+        throw ArchiveError.unsupported(
+            path: path, operation: "backup",
+            instead: """
+                back a PostgreSQL archive up with its own tools: `pg_dump --format=custom --file=callhist.dump DBNAME` \
+                (consistent while archivers write), or take a local SQLite copy with `callhist copy --from \(path) --to FILE`
+                """)
     }
 
     package func checks() throws -> [ArchiveCheck] {
@@ -93,26 +98,35 @@ package final class PostgresBackend: ArchiveBackend {
         out.append(.init(.ok, "\(path) connects; schema version \(try schemaVersion) (PostgreSQL \(server))"))
         let broken = try db.scalarInt("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid") ?? 0
         out.append(.init(broken == 0 ? .ok : .fail, broken == 0 ? "indexes: all valid" : "indexes: \(broken) invalid; REINDEX them"))
-        let orphans = try db.scalarInt("""
-            SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL
-            """) ?? 0
+        let orphans =
+            try db.scalarInt(
+                """
+                SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL
+                """) ?? 0
         out.append(.init(orphans == 0 ? .ok : .fail, "orphan events: \(orphans)"))
-        let counts = try db.query("""
+        let counts = try db.query(
+            """
             SELECT count(*), count(*) FILTER (WHERE is_final = 0 AND status IS NOT NULL), count(*) FILTER (WHERE is_stale <> 0),
                    count(*) FILTER (WHERE status IS NULL) FROM calls
             """)[0]
-        out.append(.init(.info, "\(counts.int(0)) calls: \(counts.int(1)) pending, \(counts.int(2)) stale, \(counts.int(3)) never fetched successfully"))
+        out.append(
+            .init(.info, "\(counts.int(0)) calls: \(counts.int(1)) pending, \(counts.int(2)) stale, \(counts.int(3)) never fetched successfully"))
         // Runs without an end: running (their connection holds their lock) or killed.
         let when = { (t: Int64) in ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(t))) }
-        for r in try db.query("""
+        for r in try db.query(
+            """
             SELECT run_id, kind, started_at, coalesce(host, '?'), run_id IN (\(PostgresRunRows.liveRuns)) FROM archive_runs
             WHERE ended_at IS NULL ORDER BY run_id DESC LIMIT 20
-            """).rows {
+            """
+        ).rows {
             let what = "run \(r.int64(0)) (\(r.string(1)) on \(r.string(3)), started \(when(r.int64(2))))"
-            out.append(r.bool(4) ? .init(.info, "\(what) is still running")
-                : .init(.warn, "\(what) was killed: it never finished and holds nothing. The next run carries on; nothing needs repair."))
+            out.append(
+                r.bool(4)
+                    ? .init(.info, "\(what) is still running")
+                    : .init(.warn, "\(what) was killed: it never finished and holds nothing. The next run carries on; nothing needs repair."))
         }
-        let last = try db.query("SELECT run_id, kind, started_at, exit_code, message, host FROM archive_runs WHERE ended_at IS NOT NULL ORDER BY run_id DESC LIMIT 1")
+        let last = try db.query(
+            "SELECT run_id, kind, started_at, exit_code, message, host FROM archive_runs WHERE ended_at IS NOT NULL ORDER BY run_id DESC LIMIT 1")
         if last.count == 1 {
             let r = last[0]
             let what = "last finished run \(r.int64(0)) (\(r.string(1))\(r.optionalString(5).map { " on \($0)" } ?? ""), \(when(r.int64(2))))"

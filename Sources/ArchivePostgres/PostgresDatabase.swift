@@ -27,13 +27,15 @@ package final class PostgresDatabase: SQLDatabase {
         let types = (0..<result.columnCount).map { result.columnType($0) }
         let columns = (0..<result.columnCount).map { result.columnName($0) }
         for r in result.rows {
-            try row(SQLRow(types.enumerated().map { i, type in
-                if r.isNull(i) { return .null }
-                if Self.integerTypes.contains(type) { return .integer(r.int64(i)) }
-                if type == Self.booleanType { return .integer(r.bool(i) ? 1 : 0) }
-                if type == Self.byteaType { return .blob(Data(r.bytes(i) ?? [])) }
-                return .text(r.string(i))
-            }, columns: columns))
+            try row(
+                SQLRow(
+                    types.enumerated().map { i, type in
+                        if r.isNull(i) { return .null }
+                        if Self.integerTypes.contains(type) { return .integer(r.int64(i)) }
+                        if type == Self.booleanType { return .integer(r.bool(i) ? 1 : 0) }
+                        if type == Self.byteaType { return .blob(Data(r.bytes(i) ?? [])) }
+                        return .text(r.string(i))
+                    }, columns: columns))
         }
     }
 
@@ -80,7 +82,8 @@ package final class PostgresDatabase: SQLDatabase {
 
     package func loaded() throws {
         for (table, column) in [("archive_runs", "run_id"), ("call_snapshots", "snapshot_id"), ("status_changes", "change_id")] {
-            try db.query("SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), coalesce((SELECT max(\(column)) FROM \(table)), 0) + 1, false)")
+            try db.query(
+                "SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), coalesce((SELECT max(\(column)) FROM \(table)), 0) + 1, false)")
         }
         try db.execute("ANALYZE")
     }

@@ -97,8 +97,10 @@ package final class SQLiteBackend: ArchiveBackend {
     /// with the archive's mode (a private archive makes a private backup),
     /// checked, then renamed over it. Returns the copy's number of calls.
     package func backup(to destination: String) throws -> Int {
-        guard URL(fileURLWithPath: destination).standardizedFileURL.resolvingSymlinksInPath()
-                != URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath() else {
+        guard
+            URL(fileURLWithPath: destination).standardizedFileURL.resolvingSymlinksInPath()
+                != URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        else {
             throw InputError("\(destination) is the archive itself; choose another destination")
         }
         let mode = PrivateFile.mode(of: path) ?? PrivateFile.defaultMode
@@ -125,29 +127,54 @@ package final class SQLiteBackend: ArchiveBackend {
         out.append(.init(integrity == "ok" ? .ok : .fail, "integrity_check: \(integrity)"))
         let fk = try db.scalarInt("SELECT count(*) FROM pragma_foreign_key_check") ?? 0
         out.append(.init(fk == 0 ? .ok : .fail, "foreign_key_check: \(fk) violations"))
-        let orphans = try db.scalarInt("SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL") ?? 0
+        let orphans =
+            try db.scalarInt("SELECT count(*) FROM call_events e LEFT JOIN calls c USING (call_id) WHERE c.call_id IS NULL OR c.snapshot_id IS NULL")
+            ?? 0
         out.append(.init(orphans == 0 ? .ok : .fail, "orphan events: \(orphans)"))
         let waiting = try db.scalarInt("SELECT count(*) FROM call_deltas") ?? 0
         if waiting > 100_000 {
-            out.append(.init(.warn, "\(waiting) changes to calls wait to be folded into the report aggregates (another tool wrote calls): reports stay exact but slower until any callhist archive, import or migrate folds them"))
+            out.append(
+                .init(
+                    .warn,
+                    "\(waiting) changes to calls wait to be folded into the report aggregates (another tool wrote calls): reports stay exact but slower until any callhist archive, import or migrate folds them"
+                ))
         }
         let drift = try Aggregates.mismatches(db)
-        out.append(.init(drift == 0 ? .ok : .fail, drift == 0 ? "report aggregates match a recount of calls"
-                         : "report aggregates: \(drift) buckets differ from a recount of calls; run callhist rebuild to recompute them"))
-        let counts = try db.prepare("""
+        out.append(
+            .init(
+                drift == 0 ? .ok : .fail,
+                drift == 0
+                    ? "report aggregates match a recount of calls"
+                    : "report aggregates: \(drift) buckets differ from a recount of calls; run callhist rebuild to recompute them"))
+        let counts = try db.prepare(
+            """
             SELECT count(*), sum(is_final = 0 AND status IS NOT NULL), sum(is_stale <> 0), sum(status IS NULL) FROM calls
-            """).first([]) { ($0.int(0), $0.int(1), $0.int(2), $0.int(3)) }!
+            """
+        ).first([]) { ($0.int(0), $0.int(1), $0.int(2), $0.int(3)) }!
         out.append(.init(.info, "\(counts.0) calls: \(counts.1) pending, \(counts.2) stale, \(counts.3) never fetched successfully"))
         if let last = try db.prepare("SELECT run_id, kind, started_at, ended_at, exit_code, message FROM archive_runs ORDER BY run_id DESC LIMIT 1")
-            .first([], { (id: $0.int64(0), kind: $0.string(1), started: $0.int64(2), ended: $0.optionalInt64(3), exit: $0.optionalInt(4), message: $0.optionalString(5)) }) {
-            let when = FieldBounds.timestamp.contains(last.started)
+            .first(
+                [],
+                {
+                    (
+                        id: $0.int64(0), kind: $0.string(1), started: $0.int64(2), ended: $0.optionalInt64(3), exit: $0.optionalInt(4),
+                        message: $0.optionalString(5)
+                    )
+                })
+        {
+            let when =
+                FieldBounds.timestamp.contains(last.started)
                 ? ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(last.started))) : "@\(last.started)"
             if last.ended == nil {
                 // The lock tells a running run (a process holds it) from a killed one.
                 if let holder = RunLock.holder(of: path) {
                     out.append(.init(.info, "last run \(last.id) (\(last.kind), started \(when)) is still running: \(holder) holds the lock"))
                 } else {
-                    out.append(.init(.warn, "last run \(last.id) (\(last.kind), started \(when)) was killed: it never finished and no process holds the lock. The next run carries on; nothing needs repair."))
+                    out.append(
+                        .init(
+                            .warn,
+                            "last run \(last.id) (\(last.kind), started \(when)) was killed: it never finished and no process holds the lock. The next run carries on; nothing needs repair."
+                        ))
                 }
             } else if last.exit != 0 {
                 out.append(.init(.warn, "last run \(last.id) (\(last.kind), \(when)) exited \(last.exit ?? -1): \(last.message ?? "")"))

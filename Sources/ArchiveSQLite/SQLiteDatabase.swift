@@ -21,11 +21,13 @@ package final class SQLiteDatabase: SQLDatabase {
         let statement = try db.cached(sql)
         let columns = (0..<statement.columnCount).map { statement.columnName($0) }
         try statement.forEachRow(values) { r in
-            try row(SQLRow((0..<r.columnCount).map { i in
-                guard case .text = r.value(i) else { return SQLValue(r.value(i)) }
-                let bytes = r.textBytes(i)
-                return String(validating: bytes, as: UTF8.self).map(SQLValue.text) ?? .blob(Data(bytes))
-            }, columns: columns))
+            try row(
+                SQLRow(
+                    (0..<r.columnCount).map { i in
+                        guard case .text = r.value(i) else { return SQLValue(r.value(i)) }
+                        let bytes = r.textBytes(i)
+                        return String(validating: bytes, as: UTF8.self).map(SQLValue.text) ?? .blob(Data(bytes))
+                    }, columns: columns))
         }
     }
 
@@ -35,13 +37,18 @@ package final class SQLiteDatabase: SQLDatabase {
     package func insert(_ table: String, columns: [String], rows: [[SQLValue]], conflictsIgnored: Bool) throws {
         guard !rows.isEmpty else { return }
         let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let insert = try db.cached("""
+        let insert = try db.cached(
+            """
             INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))\(conflictsIgnored ? " ON CONFLICT DO NOTHING" : "")
             """)
         for row in rows {
             for (i, value) in row.enumerated() {
                 // Bytes go in as TEXT, exactly (a body is kept byte for byte).
-                if case .blob(let d) = value { try insert.bindText(bytes: [UInt8](d), at: Int32(i + 1)) } else { try insert.bind(value.sqliteValue, at: Int32(i + 1)) }
+                if case .blob(let d) = value {
+                    try insert.bindText(bytes: [UInt8](d), at: Int32(i + 1))
+                } else {
+                    try insert.bind(value.sqliteValue, at: Int32(i + 1))
+                }
             }
             _ = try insert.step()
             insert.reset()

@@ -1,5 +1,5 @@
-import Foundation
 import ArchiveCore
+import Foundation
 
 /// `callhist copy --from A --to B`: moves an archive between backends
 /// (SQLite → PostgreSQL to graduate, PostgreSQL → SQLite for a local copy;
@@ -44,7 +44,8 @@ public struct ArchiveCopier {
             while true {
                 let calls = try reader.calls(after: after, limit: chunk)
                 guard let first = calls.first, let last = calls.last else { break }
-                let lo = first[0].textValue ?? "", hi = last[0].textValue ?? ""
+                let lo = first[0].textValue ?? ""
+                let hi = last[0].textValue ?? ""
                 var batch: [(CopyTable, [[SQLValue]])] = [(CopyTable.calls, calls)]
                 for table in [CopyTable.snapshots, .events, .statusChanges] {
                     batch.append((table, try reader.rows(table, callsFrom: lo, through: hi)))
@@ -68,7 +69,8 @@ public struct ArchiveCopier {
                 report.tables.append(TableCount(table: table.name, source: try reader.count(table), destination: try writer.count(table)))
             }
             if let differs = report.tables.first(where: { $0.source != $0.destination }) {
-                throw InputError("""
+                throw InputError(
+                    """
                     the copy's \(differs.table) holds \(differs.destination) rows, the source \(differs.source): \
                     \(destination.path) was not empty, or holds other rows. Copy into a new archive.
                     """)
@@ -77,4 +79,3 @@ public struct ArchiveCopier {
         }
     }
 }
-

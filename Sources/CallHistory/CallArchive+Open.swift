@@ -37,7 +37,9 @@ extension CallArchive {
     public static func openForReading(_ path: String, traceSQL: String? = nil) throws -> CallArchive {
         let trace = traceSQL.flatMap(traceSink).map { sink in { (sql: String) in sink.write(Data((sql + ";\n").utf8)) } }
         if PostgresBackend.serves(path) {
-            return try storage(PostgresBackend.displayName(path)) { CallArchive(backend: try PostgresBackend(url: path, migrate: false, trace: trace)) }
+            return try storage(PostgresBackend.displayName(path)) {
+                CallArchive(backend: try PostgresBackend(url: path, migrate: false, trace: trace))
+            }
         }
         return try storage(path) { CallArchive(backend: try SQLiteBackend.openForReading(path, trace: trace)) }
     }

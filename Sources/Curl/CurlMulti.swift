@@ -30,8 +30,10 @@ public final class CurlMulti<Tag> {
         self.maxInFlight = maxInFlight
         // Keep every connection we may need open between transfers. These
         // options exist in every libcurl we build against: a refusal is a bug.
-        for (option, name) in [(CURLMOPT_MAX_HOST_CONNECTIONS, "MAX_HOST_CONNECTIONS"), (CURLMOPT_MAX_TOTAL_CONNECTIONS, "MAX_TOTAL_CONNECTIONS"),
-                               (CURLMOPT_MAXCONNECTS, "MAXCONNECTS")] {
+        for (option, name) in [
+            (CURLMOPT_MAX_HOST_CONNECTIONS, "MAX_HOST_CONNECTIONS"), (CURLMOPT_MAX_TOTAL_CONNECTIONS, "MAX_TOTAL_CONNECTIONS"),
+            (CURLMOPT_MAXCONNECTS, "MAXCONNECTS"),
+        ] {
             let code = callhist_multi_setopt_long(m, option, maxInFlight)
             precondition(code == CURLM_OK, "curl_multi_setopt(CURLMOPT_\(name)) failed: \(String(cString: curl_multi_strerror(code)))")
         }
@@ -107,7 +109,8 @@ public final class CurlMulti<Tag> {
         let added = curl_multi_add_handle(multi, handle.raw)
         guard added == CURLM_OK else {
             idleHandles.append(handle)
-            return CurlError(kind: .other, code: Int32(added.rawValue), message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))")
+            return CurlError(
+                kind: .other, code: Int32(added.rawValue), message: "curl_multi_add_handle failed: \(String(cString: curl_multi_strerror(added)))")
         }
         running[handle.raw] = (handle, tag)
         return nil
@@ -116,7 +119,8 @@ public final class CurlMulti<Tag> {
     /// The multi handle itself failed (out of memory, say): every transfer
     /// in flight is delivered as failed, and the run ends.
     private func failRunning(_ code: CURLMcode, _ deliver: (Tag, Result<CurlResponse, CurlError>) -> Void) {
-        let error = CurlError(kind: .other, code: Int32(code.rawValue), message: "libcurl's multi interface failed: \(String(cString: curl_multi_strerror(code)))")
+        let error = CurlError(
+            kind: .other, code: Int32(code.rawValue), message: "libcurl's multi interface failed: \(String(cString: curl_multi_strerror(code)))")
         let failed = running.values.map(\.tag)
         abandonRunning()
         for tag in failed { deliver(tag, .failure(error)) }

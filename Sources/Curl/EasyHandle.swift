@@ -74,24 +74,26 @@ final class EasyHandle {
             check(callhist_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, $0.baseAddress), "CURLOPT_ERRORBUFFER")
         }
         let me = Unmanaged.passUnretained(self).toOpaque()
-        check(callhist_easy_setopt_callback(raw, CURLOPT_WRITEFUNCTION) { ptr, size, count, context in
-            let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
-            let n = size * count
-            guard handle.body.count + n <= handle.maxBodyBytes else {
-                handle.bodyTooLarge = true
-                return 0  // any other count aborts the transfer with CURLE_WRITE_ERROR
-            }
-            if let ptr { handle.body.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n)) }
-            return n
-        }, "CURLOPT_WRITEFUNCTION")
+        check(
+            callhist_easy_setopt_callback(raw, CURLOPT_WRITEFUNCTION) { ptr, size, count, context in
+                let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
+                let n = size * count
+                guard handle.body.count + n <= handle.maxBodyBytes else {
+                    handle.bodyTooLarge = true
+                    return 0  // any other count aborts the transfer with CURLE_WRITE_ERROR
+                }
+                if let ptr { handle.body.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n)) }
+                return n
+            }, "CURLOPT_WRITEFUNCTION")
         check(callhist_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, me), "CURLOPT_WRITEDATA")
-        check(callhist_easy_setopt_callback(raw, CURLOPT_HEADERFUNCTION) { ptr, size, count, context in
-            let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
-            let n = size * count
-            guard let ptr else { return n }
-            handle.takeHeaderLine(UnsafeRawBufferPointer(start: ptr, count: n))
-            return n
-        }, "CURLOPT_HEADERFUNCTION")
+        check(
+            callhist_easy_setopt_callback(raw, CURLOPT_HEADERFUNCTION) { ptr, size, count, context in
+                let handle = Unmanaged<EasyHandle>.fromOpaque(context!).takeUnretainedValue()
+                let n = size * count
+                guard let ptr else { return n }
+                handle.takeHeaderLine(UnsafeRawBufferPointer(start: ptr, count: n))
+                return n
+            }, "CURLOPT_HEADERFUNCTION")
         check(callhist_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, me), "CURLOPT_HEADERDATA")
         if let refused { throw refused }
     }
@@ -100,8 +102,9 @@ final class EasyHandle {
     /// handle is never left half-set for the next transfer's reset).
     private func check(_ code: CURLcode, _ option: String) {
         guard code != CURLE_OK, refused == nil else { return }
-        refused = CurlError(kind: .other, code: Int32(bitPattern: code.rawValue),
-                            message: "libcurl refused \(option): \(String(cString: curl_easy_strerror(code)))")
+        refused = CurlError(
+            kind: .other, code: Int32(bitPattern: code.rawValue),
+            message: "libcurl refused \(option): \(String(cString: curl_easy_strerror(code)))")
     }
 
     private func takeHeaderLine(_ bytes: UnsafeRawBufferPointer) {
@@ -119,7 +122,8 @@ final class EasyHandle {
     /// The outcome of the finished transfer, given libcurl's result code.
     func result(code: CURLcode) -> Result<CurlResponse, CurlError> {
         if bodyTooLarge {
-            return .failure(CurlError(kind: .bodyTooLarge, code: Int32(bitPattern: code.rawValue), message: "response body larger than \(maxBodyBytes) bytes"))
+            return .failure(
+                CurlError(kind: .bodyTooLarge, code: Int32(bitPattern: code.rawValue), message: "response body larger than \(maxBodyBytes) bytes"))
         }
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -132,7 +136,9 @@ final class EasyHandle {
     }
 
     private func setLong(_ option: CURLoption, _ value: Int) { check(callhist_easy_setopt_long(raw, option, value), "option \(option.rawValue)") }
-    private func setString(_ option: CURLoption, _ value: String) { check(callhist_easy_setopt_string(raw, option, value), "option \(option.rawValue)") }
+    private func setString(_ option: CURLoption, _ value: String) {
+        check(callhist_easy_setopt_string(raw, option, value), "option \(option.rawValue)")
+    }
     private func milliseconds(_ d: Duration) -> Int {
         Int(d.wholeMilliseconds)
     }

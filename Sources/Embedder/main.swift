@@ -49,7 +49,8 @@ func emit(_ name: String, _ paths: [String]) -> String {
         let url = URL(fileURLWithPath: path)
         // Versions are the file numbers: a gap or a duplicate fails the build, not a run.
         guard Int(url.lastPathComponent.prefix { $0.isNumber }) == index + 1 else {
-            FileHandle.standardError.write(Data("error: migrations must be numbered 0001, 0002, … without gaps; found \(path) at position \(index + 1)\n".utf8))
+            FileHandle.standardError.write(
+                Data("error: migrations must be numbered 0001, 0002, … without gaps; found \(path) at position \(index + 1)\n".utf8))
             exit(65)
         }
         let sql: String

@@ -30,10 +30,12 @@ public struct CallStatus: Sendable, Equatable {
     public var body: [UInt8]
     public var format: BodyFormat
 
-    public init(status: String, attempts: Int64? = nil, maxAttempts: Int64? = nil, queuedTimestamp: Int64? = nil,
-                startTimestamp: Int64? = nil, endTimestamp: Int64? = nil, lastAttemptTimestamp: Int64? = nil,
-                reattemptWait: Int64? = nil, duration: Int64? = nil, phoneNumber: String? = nil, success: Bool? = nil,
-                events: [Event] = [], body: [UInt8] = [], format: BodyFormat = .json) {
+    public init(
+        status: String, attempts: Int64? = nil, maxAttempts: Int64? = nil, queuedTimestamp: Int64? = nil,
+        startTimestamp: Int64? = nil, endTimestamp: Int64? = nil, lastAttemptTimestamp: Int64? = nil,
+        reattemptWait: Int64? = nil, duration: Int64? = nil, phoneNumber: String? = nil, success: Bool? = nil,
+        events: [Event] = [], body: [UInt8] = [], format: BodyFormat = .json
+    ) {
         self.status = status
         self.attempts = attempts
         self.maxAttempts = maxAttempts
@@ -61,9 +63,14 @@ public struct CallStatus: Sendable, Equatable {
 
     /// True when two decodings describe the same call, whatever the bytes.
     public func sameFacts(as other: CallStatus) -> Bool {
-        var a = self, b = other
-        a.body = []; a.format = .json; a.refusedFields = []
-        b.body = []; b.format = .json; b.refusedFields = []
+        var a = self
+        var b = other
+        a.body = []
+        a.format = .json
+        a.refusedFields = []
+        b.body = []
+        b.format = .json
+        b.refusedFields = []
         return a == b
     }
 }

@@ -31,8 +31,10 @@ struct FetchRun {
     /// in flight a grace period later are abandoned.
     var drainingSince: ContinuousClock.Instant?
 
-    init(configuration: FuseClient.Configuration, ids: @escaping () -> IDSupply, clock: @escaping () -> ContinuousClock.Instant,
-         random: @escaping (ClosedRange<Int64>) -> Int64) {
+    init(
+        configuration: FuseClient.Configuration, ids: @escaping () -> IDSupply, clock: @escaping () -> ContinuousClock.Instant,
+        random: @escaping (ClosedRange<Int64>) -> Int64
+    ) {
         self.configuration = configuration
         self.client = FuseClient(configuration)
         self.ids = ids
@@ -162,8 +164,9 @@ struct FetchRun {
             if error.kind == .bodyTooLarge {
                 return finish(slot: slot, active, .failed(FetchFailure(reason: error.message, httpStatus: nil)))
             }
-            failure = FetchFailure(reason: error.isUntrustedCertificate ? "certificate not trusted (\(error.message))" : error.message,
-                                   httpStatus: nil, unreachable: !active.everReachable, untrustedCertificate: error.isUntrustedCertificate)
+            failure = FetchFailure(
+                reason: error.isUntrustedCertificate ? "certificate not trusted (\(error.message))" : error.message,
+                httpStatus: nil, unreachable: !active.everReachable, untrustedCertificate: error.isUntrustedCertificate)
         }
         guard active.attempts <= configuration.retry.retries else {
             return finish(slot: slot, active, .failed(failure))
@@ -194,8 +197,9 @@ struct FetchRun {
             for slot in slots.keys.sorted() {
                 guard let active = slots[slot], let failure = active.lastFailure, active.readyAt != nil else { continue }
                 let reason = failure.reason + "; not retried: the run's budget (--max-runtime or --max-requests) ended first"
-                let cut = FetchFailure(reason: reason, httpStatus: failure.httpStatus, unreachable: failure.unreachable,
-                                       malformed: failure.malformed, untrustedCertificate: failure.untrustedCertificate)
+                let cut = FetchFailure(
+                    reason: reason, httpStatus: failure.httpStatus, unreachable: failure.unreachable,
+                    malformed: failure.malformed, untrustedCertificate: failure.untrustedCertificate)
                 cutOff.append(finish(slot: slot, active, .failed(cut)))
             }
         }

@@ -38,7 +38,8 @@ enum ForeignAnswer {
         let type = contentType.map { " (\($0))" } ?? ""
         var excerpt = String(decoding: body.prefix(200), as: UTF8.self)
         if let title = excerpt.range(of: "<title>", options: .caseInsensitive),
-           let end = excerpt.range(of: "</title>", options: .caseInsensitive, range: title.upperBound..<excerpt.endIndex) {
+            let end = excerpt.range(of: "</title>", options: .caseInsensitive, range: title.upperBound..<excerpt.endIndex)
+        {
             excerpt = String(excerpt[title.upperBound..<end.lowerBound])
         }
         excerpt = excerpt.split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -53,8 +53,10 @@ public struct FuseClient: Sendable {
     /// `shouldFinish` ends it gracefully: nothing more starts, and transfers
     /// in flight get `drainGrace` to complete and be delivered.
     @discardableResult
-    public func fetch<S: Sequence<String>>(_ ids: S, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false },
-                                           shouldFinish: () -> Bool = { false }) -> FetchSummary {
+    public func fetch<S: Sequence<String>>(
+        _ ids: S, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false },
+        shouldFinish: () -> Bool = { false }
+    ) -> FetchSummary {
         var iterator = ids.makeIterator()
         return fetch(from: { iterator.next().map(IDSupply.id) ?? .end }, deliver: deliver, shouldStop: shouldStop, shouldFinish: shouldFinish)
     }
@@ -63,10 +65,14 @@ public struct FuseClient: Sendable {
     /// streams them in pages from the archive while it writes): `.notYet`
     /// keeps the transfers in flight going and asks again shortly.
     @discardableResult
-    public func fetch(from supply: @escaping () -> IDSupply, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false },
-                      shouldFinish: () -> Bool = { false }) -> FetchSummary {
+    public func fetch(
+        from supply: @escaping () -> IDSupply, deliver: (FetchResult) -> Void, shouldStop: () -> Bool = { false },
+        shouldFinish: () -> Bool = { false }
+    ) -> FetchSummary {
         var generator = SystemRandomNumberGenerator()
-        var run = FetchRun(configuration: configuration, ids: supply, clock: { ContinuousClock.now }, random: { range in Int64.random(in: range, using: &generator) })
+        var run = FetchRun(
+            configuration: configuration, ids: supply, clock: { ContinuousClock.now }, random: { range in Int64.random(in: range, using: &generator) }
+        )
         let multi = CurlMulti<Int>(maxInFlight: configuration.concurrency)
         multi.run(
             pull: { now in

@@ -14,7 +14,8 @@ public struct FuseEndpoint: Sendable, Equatable {
     public init(_ text: String) throws(FuseConfigurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else {
+            let host = components.host, !host.isEmpty
+        else {
             throw FuseConfigurationError("base URL \"\(text)\" is not an absolute http(s) URL (expected something like \(Self.defaultBaseURL))")
         }
         guard components.user == nil, components.password == nil else {
@@ -27,7 +28,9 @@ public struct FuseEndpoint: Sendable, Equatable {
         case "https": break
         case "http":
             guard Self.isLoopback(host) else {
-                throw FuseConfigurationError("refusing plain http:// to \(host): credentials would cross the network unencrypted. Use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)")
+                throw FuseConfigurationError(
+                    "refusing plain http:// to \(host): credentials would cross the network unencrypted. Use https:// (http is allowed only for 127.0.0.1, ::1 and localhost)"
+                )
             }
         default:
             throw FuseConfigurationError("base URL scheme \(scheme) is not supported; use https://")
@@ -60,7 +63,7 @@ public struct FuseEndpoint: Sendable, Equatable {
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.append(b)
             default:
                 out.append(UInt8(ascii: "%"))

@@ -11,7 +11,9 @@ public struct RetryPolicy: Sendable {
     /// The longest `Retry-After` honoured; a longer one is cut to this.
     public var maxRetryAfter: Duration
 
-    public init(retries: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRetryAfter: Duration = .seconds(300)) {
+    public init(
+        retries: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRetryAfter: Duration = .seconds(300)
+    ) {
         self.retries = retries
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay

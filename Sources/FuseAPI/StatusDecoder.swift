@@ -30,7 +30,9 @@ public enum StatusDecoder {
     /// Decodes one saved record, `{"call_id": "…", "call_details": {…}}` (the
     /// status body with its id, as `callhist import` reads and `export` writes).
     /// The record itself is kept as the body.
-    public static func decodeRecord(_ line: [UInt8]) throws(StatusDecodingError) -> (callID: String, status: CallStatus, labels: [(name: String, value: String)]) {
+    public static func decodeRecord(_ line: [UInt8]) throws(StatusDecodingError) -> (
+        callID: String, status: CallStatus, labels: [(name: String, value: String)]
+    ) {
         let root = try JSONReader.parse(line)
         guard case .object = root else { throw StatusDecodingError("the line is not a JSON object", body: line) }
         let callID: String
@@ -60,7 +62,9 @@ public enum StatusDecoder {
             case .null: continue
             case .array(let items):
                 for item in items {
-                    guard case .string(let v) = item else { throw StatusDecodingError("label \(name) holds \(item.preview), not a string", body: body) }
+                    guard case .string(let v) = item else {
+                        throw StatusDecodingError("label \(name) holds \(item.preview), not a string", body: body)
+                    }
                     labels.append((name, v))
                 }
             case let other: throw StatusDecodingError("label \(name) is \(other.preview), not a string", body: body)
@@ -120,7 +124,9 @@ public enum StatusDecoder {
             switch looseInt(value, in: range) {
             case .absent: return nil
             case .value(let n): return n
-            case .refused: refused.append("\(name) \(value.preview)"); return nil
+            case .refused:
+                refused.append("\(name) \(value.preview)")
+                return nil
             }
         }
         func int(_ key: String) -> Int64? { int(f[key], key, FieldBounds.range(of: key)) }
@@ -137,11 +143,12 @@ public enum StatusDecoder {
                 guard case .object(let e) = item else {
                     throw StatusDecodingError("events[\(index)] is not an object", body: body)
                 }
-                let name: String = switch e["event"] {
-                case .string(let s)?: s
-                case nil, .null?: ""
-                case let other?: other.preview
-                }
+                let name: String =
+                    switch e["event"] {
+                    case .string(let s)?: s
+                    case nil, .null?: ""
+                    case let other?: other.preview
+                    }
                 let timestamp = int(e["timestamp"], "events[\(index)].timestamp", FieldBounds.timestamp)
                 events.append(CallStatus.Event(event: name, timestamp: timestamp))
             }
@@ -191,7 +198,8 @@ public enum StatusDecoder {
         if let n = Int64(text) { return range.contains(n) ? .value(n) : .refused }
         // A whole number written as a float; bounded before it is converted.
         guard let d = Double(text), d.isFinite, d == d.rounded(.towardZero),
-              d >= Double(range.lowerBound), d <= Double(range.upperBound) else { return .refused }
+            d >= Double(range.lowerBound), d <= Double(range.upperBound)
+        else { return .refused }
         return .value(Int64(d))
     }
 

@@ -93,7 +93,12 @@ struct XMLTree {
             while true {
                 guard i < bytes.count else { throw fail("<\(name)> is not closed") }
                 if bytes[i] != UInt8(ascii: "<") {
-                    if bytes[i] == UInt8(ascii: "&") { try entity(into: &text) } else { text.append(bytes[i]); i += 1 }
+                    if bytes[i] == UInt8(ascii: "&") {
+                        try entity(into: &text)
+                    } else {
+                        text.append(bytes[i])
+                        i += 1
+                    }
                 } else if starts("</") {
                     i += 2
                     let closing = readName()
@@ -130,9 +135,13 @@ struct XMLTree {
             case "quot": scalar = "\""
             case "apos": scalar = "'"
             default:
-                if name.hasPrefix("#x") { scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init) }
-                else if name.hasPrefix("#") { scalar = UInt32(name.dropFirst(1)).flatMap(Unicode.Scalar.init) }
-                else { throw fail("unknown entity &\(name); (entities are not expanded)") }
+                if name.hasPrefix("#x") {
+                    scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                } else if name.hasPrefix("#") {
+                    scalar = UInt32(name.dropFirst(1)).flatMap(Unicode.Scalar.init)
+                } else {
+                    throw fail("unknown entity &\(name); (entities are not expanded)")
+                }
             }
             guard let scalar else { throw fail("bad character reference &\(name);") }
             text.append(contentsOf: Array(String(Character(scalar)).utf8))
@@ -144,7 +153,10 @@ struct XMLTree {
             while i < bytes.count {
                 let c = bytes[i]
                 if c == UInt8(ascii: ">") || c == UInt8(ascii: "/") || c == UInt8(ascii: " ") || c == UInt8(ascii: "\t")
-                    || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { break }
+                    || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r")
+                {
+                    break
+                }
                 i += 1
             }
             return String(decoding: bytes[start..<i], as: UTF8.self)
@@ -170,7 +182,10 @@ struct XMLTree {
                 while k + n <= bytes.count {
                     if bytes[k] == pattern[0] {
                         var match = true
-                        for m in 1..<n where bytes[k + m] != pattern[m] { match = false; break }
+                        for m in 1..<n where bytes[k + m] != pattern[m] {
+                            match = false
+                            break
+                        }
                         if match { return k }
                     }
                     k += 1

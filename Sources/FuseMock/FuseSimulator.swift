@@ -45,7 +45,11 @@ public final class FuseSimulator: Sendable {
     }
 
     /// The ids of every synthetic call, in order.
-    public var ids: [String] { (1...max(1, configuration.calls)).map { SimulatedCall(index: $0, seed: configuration.seed, epoch: configuration.now, days: configuration.days).id } }
+    public var ids: [String] {
+        (1...max(1, configuration.calls)).map {
+            SimulatedCall(index: $0, seed: configuration.seed, epoch: configuration.now, days: configuration.days).id
+        }
+    }
 
     /// The simulated time now.
     public var now: Int64 {
@@ -58,7 +62,8 @@ public final class FuseSimulator: Sendable {
 
     public func call(_ id: String) -> SimulatedCall? {
         guard id.hasPrefix("call-"), let n = Int(id.dropFirst(5)), n >= 1, n <= configuration.calls,
-              id == SimulatedCall(index: n, seed: 0, epoch: 0, days: 1).id else { return nil }
+            id == SimulatedCall(index: n, seed: 0, epoch: 0, days: 1).id
+        else { return nil }
         return SimulatedCall(index: n, seed: configuration.seed, epoch: configuration.now, days: configuration.days)
     }
 
@@ -71,8 +76,12 @@ public final class FuseSimulator: Sendable {
         // Outside /api the web server answers, not the API: its own HTML
         // page, as a base URL without /api gets from the real host.
         guard path == "/api" || path.hasPrefix("/api/") else {
-            return fault(MockResponse(status: 404, contentType: "text/html",
-                                      text: "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"))
+            return fault(
+                MockResponse(
+                    status: 404, contentType: "text/html",
+                    text:
+                        "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+                ))
         }
         let prefix = "/api/outbound/"
         guard path.hasPrefix(prefix), path.count > prefix.count else {
@@ -147,8 +156,11 @@ public final class FuseSimulator: Sendable {
             let s = stats?.snapshot ?? ServerStats.Snapshot()
             let byStatus = s.byStatus.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
             let (distinct, twice) = requestsByID.withLock { counts in (counts.count, counts.values.filter { $0 > 1 }.count) }
-            return MockResponse(status: 200, contentType: "application/json",
-                                text: "{\"requests\":\(s.requests),\"in_flight\":\(s.inFlight),\"max_in_flight\":\(s.maxInFlight),\"by_status\":{\(byStatus)},\"via_proxy\":\(s.proxied),\"now\":\(now),\"ids_requested\":\(distinct),\"ids_requested_twice\":\(twice)}")
+            return MockResponse(
+                status: 200, contentType: "application/json",
+                text:
+                    "{\"requests\":\(s.requests),\"in_flight\":\(s.inFlight),\"max_in_flight\":\(s.maxInFlight),\"by_status\":{\(byStatus)},\"via_proxy\":\(s.proxied),\"now\":\(now),\"ids_requested\":\(distinct),\"ids_requested_twice\":\(twice)}"
+            )
         case "/_mock/advance":
             let seconds = request.query.flatMap { q in q.split(separator: "&").first { $0.hasPrefix("seconds=") } }.flatMap { Int64($0.dropFirst(8)) }
             guard let seconds else { return MockResponse(status: 400, contentType: "text/plain", text: "seconds=N required\n") }
@@ -164,9 +176,9 @@ public final class FuseSimulator: Sendable {
     }
 }
 
-private extension String {
+extension String {
     /// FNV-1a: unlike `hashValue`, the same in every process.
-    var hashValueStable: UInt64 {
+    fileprivate var hashValueStable: UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h

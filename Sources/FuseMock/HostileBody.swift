@@ -59,7 +59,8 @@ public enum HostileBody: Int, CaseIterable, Sendable {
                 """
         case .notUTF8:
             // 0xFF never occurs in UTF-8; 0xC3 0x28 is a broken two-byte sequence.
-            let bytes = Array("""
+            let bytes = Array(
+                """
                 {"call_details":{\(status),"attempts":"\(s.attempts)","max_attempts":"\(call.maxAttempts)","queued_timestamp":"\(call.queuedTimestamp)",\
                 "phone_number":"'\(call.phoneNumber)'","note":"\u{1}","events":[\(events())]}}
                 """.utf8)

@@ -11,8 +11,10 @@ public final class MockHTTPServer: Sendable {
     private let channel: Channel
 
     /// Binds to `host:port` (port 0 picks a free one) and starts serving.
-    public init(host: String = "127.0.0.1", port: Int = 0, threads: Int = System.coreCount, stats: ServerStats = ServerStats(),
-                responder: @escaping @Sendable (MockRequest) -> MockResponse) throws {
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, threads: Int = System.coreCount, stats: ServerStats = ServerStats(),
+        responder: @escaping @Sendable (MockRequest) -> MockResponse
+    ) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)

@@ -32,7 +32,7 @@ public struct SimulatedCall: Sendable {
     /// Generates call number `index` of the set made from `seed`, queued
     /// within the `days` before `epoch` (a few up to a day after it).
     init(index: Int, seed: UInt64, epoch: Int64, days: Int) {
-        var rng = SplitMix64(seed: seed &* 0x100000001B3 ^ UInt64(index))
+        var rng = SplitMix64(seed: seed &* 0x100_0000_01B3 ^ UInt64(index))
         id = "call-\(String(index, radix: 10).leftPadded(to: 7))"
         phoneNumber = "617" + String(Int.random(in: 2_000_000...9_999_999, using: &rng))
         maxAttempts = Int.random(in: 1...3, using: &rng)
@@ -104,8 +104,9 @@ public struct SimulatedCall: Sendable {
         } else if State.finalStatuses.contains(status) {
             end = last.timestamp
         }
-        return State(status: status, attempts: attempts, events: Array(visible), startTimestamp: connected,
-                     endTimestamp: end, lastAttemptTimestamp: lastDial, duration: duration)
+        return State(
+            status: status, attempts: attempts, events: Array(visible), startTimestamp: connected,
+            endTimestamp: end, lastAttemptTimestamp: lastDial, duration: duration)
     }
 }
 
@@ -113,8 +114,8 @@ extension SimulatedCall.State {
     static let finalStatuses: Set<String> = ["completed", "failed", "canceled", "rejected"]
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String {
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

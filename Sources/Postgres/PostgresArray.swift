@@ -3,10 +3,11 @@
 public enum PostgresArray {
     /// Every element quoted, `"` and `\` escaped: any text survives.
     public static func text(_ values: [String?]) -> String {
-        "{" + values.map { v in
-            guard let v else { return "NULL" }
-            return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
+        "{"
+            + values.map { v in
+                guard let v else { return "NULL" }
+                return "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            }.joined(separator: ",") + "}"
     }
 
     public static func integers(_ values: [Int64?]) -> String {

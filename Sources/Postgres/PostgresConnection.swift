@@ -29,8 +29,9 @@ public final class PostgresConnection {
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let raw = connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             PQfinish(connection)
-            throw PostgresError(sqlState: PostgresError.State.connectionFailure,
-                                message: "cannot connect to \(displayName): \(raw.trimmingCharacters(in: .whitespacesAndNewlines))", sql: nil)
+            throw PostgresError(
+                sqlState: PostgresError.State.connectionFailure,
+                message: "cannot connect to \(displayName): \(raw.trimmingCharacters(in: .whitespacesAndNewlines))", sql: nil)
         }
         handle = connection
         // Notices ("relation … already exists, skipping") are not for people.
@@ -63,7 +64,10 @@ public final class PostgresConnection {
         let result = withParameters(values) { count, pointers, lengths in
             PQexecParams(handle, sql, count, nil, pointers, lengths, nil, 0)
         }
-        do { try check(result, sql: sql) } catch { PQclear(result); throw error }
+        do { try check(result, sql: sql) } catch {
+            PQclear(result)
+            throw error
+        }
         return PostgresResult(result!)
     }
 
@@ -105,7 +109,10 @@ public final class PostgresConnection {
         let result = withParameters(values) { count, pointers, lengths in
             PQexecPrepared(handle, name, count, pointers, lengths, nil, 0)
         }
-        do { try check(result, sql: sql) } catch { PQclear(result); throw error }
+        do { try check(result, sql: sql) } catch {
+            PQclear(result)
+            throw error
+        }
         return PostgresResult(result!)
     }
 
@@ -122,7 +129,10 @@ public final class PostgresConnection {
         PQclear(start)
         var writer = PostgresCopyWriter(connection: self)
         var failure: Error?
-        do { try body(&writer); try writer.flush() } catch { failure = error }
+        do {
+            try body(&writer)
+            try writer.flush()
+        } catch { failure = error }
         let ended = failure == nil ? PQputCopyEnd(handle, nil) : PQputCopyEnd(handle, "callhist stopped the copy")
         var serverError: PostgresError?
         while let result = PQgetResult(handle) {
@@ -151,7 +161,10 @@ public final class PostgresConnection {
     /// Commits; on failure the transaction is gone (PostgreSQL rolls back a
     /// failed COMMIT), so the connection is never left inside one.
     public func commit() throws(PostgresError) {
-        do { try execute("COMMIT") } catch { rollback(); throw error }
+        do { try execute("COMMIT") } catch {
+            rollback()
+            throw error
+        }
     }
 
     public func rollback() { if isInTransaction { try? execute("ROLLBACK") } }
@@ -162,7 +175,10 @@ public final class PostgresConnection {
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try begin()
         let result: T
-        do { result = try body() } catch { rollback(); throw error }
+        do { result = try body() } catch {
+            rollback()
+            throw error
+        }
         try commit()
         return result
     }
@@ -201,23 +217,30 @@ public final class PostgresConnection {
     }
 
     /// Parameters as libpq wants them: pointers to text (NULL for SQL NULL) and lengths.
-    private func withParameters<T>(_ values: [any PostgresBindable],
-                                   _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?) -> T) -> T {
+    private func withParameters<T>(
+        _ values: [any PostgresBindable],
+        _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?) -> T
+    ) -> T {
         // Each value NUL-terminated: libpq reads text parameters as C strings.
         let texts: [[CChar]?] = values.map { v in v.postgresText.map { $0.map { CChar(bitPattern: $0) } + [0] } }
         var pointers: [UnsafePointer<CChar>?] = []
         pointers.reserveCapacity(texts.count)
         var storage: [UnsafeMutablePointer<CChar>] = []
-        defer { storage.forEach { $0.deallocate() } }
+        defer { for pointer in storage { pointer.deallocate() } }
         for text in texts {
-            guard let text else { pointers.append(nil); continue }
+            guard let text else {
+                pointers.append(nil)
+                continue
+            }
             let p = UnsafeMutablePointer<CChar>.allocate(capacity: text.count)
             p.initialize(from: text, count: text.count)
             storage.append(p)
             pointers.append(UnsafePointer(p))
         }
         let lengths = texts.map { Int32(($0?.count ?? 1) - 1) }
-        return pointers.withUnsafeBufferPointer { p in lengths.withUnsafeBufferPointer { l in body(Int32(values.count), p.baseAddress, l.baseAddress) } }
+        return pointers.withUnsafeBufferPointer { p in
+            lengths.withUnsafeBufferPointer { l in body(Int32(values.count), p.baseAddress, l.baseAddress) }
+        }
     }
 }
 
@@ -228,7 +251,7 @@ extension Array where Element == String {
     /// NULL-terminated C string arrays, as PQconnectdbParams wants them.
     func withCStrings<T>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
         let copies = map { strdup($0) }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers = copies.map { UnsafePointer($0) } + [nil]
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }

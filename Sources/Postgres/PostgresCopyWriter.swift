@@ -23,7 +23,7 @@ public struct PostgresCopyWriter {
         for (k, field) in fields.enumerated() {
             if k > 0 { buffer.append(9) }
             switch field {
-            case .null: buffer += [92, 78]   // \N
+            case .null: buffer += [92, 78]  // \N
             case .integer(let v): buffer += Array(String(v).utf8)
             case .text(let s): Self.escape(s.utf8, into: &buffer)
             case .bytes(let b):
@@ -50,7 +50,7 @@ public struct PostgresCopyWriter {
             case 9: out += [92, 116]
             case 10: out += [92, 110]
             case 13: out += [92, 114]
-            case 0: out += PostgresText.replacement   // text cannot hold NUL (as for parameters)
+            case 0: out += PostgresText.replacement  // text cannot hold NUL (as for parameters)
             default: out.append(b)
             }
         }

@@ -1,4 +1,5 @@
 internal import CPostgres
+import Foundation
 
 /// A failed libpq call: the SQLSTATE (five characters, "23505" for a unique
 /// violation; "08…" for a lost or refused connection), the server's (or
@@ -58,5 +59,3 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         return PostgresError(sqlState: State.connectionFailure, message: text.trimmingCharacters(in: .whitespacesAndNewlines), sql: sql)
     }
 }
-
-import Foundation

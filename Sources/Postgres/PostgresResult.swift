@@ -57,7 +57,10 @@ public struct PostgresRow {
         var negative = false
         var seen = false
         for (k, b) in bytes.enumerated() {
-            if k == 0 && b == UInt8(ascii: "-") { negative = true; continue }
+            if k == 0 && b == UInt8(ascii: "-") {
+                negative = true
+                continue
+            }
             guard b >= 48 && b <= 57 else { return Int64(Double(String(decoding: bytes, as: UTF8.self)) ?? 0) }
             let digit = Int64(b - 48)
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
@@ -73,7 +76,10 @@ public struct PostgresRow {
     public func int(_ i: Int) -> Int { Int(truncatingIfNeeded: int64(i)) }
     public func optionalDouble(_ i: Int) -> Double? { optionalString(i).flatMap { Double($0) } }
     public func double(_ i: Int) -> Double { optionalDouble(i) ?? 0 }
-    public func bool(_ i: Int) -> Bool { let s = string(i); return s == "t" || s == "1" || s == "true" }
+    public func bool(_ i: Int) -> Bool {
+        let s = string(i)
+        return s == "t" || s == "1" || s == "true"
+    }
 
     /// A `bytea` column (hex text form `\x…`) as its bytes.
     public func bytes(_ i: Int) -> [UInt8]? {

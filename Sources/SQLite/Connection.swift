@@ -67,7 +67,9 @@ public final class Connection {
         if try scalarString("PRAGMA journal_mode")?.lowercased() == "wal" { return }
         let mode = try scalarString("PRAGMA journal_mode = WAL")
         guard mode?.lowercased() == "wal" else {
-            throw SQLiteError(extendedCode: SQLITE_ERROR, message: "could not switch \(path) to WAL (journal_mode is \(mode ?? "unknown"))", sql: "PRAGMA journal_mode = WAL")
+            throw SQLiteError(
+                extendedCode: SQLITE_ERROR, message: "could not switch \(path) to WAL (journal_mode is \(mode ?? "unknown"))",
+                sql: "PRAGMA journal_mode = WAL")
         }
     }
 
@@ -194,12 +196,14 @@ public final class Connection {
     public func trace(_ body: @escaping (String) -> Void) {
         let box = TraceBox(body)
         traceBox = box
-        sqlite3_trace_v2(handle, UInt32(SQLITE_TRACE_STMT), { _, context, statement, _ in
-            guard let context, let statement, let expanded = sqlite3_expanded_sql(OpaquePointer(statement)) else { return 0 }
-            defer { sqlite3_free(expanded) }
-            Unmanaged<TraceBox>.fromOpaque(context).takeUnretainedValue().body(String(cString: expanded))
-            return 0
-        }, Unmanaged.passUnretained(box).toOpaque())
+        sqlite3_trace_v2(
+            handle, UInt32(SQLITE_TRACE_STMT),
+            { _, context, statement, _ in
+                guard let context, let statement, let expanded = sqlite3_expanded_sql(OpaquePointer(statement)) else { return 0 }
+                defer { sqlite3_free(expanded) }
+                Unmanaged<TraceBox>.fromOpaque(context).takeUnretainedValue().body(String(cString: expanded))
+                return 0
+            }, Unmanaged.passUnretained(box).toOpaque())
     }
 
     private var traceBox: TraceBox?

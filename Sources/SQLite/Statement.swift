@@ -90,7 +90,8 @@ public final class Statement {
     public func bind(_ values: [any SQLiteBindable]) throws(SQLiteError) {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard values.count == expected else {
-            throw SQLiteError(extendedCode: SQLITE_RANGE, message: "\(values.count) values bound to a statement with \(expected) parameters", sql: sql)
+            throw SQLiteError(
+                extendedCode: SQLITE_RANGE, message: "\(values.count) values bound to a statement with \(expected) parameters", sql: sql)
         }
         for (i, v) in values.enumerated() { try v.bind(to: self, at: Int32(i + 1)) }
     }
@@ -158,7 +159,8 @@ public final class Statement {
         sqlite3_clear_bindings(handle)
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard values.count == expected else {
-            throw SQLiteError(extendedCode: SQLITE_RANGE, message: "\(values.count) named values bound to a statement with \(expected) parameters", sql: sql)
+            throw SQLiteError(
+                extendedCode: SQLITE_RANGE, message: "\(values.count) named values bound to a statement with \(expected) parameters", sql: sql)
         }
         try bind(values)
     }

@@ -36,21 +36,27 @@ struct Archive: ParsableCommand {
     @Argument(help: "Call ids to archive (fetched now, even when not due).") var ids: [String] = []
     @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"))
     var idFiles: [String] = []
-    @Option(name: .customLong("label"), help: ArgumentHelp("Label every id of the run (campaign=spring); repeatable. An ids CSV's other columns label their ids too.", valueName: "name=value"))
+    @Option(
+        name: .customLong("label"),
+        help: ArgumentHelp(
+            "Label every id of the run (campaign=spring); repeatable. An ids CSV's other columns label their ids too.", valueName: "name=value"))
     var labels: [String] = []
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var fuse: FuseOptions
     @Option(help: "Requests in flight at most.") var concurrency = 8
     @Option(help: ArgumentHelp("At most this many requests in any one-second window.", valueName: "per-second")) var rate: Double?
-    @Option(help: ArgumentHelp("Give up on one request after this long (e.g. 30s).", valueName: "duration")) var timeout = DurationArgument(argument: "30s")!
+    @Option(help: ArgumentHelp("Give up on one request after this long (e.g. 30s).", valueName: "duration")) var timeout = DurationArgument(
+        argument: "30s")!
     @Option(help: "Retries of one id after 5xx, 429, timeouts and malformed bodies.") var retries = 4
     @Flag(help: "Consider only the ids given, not the archived calls that are due.") var noRefresh = false
     @Flag(help: "Re-check every non-final call now, stale ones included.") var refreshAll = false
     @Flag(help: "Fetch the given ids now, even when final or not due.") var force = false
-    @Option(help: ArgumentHelp("Calls queued longer ago than this are stale: no longer re-checked.", valueName: "duration")) var staleAfter = DurationArgument(argument: "30d")!
+    @Option(help: ArgumentHelp("Calls queued longer ago than this are stale: no longer re-checked.", valueName: "duration")) var staleAfter =
+        DurationArgument(argument: "30d")!
     @Option(help: "Ask the API for json (the default) or xml; with --list, print a table (the default), json, csv or markdown.") var format: Format?
     @Option(help: ArgumentHelp("Stop starting requests after this many; the rest waits for the next run.", valueName: "n")) var maxRequests: Int?
-    @Option(help: ArgumentHelp("Stop starting requests after this long (e.g. 20m); the rest waits for the next run.", valueName: "duration")) var maxRuntime: DurationArgument?
+    @Option(help: ArgumentHelp("Stop starting requests after this long (e.g. 20m); the rest waits for the next run.", valueName: "duration"))
+    var maxRuntime: DurationArgument?
     @Flag(help: "Show what would be fetched, without fetching or writing anything.") var dryRun = false
     @Flag(help: "With --dry-run: list every id with the reason it is, or is not, fetched.") var list = false
     @Flag(help: "With --list: times in UTC instead of the local time zone.") var utc = false
@@ -77,7 +83,9 @@ struct Archive: ParsableCommand {
         guard staleAfter.seconds >= 1 else { throw ValidationError("--stale-after must be at least 1s") }
         if noRefresh && refreshAll { throw ValidationError("--no-refresh and --refresh-all contradict each other") }
         _ = try Label.arguments(labels)
-        if !labels.isEmpty && ids.isEmpty && idFiles.isEmpty { throw ValidationError("--label applies to the ids given: name some, or pass --ids FILE") }
+        if !labels.isEmpty && ids.isEmpty && idFiles.isEmpty {
+            throw ValidationError("--label applies to the ids given: name some, or pass --ids FILE")
+        }
         if force && ids.isEmpty && idFiles.isEmpty { throw ValidationError("--force applies to the ids given: name some, or pass --ids FILE") }
         if list && !dryRun { throw ValidationError("--list goes with --dry-run: callhist archive --dry-run --list") }
         if !list, let format, [.table, .csv, .markdown].contains(format) {
@@ -107,8 +115,9 @@ struct Archive: ParsableCommand {
             guard let metricsFile, !dryRun, !metricsWritten else { return }
             metricsWritten = true
             let lastSuccess = try? opened?.lastSuccessfulArchive()
-            try MetricsFile.write(to: metricsFile, counts: counts, exitCode: exitCode, seconds: (ContinuousClock.now - started).seconds,
-                                  finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess ?? nil)
+            try MetricsFile.write(
+                to: metricsFile, counts: counts, exitCode: exitCode, seconds: (ContinuousClock.now - started).seconds,
+                finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess ?? nil)
         }
         do {
             let options = archiverOptions
@@ -131,10 +140,13 @@ struct Archive: ParsableCommand {
             // metrics, summary); before, there is nothing to clean up.
             TerminationSignals.catchStop()
             var line = ProgressLine(enabled: output.showsProgress)
-            let report = try archive.archive(options, fetch: settings, exitCode: ExitPolicy.code(for:),
-                                             interruption: TerminationSignals.stopRequested) { p in
-                line.update(verb: "archiving", done: p.done, total: p.total, reachable: p.reachable, failed: p.failed,
-                            elapsed: p.elapsed, timeLeft: p.runtimeLeft)
+            let report = try archive.archive(
+                options, fetch: settings, exitCode: ExitPolicy.code(for:),
+                interruption: TerminationSignals.stopRequested
+            ) { p in
+                line.update(
+                    verb: "archiving", done: p.done, total: p.total, reachable: p.reachable, failed: p.failed,
+                    elapsed: p.elapsed, timeLeft: p.runtimeLeft)
             }
             line.finish()
             let exitCode = ExitPolicy.code(for: report.outcome)
@@ -172,13 +184,14 @@ struct Archive: ParsableCommand {
         if !skipped.isEmpty { text += "; not fetched: " + skipped.joined(separator: ", ") }
         if c.requested == 0 && skipped.isEmpty { text += ": nothing to fetch (no ids given, and no archived call is due)" }
         if c.leftOver > 0 {
-            let why = switch report.stopCause {
-            case .budget?: "budget reached"
-            case .unauthorized?: "stopped by the 401"
-            case .misconfigured?: "stopped: the server is not the API"
-            case .interrupted?: "interrupted"
-            case nil: "not reached"
-            }
+            let why =
+                switch report.stopCause {
+                case .budget?: "budget reached"
+                case .unauthorized?: "stopped by the 401"
+                case .misconfigured?: "stopped: the server is not the API"
+                case .interrupted?: "interrupted"
+                case nil: "not reached"
+                }
             text += "; \(c.leftOver) left for the next run (\(why))"
         }
         if report.labelsAdded > 0 { text += "; \(report.labelsAdded) labels added" }
@@ -189,12 +202,13 @@ struct Archive: ParsableCommand {
         let archive = try CallArchive.openForPlanning(database.path)
         var lister: PlanList?
         if list {
-            let listFormat: ReportFormat = switch format {
-            case .json: .json
-            case .csv: .csv
-            case .markdown: .markdown
-            case .table, .xml, nil: .table
-            }
+            let listFormat: ReportFormat =
+                switch format {
+                case .json: .json
+                case .csv: .csv
+                case .markdown: .markdown
+                case .table, .xml, nil: .table
+                }
             lister = PlanList(format: listFormat, utc: utc, sink: .standardOutput())
         }
         let p = try archive.plan(options, list: lister.map { l in { try l.add($0) } })
@@ -202,7 +216,8 @@ struct Archive: ParsableCommand {
         // With --list the list is the answer on stdout; the counts go to stderr.
         var lines = ["dry run: would fetch \(p.toFetch) ids"]
         func row(_ label: String, _ reason: Schedule.Reason) -> String? {
-            let given = p.given[reason] ?? 0, archived = p.archived[reason] ?? 0
+            let given = p.given[reason] ?? 0
+            let archived = p.archived[reason] ?? 0
             guard given + archived > 0 else { return nil }
             return "  " + label.padding(toLength: 40, withPad: " ", startingAt: 0)
                 + String(given).leftPadded(8) + String(archived).leftPadded(14)
@@ -212,15 +227,16 @@ struct Archive: ParsableCommand {
             let label = (reason.fetches ? "fetch: " : "skip:  ") + reason.phrase
             if let line = row(label, reason) { lines.append(line) }
         }
-        lines.append("  " + "total".padding(toLength: 40, withPad: " ", startingAt: 0)
-                     + String(p.requested).leftPadded(8) + String(p.archived.values.reduce(0, +)).leftPadded(14))
+        lines.append(
+            "  " + "total".padding(toLength: 40, withPad: " ", startingAt: 0)
+                + String(p.requested).leftPadded(8) + String(p.archived.values.reduce(0, +)).leftPadded(14))
         let text = lines.joined(separator: "\n")
         if list { output.say(text) } else { print(text) }
     }
 }
 
-private extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
 extension ResponseFormat: ExpressibleByArgument {}

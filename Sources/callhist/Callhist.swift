@@ -16,7 +16,10 @@ struct Callhist: ParsableCommand {
             authentication refused, 78 configuration (or a server that is not the Fuse API).
             """,
         version: CallhistVersion.full,
-        subcommands: [Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Forget.self, LabelCommand.self, Backup.self, Copy.self, Doctor.self, Migrate.self]
+        subcommands: [
+            Archive.self, Import.self, Report.self, Export.self, Rebuild.self, Forget.self, LabelCommand.self, Backup.self, Copy.self, Doctor.self,
+            Migrate.self,
+        ]
     )
 
     static func main() {

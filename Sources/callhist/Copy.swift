@@ -27,7 +27,9 @@ struct Copy: CallhistCommand {
         let report = try ArchiveCopier(chunk: chunk).copy(from: from, to: to)
         guard !quiet else { return }
         let seconds = Date().timeIntervalSince(started)
-        print("copied \(report.copiedCalls) calls from \(CallArchive.displayName(from)) to \(CallArchive.displayName(to)) in \(String(format: "%.1f", seconds)) s")
+        print(
+            "copied \(report.copiedCalls) calls from \(CallArchive.displayName(from)) to \(CallArchive.displayName(to)) in \(String(format: "%.1f", seconds)) s"
+        )
         for t in report.tables { print("  \(t.table): \(t.destination) rows (source \(t.source))") }
     }
 }

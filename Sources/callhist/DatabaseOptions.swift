@@ -4,8 +4,10 @@ import CallHistory
 /// The archive option shared by every subcommand: a SQLite file, or a
 /// PostgreSQL database by URL (docs/postgresql.md).
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The archive: a SQLite file, or postgresql://… (default: $CALLHIST_DB, else ./callhist.sqlite).", valueName: "path|url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The archive: a SQLite file, or postgresql://… (default: $CALLHIST_DB, else ./callhist.sqlite).", valueName: "path|url"))
     var db: String?
 
     /// Where the archive is: a path, or a URL that may carry a password.

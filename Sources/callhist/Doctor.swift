@@ -9,7 +9,10 @@ struct Doctor: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var fuse: FuseOptions
     @Flag(help: "Also send one real request to the API to check the URL, the credentials, the proxy and TLS.") var ping = false
-    @Option(help: ArgumentHelp("Need attention (exit 1) when the last archive run that exited 0 ended longer ago than this (e.g. 36h): an alarm without Prometheus.", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "Need attention (exit 1) when the last archive run that exited 0 ended longer ago than this (e.g. 36h): an alarm without Prometheus.",
+            valueName: "duration"))
     var maxAge: DurationArgument?
 
     func validate() throws {
@@ -29,8 +32,10 @@ struct Doctor: ParsableCommand {
                 let now = Int64(Date().timeIntervalSince1970)
                 if let last = try archive.lastSuccessfulArchive() {
                     let age = SafeMath.minus(now, last) ?? Int64.max
-                    report(ArchiveCheck(age > maxAge.seconds ? .fail : .ok,
-                                        "last successful archive run ended \(TimeSpan.describe(age)) ago (--max-age \(maxAge.text))"))
+                    report(
+                        ArchiveCheck(
+                            age > maxAge.seconds ? .fail : .ok,
+                            "last successful archive run ended \(TimeSpan.describe(age)) ago (--max-age \(maxAge.text))"))
                 } else {
                     report(ArchiveCheck(.fail, "no archive run has succeeded yet (--max-age \(maxAge.text))"))
                 }

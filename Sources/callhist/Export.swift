@@ -36,10 +36,12 @@ struct Export: CallhistCommand {
 
     func execute() throws {
         if subject == .datasetteMetadata && !CallArchive.isFile(database.path) {
-            throw ArchiveError.unsupported(path: database.name, operation: "export datasette-metadata", instead: """
-                Datasette reads SQLite files: take a local copy with `callhist copy --from URL --to FILE`, or point a \
-                PostgreSQL tool (Metabase, Grafana, Superset) at the database (docs/postgresql.md)
-                """)
+            throw ArchiveError.unsupported(
+                path: database.name, operation: "export datasette-metadata",
+                instead: """
+                    Datasette reads SQLite files: take a local copy with `callhist copy --from URL --to FILE`, or point a \
+                    PostgreSQL tool (Metabase, Grafana, Superset) at the database (docs/postgresql.md)
+                    """)
         }
         let archive = try CallArchive.openForReading(database.path)
         guard let table = Exporter.Table(rawValue: subject.rawValue) else {

@@ -12,10 +12,15 @@ struct FuseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read the login and developer key from this netrc file instead of FUSE_EMAIL/FUSE_DEVELOPER_KEY.", valueName: "path"))
     var netrcFile: String?
 
-    @Option(help: ArgumentHelp("Trust the CA certificates in this PEM file instead of the system's (default: $CALLHIST_CA_BUNDLE), for networks that inspect TLS.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Trust the CA certificates in this PEM file instead of the system's (default: $CALLHIST_CA_BUNDLE), for networks that inspect TLS.",
+            valueName: "file"))
     var cacert: String?
 
-    @Option(help: ArgumentHelp("Send every request through this proxy (http://host:port); without it the https_proxy and no_proxy variables apply.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Send every request through this proxy (http://host:port); without it the https_proxy and no_proxy variables apply.", valueName: "url"))
     var proxy: String?
 
     var unchecked: FetchSettings { FetchSettings(baseURL: baseURL, netrcFile: netrcFile, caBundle: cacert, proxy: proxy) }

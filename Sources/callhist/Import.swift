@@ -31,7 +31,9 @@ struct Import: CallhistCommand {
         try archive.close()
         if shown > 20 { ExitPolicy.printError("… and \(shown - 20) more bad lines") }
         let c = report.counts
-        output.say("imported \(c.fetched) of \(c.requested) records: \(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged, \(report.badLines) bad [run \(report.runID)]")
+        output.say(
+            "imported \(c.fetched) of \(c.requested) records: \(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged, \(report.badLines) bad [run \(report.runID)]"
+        )
         if report.outcome != .completed { throw ExitPolicy.exit(ExitPolicy.status(for: report.outcome)) }
     }
 }

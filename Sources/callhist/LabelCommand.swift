@@ -12,10 +12,12 @@ struct LabelCommand: CallhistCommand {
             --remove campaign=spring one value). All or nothing: an id the archive does not hold changes nothing.
             """)
     @Argument(help: "Call ids to label.") var ids: [String] = []
-    @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin), read as archive reads it. Repeatable.", valueName: "file"))
+    @Option(
+        name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin), read as archive reads it. Repeatable.", valueName: "file"))
     var idFiles: [String] = []
     @Option(help: ArgumentHelp("Add this label (campaign=spring). Repeatable.", valueName: "name=value")) var add: [String] = []
-    @Option(help: ArgumentHelp("Remove this label: a name (every value) or name=value. Repeatable.", valueName: "name[=value]")) var remove: [String] = []
+    @Option(help: ArgumentHelp("Remove this label: a name (every value) or name=value. Repeatable.", valueName: "name[=value]")) var remove:
+        [String] = []
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
 

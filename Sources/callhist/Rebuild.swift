@@ -12,7 +12,8 @@ struct Rebuild: CallhistCommand {
         let archive = try CallArchive.openForWriting(database.path, wait: wait)
         let report = try archive.rebuild()
         try archive.close()
-        print("rebuilt \(report.calls) calls from their newest snapshots: \(report.changed) changed, \(report.undecodable.count) could not be decoded")
+        print(
+            "rebuilt \(report.calls) calls from their newest snapshots: \(report.changed) changed, \(report.undecodable.count) could not be decoded")
         for line in report.undecodable.prefix(20) { ExitPolicy.printError("kept as it was: \(line)") }
     }
 }

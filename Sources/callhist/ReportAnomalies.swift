@@ -16,14 +16,21 @@ struct ReportAnomalies: CallhistCommand {
             For cron: --fail-on warning exits 1 when a finding of that severity or worse exists, so cron mails the report.
             """)
     @OptionGroup var options: ReportOptions
-    @Option(help: ArgumentHelp("The period judged starts here: today, yesterday, 2026-11-15, an ISO-8601 time, @unix, or a span back from now.", valueName: "when"))
+    @Option(
+        help: ArgumentHelp(
+            "The period judged starts here: today, yesterday, 2026-11-15, an ISO-8601 time, @unix, or a span back from now.", valueName: "when"))
     var since = "7d"
     @Option(help: ArgumentHelp("The period ends here (exclusive; default: now); the same forms as --since.", valueName: "when")) var until: String?
-    @Option(name: .customLong("label"), help: ArgumentHelp("Only calls with this label (campaign=spring); repeat it and every one must match.", valueName: "name=value"))
+    @Option(
+        name: .customLong("label"),
+        help: ArgumentHelp("Only calls with this label (campaign=spring); repeat it and every one must match.", valueName: "name=value"))
     var labels: [String] = []
     @Option(help: ArgumentHelp("Exit 1 when a finding of this severity or worse exists: error, warning or info.", valueName: "severity"))
     var failOn: Anomaly.Severity?
-    @Option(help: ArgumentHelp("Write the number of findings by kind and severity here in Prometheus text format (its own file, not the archive run's).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the number of findings by kind and severity here in Prometheus text format (its own file, not the archive run's).",
+            valueName: "path"))
     var metricsFile: String?
     @Option(help: ArgumentHelp("stuck_call: an open call with nothing new for this long.", valueName: "duration"))
     var stuckAfter = DurationArgument(argument: "24h")!
@@ -51,9 +58,13 @@ struct ReportAnomalies: CallhistCommand {
         guard (60...(10 * year)).contains(archiveMaxAge.seconds) else { throw ValidationError("--archive-max-age must be between 1m and 3660d") }
         guard (0...86_400).contains(durationTolerance.seconds) else { throw ValidationError("--duration-tolerance must be between 0s and 1d") }
         guard (1...366).contains(baselineDays) else { throw ValidationError("--baseline-days must be between 1 and 366") }
-        guard (1...baselineDays).contains(minBaselineDays) else { throw ValidationError("--min-baseline-days must be between 1 and --baseline-days (\(baselineDays))") }
+        guard (1...baselineDays).contains(minBaselineDays) else {
+            throw ValidationError("--min-baseline-days must be between 1 and --baseline-days (\(baselineDays))")
+        }
         guard minDailyCalls >= 0, minDailyCalls <= 1e9 else { throw ValidationError("--min-daily-calls must be between 0 and 1000000000") }
-        guard volumeRatio > 0, volumeRatio <= 1 else { throw ValidationError("--volume-ratio must be more than 0 and at most 1 (0.5: half the median)") }
+        guard volumeRatio > 0, volumeRatio <= 1 else {
+            throw ValidationError("--volume-ratio must be more than 0 and at most 1 (0.5: half the median)")
+        }
         guard completionSigmas > 0, completionSigmas <= 100 else { throw ValidationError("--completion-sigmas must be more than 0 and at most 100") }
         guard (1...1_000_000_000).contains(minFinalCalls) else { throw ValidationError("--min-final-calls must be between 1 and 1000000000") }
         guard (1...1000).contains(failuresInARow) else { throw ValidationError("--failures-in-a-row must be between 1 and 1000") }
@@ -81,8 +92,9 @@ struct ReportAnomalies: CallhistCommand {
     func execute() throws {
         let now = Int64(Date().timeIntervalSince1970)
         let window = try TimeWindow(since: since, until: until, utc: options.utc, what: "days")
-        let report = try options.open().anomalies(since: window.since ?? now, until: window.until ?? now, labels: try parsedLabels(), now: now,
-                                                  thresholds: thresholds, utc: options.utc)
+        let report = try options.open().anomalies(
+            since: window.since ?? now, until: window.until ?? now, labels: try parsedLabels(), now: now,
+            thresholds: thresholds, utc: options.utc)
         if let metricsFile { try MetricsFile.write(to: metricsFile, anomalies: report, checkedAt: now) }
         options.print(report.rendered(options.rendering))
         if let failOn, report.findings.contains(where: { $0.severity.isAtLeast(failOn) }) { throw ExitCode(1) }

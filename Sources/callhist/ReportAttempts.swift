@@ -2,7 +2,8 @@ import ArgumentParser
 import CallHistory
 
 struct ReportAttempts: CallhistCommand {
-    static let configuration = CommandConfiguration(commandName: "attempts", abstract: "Completion of final calls by attempts used and by max_attempts.")
+    static let configuration = CommandConfiguration(
+        commandName: "attempts", abstract: "Completion of final calls by attempts used and by max_attempts.")
     @OptionGroup var options: ReportOptions
     @OptionGroup var filters: CallFilterOptions
     @OptionGroup var chart: ChartOptions

@@ -2,7 +2,8 @@ import ArgumentParser
 import CallHistory
 
 struct ReportCall: CallhistCommand {
-    static let configuration = CommandConfiguration(commandName: "call", abstract: "One call: fields, event timeline with gaps, status changes, snapshots.")
+    static let configuration = CommandConfiguration(
+        commandName: "call", abstract: "One call: fields, event timeline with gaps, status changes, snapshots.")
     @Argument(help: "The call id.") var id: String
     @OptionGroup var options: ReportOptions
 

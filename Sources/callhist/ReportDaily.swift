@@ -2,7 +2,8 @@ import ArgumentParser
 import CallHistory
 
 struct ReportDaily: CallhistCommand {
-    static let configuration = CommandConfiguration(commandName: "daily", abstract: "Calls, completion rate and mean duration per day (or hour, week, month).")
+    static let configuration = CommandConfiguration(
+        commandName: "daily", abstract: "Calls, completion rate and mean duration per day (or hour, week, month).")
     @OptionGroup var options: ReportOptions
     @OptionGroup var filters: CallFilterOptions
     @OptionGroup var chart: ChartOptions
@@ -11,7 +12,9 @@ struct ReportDaily: CallhistCommand {
     var labelColumn: String?
 
     func validate() throws {
-        if let labelColumn, Label.normalizedName(labelColumn).isEmpty { throw ValidationError("--label-column \(labelColumn.debugDescription) has no letter or digit") }
+        if let labelColumn, Label.normalizedName(labelColumn).isEmpty {
+            throw ValidationError("--label-column \(labelColumn.debugDescription) has no letter or digit")
+        }
     }
 
     func execute() throws {

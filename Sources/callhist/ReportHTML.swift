@@ -15,7 +15,8 @@ struct ReportHTML: CallhistCommand {
     @Flag(help: "Dates and times in UTC instead of the local time zone (TZ).") var utc = false
     @OptionGroup var filters: CallFilterOptions
     @Option(help: "Bars per hour, day, week (from Monday) or month.") var by: DailyReport.Period = .day
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the page here (replaced whole, or not at all); - for standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Write the page here (replaced whole, or not at all); - for standard output.", valueName: "file"))
     var output: String
 
     func execute() throws {

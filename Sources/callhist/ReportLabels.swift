@@ -23,7 +23,9 @@ struct ReportLabels: CallhistCommand {
         options.print(report.rendered(options.rendering))
         if report.rows.isEmpty {
             let known = try archive.labelNames()
-            let held = known.isEmpty ? "; the archive holds no labels yet (an ids CSV's other columns, or archive --label)."
+            let held =
+                known.isEmpty
+                ? "; the archive holds no labels yet (an ids CSV's other columns, or archive --label)."
                 : ". Labels in the archive: \(known.joined(separator: ", "))."
             ExitPolicy.printError("no call has label \(Label.normalizedName(name)) among those selected" + held)
         }

@@ -49,12 +49,17 @@ struct ChartOptions: ParsableArguments {
 /// status is refused with the known ones, and an empty answer says which
 /// period the archive does hold.
 struct CallFilterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Calls queued at or after this: today, yesterday, 2026-11-15, '2026-11-15 12:00', an ISO-8601 time, @unix, or a span back from now (7d, 1h30m).", valueName: "when"))
+    @Option(
+        help: ArgumentHelp(
+            "Calls queued at or after this: today, yesterday, 2026-11-15, '2026-11-15 12:00', an ISO-8601 time, @unix, or a span back from now (7d, 1h30m).",
+            valueName: "when"))
     var since: String?
     @Option(help: ArgumentHelp("Calls queued before this (exclusive); the same forms as --since.", valueName: "when")) var until: String?
     @Option(help: "Only calls with this status (completed, failed, queued…; any case).") var status: String?
     @Option(help: "Only calls to this phone number.") var phone: String?
-    @Option(name: .customLong("label"), help: ArgumentHelp("Only calls with this label (campaign=spring); repeat it and every one must match.", valueName: "name=value"))
+    @Option(
+        name: .customLong("label"),
+        help: ArgumentHelp("Only calls with this label (campaign=spring); repeat it and every one must match.", valueName: "name=value"))
     var labels: [String] = []
 
     /// Dates that cannot be read, or out of order, and labels that are not
@@ -93,7 +98,8 @@ struct CallFilterOptions: ParsableArguments {
         if let phone { note += " to \(phone)" }
         for label in labels { note += " labelled \(label)" }
         if let held {
-            note += "; the archive holds \(held.calls) calls queued from \(Humanize.day(held.first, utc: utc)) to \(Humanize.day(held.last, utc: utc))"
+            note +=
+                "; the archive holds \(held.calls) calls queued from \(Humanize.day(held.first, utc: utc)) to \(Humanize.day(held.last, utc: utc))"
         } else {
             note += "; the archive holds no call with a status yet (run callhist archive)"
         }
@@ -110,7 +116,8 @@ struct TimeWindow {
         for (name, text) in [("--since", since), ("--until", until)] {
             guard let text else { continue }
             guard let value = TimeBound.parse(text, utc: utc) else {
-                throw ValidationError("\(name) \(text): expected today, yesterday, YYYY-MM-DD, 'YYYY-MM-DD HH:MM', an ISO-8601 time, @unix, or a span like 7d or 1h30m")
+                throw ValidationError(
+                    "\(name) \(text): expected today, yesterday, YYYY-MM-DD, 'YYYY-MM-DD HH:MM', an ISO-8601 time, @unix, or a span like 7d or 1h30m")
             }
             if name == "--since" { self.since = value } else { self.until = value }
         }
@@ -121,9 +128,9 @@ struct TimeWindow {
 
     static func describe(since: String?, until: String?) -> String {
         switch (since, until) {
-        case let (s?, u?): "from \(s) until \(u)"
-        case let (s?, nil): "since \(s)"
-        case let (nil, u?): "before \(u)"
+        case (let s?, let u?): "from \(s) until \(u)"
+        case (let s?, nil): "since \(s)"
+        case (nil, let u?): "before \(u)"
         case (nil, nil): ""
         }
     }

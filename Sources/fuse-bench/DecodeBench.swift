@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import FuseAPI
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Decode rates of the documented example bodies: our decoders beside the
 /// alternatives considered: JSONSerialization (parse only), JSONDecoder with
@@ -39,10 +40,14 @@ struct DecodeBench: ParsableCommand {
     }
 }
 
+// The API's own field names: Foundation's decoder is measured as it would
+// be used, without a key strategy.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 private struct Envelope: Decodable {
     let call_details: Details
 }
 
+// swift-format-ignore: AlwaysUseLowerCamelCase
 private struct Details: Decodable {
     let status: String
     let attempts: LooseInt?
@@ -65,7 +70,11 @@ private struct LooseInt: Decodable {
     let value: Int64?
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { value = nil } else if let i = try? c.decode(Int64.self) { value = i } else {
+        if c.decodeNil() {
+            value = nil
+        } else if let i = try? c.decode(Int64.self) {
+            value = i
+        } else {
             let s = try c.decode(String.self)
             value = s.isEmpty ? nil : Int64(s)
         }

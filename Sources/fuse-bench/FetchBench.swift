@@ -25,7 +25,10 @@ struct FetchBench: ParsableCommand {
             if case .found = result.outcome { found += 1 } else { other += 1 }
         }
         let seconds = (ContinuousClock.now - start).seconds
-        print(String(format: "fetched=%d other=%d requests=%d seconds=%.3f per_second=%.0f", found, other, summary.requests, seconds, Double(found + other) / seconds))
+        print(
+            String(
+                format: "fetched=%d other=%d requests=%d seconds=%.3f per_second=%.0f", found, other, summary.requests, seconds,
+                Double(found + other) / seconds))
     }
 }
 

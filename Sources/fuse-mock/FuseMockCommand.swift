@@ -33,13 +33,19 @@ struct FuseMockCommand: ParsableCommand {
     @Option(help: "Share of 200 answers with a truncated body.") var malformedRate = 0.0
     @Option(help: "Share of answers whose connection is closed mid-response.") var dropRate = 0.0
     @Option(help: "Share of calls owned by another account (403).") var forbiddenRate = 0.0
-    @Option(help: "Share of calls whose JSON bodies are hostile: Int64 edges, floats for ints, control characters, formulas, duplicate keys, bytes that are not UTF-8, deep nesting (one kind per call, fixed by its id).")
+    @Option(
+        help:
+            "Share of calls whose JSON bodies are hostile: Int64 edges, floats for ints, control characters, formulas, duplicate keys, bytes that are not UTF-8, deep nesting (one kind per call, fixed by its id)."
+    )
     var hostileRate = 0.0
     @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
     @Flag(help: "Print the ids of the synthetic calls, one a line, and exit.") var listIds = false
 
     func validate() throws {
-        for (name, p) in [("error-rate", errorRate), ("rate-limit-rate", rateLimitRate), ("malformed-rate", malformedRate), ("drop-rate", dropRate), ("forbidden-rate", forbiddenRate), ("hostile-rate", hostileRate)] {
+        for (name, p) in [
+            ("error-rate", errorRate), ("rate-limit-rate", rateLimitRate), ("malformed-rate", malformedRate), ("drop-rate", dropRate),
+            ("forbidden-rate", forbiddenRate), ("hostile-rate", hostileRate),
+        ] {
             guard (0...1).contains(p) else { throw ValidationError("--\(name) must be between 0 and 1") }
         }
         guard errorRate + rateLimitRate + malformedRate + dropRate <= 1 else { throw ValidationError("the fault rates add up to more than 1") }

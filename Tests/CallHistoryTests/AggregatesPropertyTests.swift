@@ -1,10 +1,11 @@
-@testable import ArchiveCore
-@testable import ArchiveSQLite
-@testable import CallHistory
 import Foundation
 import FuseAPI
 import SQLite
 import XCTest
+
+@testable import ArchiveCore
+@testable import ArchiveSQLite
+@testable import CallHistory
 
 /// The report aggregates (migration 0003) against the plain scan of
 /// `calls`: random archives written through the triggers (inserts,
@@ -26,7 +27,9 @@ final class AggregatesPropertyTests: XCTestCase {
     }
 
     static let base: Int64 = 1_790_000_000 - 1_790_000_000 % 86_400  // a UTC midnight in 2026
-    static let statuses: [String?] = ["queued", "dialing", "connected", "completed", "completed", "completed", "canceled", "failed", "rejected", "odd", nil]
+    static let statuses: [String?] = [
+        "queued", "dialing", "connected", "completed", "completed", "completed", "canceled", "failed", "rejected", "odd", nil,
+    ]
 
     func queued(_ r: inout Random) -> any SQLiteBindable {
         switch r.int(0...19) {
@@ -52,13 +55,16 @@ final class AggregatesPropertyTests: XCTestCase {
         let db = try Connection(path: ":memory:")
         try Migrator.migrate(db)
         var r = Random(state: seed)
-        let insert = try db.prepare("""
+        let insert = try db.prepare(
+            """
             INSERT INTO calls (call_id, status, attempts, max_attempts, queued_timestamp, duration, event_duration, phone_number, first_seen_at, is_final)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
             """)
         for i in 0..<calls {
-            try insert.run(["c\(i)", r.pick(Self.statuses), r.chance(0.1) ? nil : r.int(0...4), r.chance(0.1) ? nil : r.int(1...3),
-                            queued(&r), duration(&r), r.chance(0.5) ? nil : r.int(0...900), "'617555\(r.int(0...3))'"])
+            try insert.run([
+                "c\(i)", r.pick(Self.statuses), r.chance(0.1) ? nil : r.int(0...4), r.chance(0.1) ? nil : r.int(1...3),
+                queued(&r), duration(&r), r.chance(0.5) ? nil : r.int(0...900), "'617555\(r.int(0...3))'",
+            ])
         }
         // Updates through every path of the update trigger, and deletes.
         for _ in 0..<(calls / 3) {
@@ -67,7 +73,10 @@ final class AggregatesPropertyTests: XCTestCase {
             case 0: try db.prepare("UPDATE calls SET status = ? WHERE call_id = ?").run([r.pick(Self.statuses), id])
             case 1: try db.prepare("UPDATE calls SET queued_timestamp = ? WHERE call_id = ?").run([queued(&r), id])
             case 2: try db.prepare("UPDATE calls SET duration = ?, event_duration = ? WHERE call_id = ?").run([duration(&r), r.int(0...60), id])
-            case 3: try db.prepare("UPDATE calls SET attempts = ?, max_attempts = ? WHERE call_id = ?").run([r.chance(0.2) ? nil : r.int(0...4), r.int(1...3), id])
+            case 3:
+                try db.prepare("UPDATE calls SET attempts = ?, max_attempts = ? WHERE call_id = ?").run([
+                    r.chance(0.2) ? nil : r.int(0...4), r.int(1...3), id,
+                ])
             case 4: try db.prepare("UPDATE calls SET last_error = 'x' WHERE call_id = ?").run([id])
             default: try db.prepare("DELETE FROM calls WHERE call_id = ?").run([id])
             }
@@ -151,7 +160,9 @@ final class AggregatesPropertyTests: XCTestCase {
         try db.transaction { try Aggregates.fold(db) }
         XCTAssertEqual(try Aggregates.mismatches(db), 0)
         // A tool that writes past the triggers (they can be dropped): drift.
-        try db.execute("UPDATE call_attempts SET calls = calls + 1 WHERE (day, status, attempts, max_attempts) IN (SELECT day, status, attempts, max_attempts FROM call_attempts WHERE calls > 0 LIMIT 1)")
+        try db.execute(
+            "UPDATE call_attempts SET calls = calls + 1 WHERE (day, status, attempts, max_attempts) IN (SELECT day, status, attempts, max_attempts FROM call_attempts WHERE calls > 0 LIMIT 1)"
+        )
         XCTAssertEqual(try Aggregates.mismatches(db), 2, "one stored row differs, one recount row is missing")
         XCTAssertTrue(try backend.checks().contains { $0.level == .fail && $0.message.contains("report aggregates: 2 buckets differ") })
         try Aggregates.recompute(db)

@@ -1,10 +1,11 @@
-@testable import ArchiveCore
-@testable import ArchiveSQLite
-@testable import CallHistory
 import FuseAPI
 import SQLite
 import TestSupport
 import XCTest
+
+@testable import ArchiveCore
+@testable import ArchiveSQLite
+@testable import CallHistory
 
 /// `report anomalies` over hand-built archives: each test triggers one kind,
 /// with the finding computed by hand, and the cases just inside and just
@@ -29,8 +30,10 @@ final class AnomaliesTests: XCTestCase {
     }
 
     /// Stores a body as a fetch would.
-    func stored(_ id: String, _ status: String, attempts: Int = 1, max: Int = 3, queued: Int64, start: Int64? = nil, end: Int64? = nil,
-                duration: String? = nil, events: [(String, Int64)], at time: Int64? = nil) throws {
+    func stored(
+        _ id: String, _ status: String, attempts: Int = 1, max: Int = 3, queued: Int64, start: Int64? = nil, end: Int64? = nil,
+        duration: String? = nil, events: [(String, Int64)], at time: Int64? = nil
+    ) throws {
         var fields = [#""status":"\#(status)""#, #""attempts":"\#(attempts)""#, #""max_attempts":"\#(max)""#, #""queued_timestamp":"\#(queued)""#]
         if let start { fields.append(#""start_timestamp":"\#(start)""#) }
         if let end { fields.append(#""end_timestamp":"\#(end)""#) }
@@ -43,7 +46,8 @@ final class AnomaliesTests: XCTestCase {
     func anomalies(since: Int64? = nil, until: Int64? = nil, _ configure: (inout AnomaliesReport.Thresholds) -> Void = { _ in }) throws -> [Anomaly] {
         var t = AnomaliesReport.Thresholds()
         configure(&t)
-        return try CallArchive(connection: db).anomalies(since: since ?? now - 7 * day, until: until ?? now, now: now, thresholds: t, utc: true).findings
+        return try CallArchive(connection: db).anomalies(since: since ?? now - 7 * day, until: until ?? now, now: now, thresholds: t, utc: true)
+            .findings
     }
 
     func only(_ kind: Anomaly.Kind, _ findings: [Anomaly]) -> [Anomaly] { findings.filter { $0.kind == kind } }
@@ -60,22 +64,28 @@ final class AnomaliesTests: XCTestCase {
         let path = dir.path("old.sqlite")
         let old = try Connection(path: path)
         try Migrator.migrate(old, to: 3)
-        try old.execute("""
+        try old.execute(
+            """
             INSERT INTO calls (call_id, first_seen_at, last_outcome, unchanged_checks) VALUES ('never', 0, 'not_found', 5), ('ok', 0, 'ok', 2);
             INSERT INTO calls (call_id, first_seen_at, last_outcome, unchanged_checks, last_success_at) VALUES ('lapsed', 0, 'failed', 3, 10);
             """)
         // Events archived before event_disorder existed: the migration derives it.
-        try old.execute("""
+        try old.execute(
+            """
             INSERT INTO call_events VALUES ('ok', 0, 'queued', 100), ('ok', 1, 'dialing', 150), ('ok', 2, 'connected', NULL), ('ok', 3, 'disconnected', 140),
                                            ('lapsed', 0, 'queued', 100), ('lapsed', 1, 'dialing', 100), ('lapsed', 2, 'disconnected', 200);
             """)
         try Migrator.migrate(old)
-        XCTAssertEqual(try old.prepare("SELECT call_id, failed_checks, ifnull(event_disorder, '-') FROM calls ORDER BY call_id")
-                        .map { "\($0.string(0))=\($0.int(1)) \($0.string(2))" },
-                       ["lapsed=1 -", "never=5 -", "ok=0 3"])
+        XCTAssertEqual(
+            try old.prepare("SELECT call_id, failed_checks, ifnull(event_disorder, '-') FROM calls ORDER BY call_id")
+                .map { "\($0.string(0))=\($0.int(1)) \($0.string(2))" },
+            ["lapsed=1 -", "never=5 -", "ok=0 3"])
         // The store derives the same for a new body.
-        XCTAssertEqual(CallStore.eventDisorder([.init(event: "queued", timestamp: 100), .init(event: "dialing", timestamp: 150),
-                                                .init(event: "connected", timestamp: nil), .init(event: "disconnected", timestamp: 140)]), 3)
+        XCTAssertEqual(
+            CallStore.eventDisorder([
+                .init(event: "queued", timestamp: 100), .init(event: "dialing", timestamp: 150),
+                .init(event: "connected", timestamp: nil), .init(event: "disconnected", timestamp: 140),
+            ]), 3)
         XCTAssertNil(CallStore.eventDisorder([.init(event: "queued", timestamp: 100), .init(event: "dialing", timestamp: 100)]))
     }
 
@@ -151,8 +161,10 @@ final class AnomaliesTests: XCTestCase {
         XCTAssertEqual(DayAnomalies.judge(days(base + [(100, 100, 63)]), judging: 14, t), [])
         let drop = DayAnomalies.judge(days(base + [(100, 100, 62)]), judging: 14, t)
         XCTAssertEqual(drop.map(\.kind), [.completionDrop])
-        XCTAssertEqual(drop.first?.detail,
-                       "Completion 62.0% (62 of 100 final calls) against 75.0% (1050 of 1400) over the 14 days before (d0 to d13): 3.0 standard errors below (one is 4.3 points).")
+        XCTAssertEqual(
+            drop.first?.detail,
+            "Completion 62.0% (62 of 100 final calls) against 75.0% (1050 of 1400) over the 14 days before (d0 to d13): 3.0 standard errors below (one is 4.3 points)."
+        )
         // Small samples say nothing: 29 final calls, none completed.
         XCTAssertEqual(DayAnomalies.judge(days(base + [(100, 29, 0)]), judging: 14, t).filter { $0.kind == .completionDrop }, [])
         // 30 do (and the day's few final calls are no volume drop: 100 calls were queued).

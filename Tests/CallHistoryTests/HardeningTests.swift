@@ -1,10 +1,11 @@
-@testable import ArchiveCore
-@testable import ArchiveSQLite
-@testable import CallHistory
 import FuseAPI
 import SQLite
 import TestSupport
 import XCTest
+
+@testable import ArchiveCore
+@testable import ArchiveSQLite
+@testable import CallHistory
 
 /// Issue 10, in-process: each rule of docs/reliability.md on hand-computed values.
 final class HardeningTests: XCTestCase {
@@ -23,12 +24,16 @@ final class HardeningTests: XCTestCase {
     // MARK: 1. Values from outside never trap
 
     func testEdgeValuesAreStoredAsNullWithTheFieldNamedAndTheBodyKept() throws {
-        let body = #"{"call_details": {"status": "completed", "duration": "9223372036854775807", "attempts": "1", "events": [{"event": "connected", "timestamp": "-9000000000000000000"}, {"event": "disconnected", "timestamp": "9000000000000000000"}]}}"#
+        let body =
+            #"{"call_details": {"status": "completed", "duration": "9223372036854775807", "attempts": "1", "events": [{"event": "connected", "timestamp": "-9000000000000000000"}, {"event": "disconnected", "timestamp": "9000000000000000000"}]}}"#
         XCTAssertEqual(try store.store("c1", try status(body), at: 1000), .new)
-        XCTAssertEqual(try value("SELECT coalesce(duration, 'null') || ' ' || coalesce(event_duration, 'null') || ' ' || attempts FROM calls"), "null null 1")
+        XCTAssertEqual(
+            try value("SELECT coalesce(duration, 'null') || ' ' || coalesce(event_duration, 'null') || ' ' || attempts FROM calls"), "null null 1")
         XCTAssertEqual(try value("SELECT group_concat(coalesce(timestamp, 'null')) FROM call_events"), "null,null")
         let error = try value("SELECT last_error FROM calls") ?? ""
-        for field in [#"duration "9223372036854775807""#, #"events[0].timestamp "-9000000000000000000""#, #"events[1].timestamp "9000000000000000000""#] {
+        for field in [
+            #"duration "9223372036854775807""#, #"events[0].timestamp "-9000000000000000000""#, #"events[1].timestamp "9000000000000000000""#,
+        ] {
             XCTAssertTrue(error.contains(field), error)
         }
         XCTAssertEqual(try value("SELECT body FROM call_snapshots"), body, "the body is kept verbatim")
@@ -48,11 +53,21 @@ final class HardeningTests: XCTestCase {
     }
 
     func testEveryReportWorksOnInt64ExtremesInEveryColumn() throws {
-        _ = try store.store("hi", try status(#"{"call_details": {"status": "completed", "duration": 5, "attempts": "1", "max_attempts": "1", "queued_timestamp": "1000", "events": [{"event": "connected", "timestamp": 1}]}}"#), at: 1000)
-        _ = try store.store("lo", try status(#"{"call_details": {"status": "queued", "attempts": "1", "queued_timestamp": "1000", "events": [{"event": "queued", "timestamp": 1}]}}"#), at: 1000)
+        _ = try store.store(
+            "hi",
+            try status(
+                #"{"call_details": {"status": "completed", "duration": 5, "attempts": "1", "max_attempts": "1", "queued_timestamp": "1000", "events": [{"event": "connected", "timestamp": 1}]}}"#
+            ), at: 1000)
+        _ = try store.store(
+            "lo",
+            try status(
+                #"{"call_details": {"status": "queued", "attempts": "1", "queued_timestamp": "1000", "events": [{"event": "queued", "timestamp": 1}]}}"#
+            ), at: 1000)
         // What another tool could write: every integer column at an edge.
         for (id, v) in [("hi", Int64.max), ("lo", Int64.min)] {
-            try db.execute("UPDATE calls SET attempts = \(v), max_attempts = \(v), queued_timestamp = \(v), start_timestamp = \(v), end_timestamp = \(v), last_attempt_timestamp = \(v), reattempt_wait = \(v), duration = \(v), event_duration = \(v), first_seen_at = \(v), last_fetched_at = \(v), next_check_at = \(v), unchanged_checks = \(v), is_stale = \(v) WHERE call_id = '\(id)'")
+            try db.execute(
+                "UPDATE calls SET attempts = \(v), max_attempts = \(v), queued_timestamp = \(v), start_timestamp = \(v), end_timestamp = \(v), last_attempt_timestamp = \(v), reattempt_wait = \(v), duration = \(v), event_duration = \(v), first_seen_at = \(v), last_fetched_at = \(v), next_check_at = \(v), unchanged_checks = \(v), is_stale = \(v) WHERE call_id = '\(id)'"
+            )
             try db.execute("UPDATE call_events SET timestamp = \(v) WHERE call_id = '\(id)'")
         }
         let summary = try CallArchive(connection: db).summary(CallFilter())
@@ -84,16 +99,24 @@ final class HardeningTests: XCTestCase {
     }
 
     func testDuplicateKeysAgreeWithJSONExtract() throws {
-        _ = try store.store("c1", try status(#"{"call_details": {"status": "queued", "status": "completed", "attempts": "1", "attempts": "2"}}"#), at: 1)
-        XCTAssertEqual(try value("SELECT c.status || ' ' || c.attempts || ' / ' || json_extract(s.body, '$.call_details.status') || ' ' || json_extract(s.body, '$.call_details.attempts') FROM calls c JOIN call_snapshots s USING (snapshot_id)"),
-                       "queued 1 / queued 1")
+        _ = try store.store(
+            "c1", try status(#"{"call_details": {"status": "queued", "status": "completed", "attempts": "1", "attempts": "2"}}"#), at: 1)
+        XCTAssertEqual(
+            try value(
+                "SELECT c.status || ' ' || c.attempts || ' / ' || json_extract(s.body, '$.call_details.status') || ' ' || json_extract(s.body, '$.call_details.attempts') FROM calls c JOIN call_snapshots s USING (snapshot_id)"
+            ),
+            "queued 1 / queued 1")
     }
 
     // MARK: 8. History only moves forward
 
     func testAnOlderAnswerIsKeptButChangesNothing() throws {
-        let done = try status(#"{"call_details": {"status": "completed", "attempts": "1", "duration": 9, "events": [{"event": "queued", "timestamp": 10}, {"event": "connected", "timestamp": 20}, {"event": "disconnected", "timestamp": 29}]}}"#)
-        let dialing = try status(#"{"call_details": {"status": "dialing", "attempts": "1", "events": [{"event": "queued", "timestamp": 10}, {"event": "dialing", "timestamp": 15}]}}"#)
+        let done = try status(
+            #"{"call_details": {"status": "completed", "attempts": "1", "duration": 9, "events": [{"event": "queued", "timestamp": 10}, {"event": "connected", "timestamp": 20}, {"event": "disconnected", "timestamp": 29}]}}"#
+        )
+        let dialing = try status(
+            #"{"call_details": {"status": "dialing", "attempts": "1", "events": [{"event": "queued", "timestamp": 10}, {"event": "dialing", "timestamp": 15}]}}"#
+        )
         XCTAssertEqual(try store.store("c1", done, at: 100), .new)
         XCTAssertEqual(try store.store("c1", dialing, at: 200), .older)
         XCTAssertEqual(try value("SELECT status || ' ' || is_final || ' ' || duration || ' ' || last_outcome FROM calls"), "completed 1 9 older")
@@ -165,7 +188,11 @@ final class HardeningTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("does not exist"), "\(error)")
         }
         struct Boom: Error {}
-        XCTAssertThrowsError(try AtomicRename.write(to: dir.path("y.csv")) { sink in try sink.write("half"); throw Boom() })
+        XCTAssertThrowsError(
+            try AtomicRename.write(to: dir.path("y.csv")) { sink in
+                try sink.write("half")
+                throw Boom()
+            })
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains("y.csv") }, [], "no partial file")
     }
 

@@ -1,8 +1,9 @@
+import Foundation
+import XCTest
+
 @testable import ArchiveCore
 @testable import ArchiveSQLite
 @testable import CallHistory
-import Foundation
-import XCTest
 
 /// The pure helpers, on hand-computed values.
 final class HelpersTests: XCTestCase {
@@ -13,7 +14,8 @@ final class HelpersTests: XCTestCase {
         XCTAssertEqual(TimeBound.parse("2026-03-08", utc: false, now: now, timeZone: newYork), 1_772_946_000, "local midnight, EST")
         XCTAssertEqual(TimeBound.parse("2026-11-01", utc: true, now: now, timeZone: newYork), 1_793_491_200)
         XCTAssertEqual(TimeBound.parse("2026-11-01T01:30:00-04:00", utc: false, now: now, timeZone: newYork), 1_793_511_000)
-        XCTAssertEqual(TimeBound.parse("2026-11-15 12:00", utc: false, now: now, timeZone: newYork), 1_794_762_000, "a space instead of T, no seconds")
+        XCTAssertEqual(
+            TimeBound.parse("2026-11-15 12:00", utc: false, now: now, timeZone: newYork), 1_794_762_000, "a space instead of T, no seconds")
         XCTAssertEqual(TimeBound.parse("2026/11/15", utc: true, now: now), 1_794_700_800)
         XCTAssertEqual(TimeBound.parse("2026-11-15T12:00:30.5+01", utc: false, now: now, timeZone: newYork), 1_794_740_430)
         XCTAssertEqual(TimeBound.parse("2026-11-15T12:00:30,5+0100", utc: false, now: now, timeZone: newYork), 1_794_740_430)
@@ -25,7 +27,9 @@ final class HelpersTests: XCTestCase {
         XCTAssertEqual(TimeBound.parse("@1795000000", utc: false, now: now), 1_795_000_000)
         XCTAssertEqual(TimeBound.parse("90m", utc: false, now: now), 1_795_000_000 - 5_400)
         XCTAssertEqual(TimeBound.parse("1h30m", utc: false, now: now), 1_795_000_000 - 5_400)
-        for refused in ["@-1", "@99999999999999", "@x", "2026-11-15 25:00", "2026-11-15T12", "2026-11-15T12:00+24:00", "2026-11-1", "2026-11/15", "30m1h"] {
+        for refused in [
+            "@-1", "@99999999999999", "@x", "2026-11-15 25:00", "2026-11-15T12", "2026-11-15T12:00+24:00", "2026-11-1", "2026-11/15", "30m1h",
+        ] {
             XCTAssertNil(TimeBound.parse(refused, utc: false, now: now, timeZone: newYork), refused)
         }
         XCTAssertEqual(TimeBound.parse("2026-11-15T12:00:00", utc: false, now: now, timeZone: newYork), 1_794_762_000, "no offset: local")
@@ -101,14 +105,16 @@ final class HelpersTests: XCTestCase {
 
     func testJSONStringEscapingIsExact() {
         XCTAssertEqual(Exporter.jsonString("a\"b\\c\n\r\t\u{1}\u{1b}é/"), "\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u001bé/\"")
-        let round = try? JSONSerialization.jsonObject(with: Data(Exporter.jsonString("x\u{1b}]52;\u{7}y").utf8), options: .fragmentsAllowed) as? String
+        let round =
+            try? JSONSerialization.jsonObject(with: Data(Exporter.jsonString("x\u{1b}]52;\u{7}y").utf8), options: .fragmentsAllowed) as? String
         XCTAssertEqual(round, "x\u{1b}]52;\u{7}y", "JSON keeps the value exact")
         XCTAssertEqual(JSONOutput.string(["b": 1, "a": [NSNull(), "é"]] as [String: Any]), #"{"a":[null,"é"],"b":1}"#)
     }
 
     func testNetrcEntriesAreFoundAsLibcurlReadsThem() {
         XCTAssertTrue(Netrc.hasEntry(for: "fuse.plumvoice.com", in: "machine fuse.plumvoice.com login a password b\n"))
-        XCTAssertTrue(Netrc.hasEntry(for: "FUSE.plumvoice.com", in: "machine other login a\n\nmachine fuse.plumvoice.com\n  login a\n  password \"b c\"\n"))
+        XCTAssertTrue(
+            Netrc.hasEntry(for: "FUSE.plumvoice.com", in: "machine other login a\n\nmachine fuse.plumvoice.com\n  login a\n  password \"b c\"\n"))
         XCTAssertTrue(Netrc.hasEntry(for: "anything", in: "default login a password b"))
         XCTAssertFalse(Netrc.hasEntry(for: "fuse.plumvoice.com", in: "machine other login a password fuse.plumvoice.com"))
         XCTAssertFalse(Netrc.hasEntry(for: "h", in: "# machine h\n"), "a comment")

@@ -1,10 +1,11 @@
-@testable import ArchiveCore
-@testable import ArchiveSQLite
-@testable import CallHistory
 import FuseAPI
 import SQLite
 import TestSupport
 import XCTest
+
+@testable import ArchiveCore
+@testable import ArchiveSQLite
+@testable import CallHistory
 
 final class MigratorTests: XCTestCase {
     var dir: TemporaryDirectory!
@@ -51,7 +52,9 @@ final class MigratorTests: XCTestCase {
         let db = try Connection(path: dir.path("n.sqlite"))
         try db.setUserVersion(Migrator.latestVersion + 5)
         XCTAssertThrowsError(try Migrator.migrate(db)) { error in
-            XCTAssertEqual(error as? ArchiveError, .newerSchema(path: dir.path("n.sqlite"), fileVersion: Migrator.latestVersion + 5, supportedVersion: Migrator.latestVersion))
+            XCTAssertEqual(
+                error as? ArchiveError,
+                .newerSchema(path: dir.path("n.sqlite"), fileVersion: Migrator.latestVersion + 5, supportedVersion: Migrator.latestVersion))
             XCTAssertTrue("\(error)".contains("upgrade callhist"))
         }
     }
@@ -98,7 +101,10 @@ final class MigratorTests: XCTestCase {
             XCTAssertEqual(try db.scalarInt("SELECT event_duration FROM calls WHERE call_id = ?", [id]), expected, id)
         }
         XCTAssertEqual(CallStore.eventDuration([.init(event: "disconnected", timestamp: 100), .init(event: "connected", timestamp: 40)]), 60)
-        XCTAssertEqual(CallStore.eventDuration([.init(event: "disconnected", timestamp: 5), .init(event: "connected", timestamp: 10), .init(event: "disconnected", timestamp: 12)]), 2)
+        XCTAssertEqual(
+            CallStore.eventDuration([
+                .init(event: "disconnected", timestamp: 5), .init(event: "connected", timestamp: 10), .init(event: "disconnected", timestamp: 12),
+            ]), 2)
         XCTAssertNil(CallStore.eventDuration([.init(event: "connected", timestamp: 10)]))
     }
 }

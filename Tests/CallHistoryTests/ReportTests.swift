@@ -1,10 +1,11 @@
-@testable import ArchiveCore
-@testable import ArchiveSQLite
-@testable import CallHistory
 import FuseAPI
 import SQLite
 import TestSupport
 import XCTest
+
+@testable import ArchiveCore
+@testable import ArchiveSQLite
+@testable import CallHistory
 
 /// SQLite reads the reports through its indexes; what the reports say is
 /// `ReportBehaviour`, on both backends.

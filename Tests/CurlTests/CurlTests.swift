@@ -9,14 +9,16 @@ final class CurlTests: XCTestCase {
         var results = [Result<CurlResponse, CurlError>?](repeating: nil, count: requests.count)
         var next = 0
         let multi = CurlMulti<Int>(maxInFlight: maxInFlight)
-        multi.run(pull: { _ in
-            guard next < requests.count else { return .idle }
-            defer { next += 1 }
-            return .start(next, requests[next])
-        }, deliver: { index, result in
-            XCTAssertNil(results[index], "each transfer is delivered once")
-            results[index] = result
-        })
+        multi.run(
+            pull: { _ in
+                guard next < requests.count else { return .idle }
+                defer { next += 1 }
+                return .start(next, requests[next])
+            },
+            deliver: { index, result in
+                XCTAssertNil(results[index], "each transfer is delivered once")
+                results[index] = result
+            })
         return results.map { $0! }
     }
 
@@ -42,15 +44,20 @@ final class CurlTests: XCTestCase {
     func testStatusCodesHeadersAndAuthPassThrough() throws {
         let server = try MockHTTPServer { request in
             let code = Int(request.path.split(separator: "/").last ?? "") ?? 200
-            return MockResponse(status: code, headers: [("Retry-After", "7"), ("X-Echo-Auth", request.headers["authorization"] ?? "none"),
-                                                        ("X-Echo-Accept", request.headers["accept"] ?? "none"), ("X-Echo-UA", request.headers["user-agent"] ?? "none")],
-                                body: Array("code \(code)".utf8))
+            return MockResponse(
+                status: code,
+                headers: [
+                    ("Retry-After", "7"), ("X-Echo-Auth", request.headers["authorization"] ?? "none"),
+                    ("X-Echo-Accept", request.headers["accept"] ?? "none"), ("X-Echo-UA", request.headers["user-agent"] ?? "none"),
+                ],
+                body: Array("code \(code)".utf8))
         }
         defer { server.shutdown() }
         let codes = [200, 401, 403, 404, 405, 429, 500, 503]
         let requests = codes.map {
-            CurlRequest(url: server.baseURL + "/s/\($0)", headers: ["Accept: application/xml"],
-                        auth: .init(user: "me@example.com", password: "s3cret"), userAgent: "callhist/test")
+            CurlRequest(
+                url: server.baseURL + "/s/\($0)", headers: ["Accept: application/xml"],
+                auth: .init(user: "me@example.com", password: "s3cret"), userAgent: "callhist/test")
         }
         for (code, result) in zip(codes, runAll(requests)) {
             let r = try result.get()
@@ -126,13 +133,14 @@ final class CurlTests: XCTestCase {
         let multi = CurlMulti<Int>(maxInFlight: 4)
         var started: [ContinuousClock.Instant] = []
         var gate: ContinuousClock.Instant?
-        multi.run(pull: { now in
-            if started.count == 2 { return .idle }
-            if let gate, now < gate { return .wait(until: gate) }
-            started.append(now)
-            gate = now + .milliseconds(150)
-            return .start(started.count, CurlRequest(url: server.baseURL + "/w"))
-        }, deliver: { _, result in XCTAssertEqual(try? result.get().status, 204) })
+        multi.run(
+            pull: { now in
+                if started.count == 2 { return .idle }
+                if let gate, now < gate { return .wait(until: gate) }
+                started.append(now)
+                gate = now + .milliseconds(150)
+                return .start(started.count, CurlRequest(url: server.baseURL + "/w"))
+            }, deliver: { _, result in XCTAssertEqual(try? result.get().status, 204) })
         XCTAssertEqual(started.count, 2)
         XCTAssertGreaterThanOrEqual(started[1] - started[0], .milliseconds(150))
     }

@@ -25,9 +25,11 @@ final class EndpointAndIDTests: XCTestCase {
         for good in ["12345", "abc-DEF_9", "a+b", "a:b", "appel-é", String(repeating: "x", count: 128)] {
             XCTAssertNil(CallID.problem(with: good), good)
         }
-        let bad: [(String, String)] = [("", "empty"), ("a b", "white space"), ("a\tb", "white space"), ("a/b", "/"), ("a?b", "?"),
-                                       ("a#b", "#"), ("a%20b", "%"), ("a\u{1}b", "control"), (String(repeating: "x", count: 129), "129 bytes"),
-                                       ("..", "not a call id"), ("a\u{FFFD}", "UTF-8")]
+        let bad: [(String, String)] = [
+            ("", "empty"), ("a b", "white space"), ("a\tb", "white space"), ("a/b", "/"), ("a?b", "?"),
+            ("a#b", "#"), ("a%20b", "%"), ("a\u{1}b", "control"), (String(repeating: "x", count: 129), "129 bytes"),
+            ("..", "not a call id"), ("a\u{FFFD}", "UTF-8"),
+        ]
         for (id, reason) in bad {
             let problem = CallID.problem(with: id)
             XCTAssertNotNil(problem, id)

@@ -1,7 +1,8 @@
 import Curl
 import Foundation
-@testable import FuseAPI
 import XCTest
+
+@testable import FuseAPI
 
 /// The fetch state machine on a fake clock: no sockets, no sleeps.
 final class FetchRunTests: XCTestCase {
@@ -14,8 +15,9 @@ final class FetchRunTests: XCTestCase {
         configure(&c)
         now = t0
         var queue = ids[...]
-        return FetchRun(configuration: c, ids: { queue.popFirst().map(IDSupply.id) ?? .end }, clock: { [unowned self] in now },
-                        random: { $0.upperBound })  // the ceiling: jitter made exact
+        return FetchRun(
+            configuration: c, ids: { queue.popFirst().map(IDSupply.id) ?? .end }, clock: { [unowned self] in now },
+            random: { $0.upperBound })  // the ceiling: jitter made exact
     }
 
     func started(_ pull: CurlMulti<Int>.Pull) -> (slot: Int, url: String)? {
@@ -23,12 +25,17 @@ final class FetchRunTests: XCTestCase {
         return nil
     }
 
-    func response(_ status: Int, _ body: String = #"{"call_details": {"status": "completed"}}"#, headers: [String: String] = [:]) -> Result<CurlResponse, CurlError> {
+    func response(_ status: Int, _ body: String = #"{"call_details": {"status": "completed"}}"#, headers: [String: String] = [:]) -> Result<
+        CurlResponse, CurlError
+    > {
         .success(CurlResponse(status: status, headers: headers, body: Array(body.utf8)))
     }
 
     func testADrainStartsNothingMoreLetsTheInFlightFinishThenGivesUpAfterTheGrace() throws {
-        var run = try makeRun(["a", "b", "c", "d"]) { $0.concurrency = 2; $0.drainGrace = .seconds(5) }
+        var run = try makeRun(["a", "b", "c", "d"]) {
+            $0.concurrency = 2
+            $0.drainGrace = .seconds(5)
+        }
         let a = try XCTUnwrap(started(run.pull(now: now)))
         let b = try XCTUnwrap(started(run.pull(now: now)))
         XCTAssertNil(run.complete(slot: b.slot, result: response(500), now: now), "b waits for a retry")
@@ -55,8 +62,9 @@ final class FetchRunTests: XCTestCase {
         XCTAssertEqual(message, #"HTTP 404 with an HTML page (text/html): "404 Not Found", not the API's error document"#)
         XCTAssertTrue(run.summary.stoppedAtOnce)
         guard case .idle = run.pull(now: now) else { return XCTFail("nothing more starts") }
-        XCTAssertNil(run.complete(slot: b.slot, result: response(404, #"{"error": "No outbound call was found by that id."}"#), now: now),
-                     "nothing more is reported, not even a real 404")
+        XCTAssertNil(
+            run.complete(slot: b.slot, result: response(404, #"{"error": "No outbound call was found by that id."}"#), now: now),
+            "nothing more is reported, not even a real 404")
     }
 
     func testTheAPIsOwn404sAreAnswersAndOtherBodiesAreNot() {
@@ -65,9 +73,11 @@ final class FetchRunTests: XCTestCase {
         XCTAssertNil(ForeignAnswer.problem(status: 404, contentType: "application/json", body: json))
         XCTAssertNil(ForeignAnswer.problem(status: 404, contentType: "text/html", body: xml), "judged by the body")
         XCTAssertEqual(ForeignAnswer.problem(status: 404, contentType: nil, body: []), "HTTP 404 with an empty body, not the API's error document")
-        XCTAssertEqual(ForeignAnswer.problem(status: 404, contentType: "text/plain", body: Array("Not Found".utf8)),
-                       #"HTTP 404 with a body (text/plain): "Not Found", not the API's error document"#)
-        XCTAssertNotNil(ForeignAnswer.problem(status: 404, contentType: nil, body: Array(#"{"message": "nope"}"#.utf8)), "JSON without an error field")
+        XCTAssertEqual(
+            ForeignAnswer.problem(status: 404, contentType: "text/plain", body: Array("Not Found".utf8)),
+            #"HTTP 404 with a body (text/plain): "Not Found", not the API's error document"#)
+        XCTAssertNotNil(
+            ForeignAnswer.problem(status: 404, contentType: nil, body: Array(#"{"message": "nope"}"#.utf8)), "JSON without an error field")
         XCTAssertNotNil(ForeignAnswer.problem(status: 200, contentType: "application/json", body: Array("\n <!DOCTYPE html><html>".utf8)))
         XCTAssertNil(ForeignAnswer.problem(status: 200, contentType: "text/html", body: Array(#"{"call_details": {}}"#.utf8)))
         XCTAssertNil(ForeignAnswer.problem(status: 500, contentType: "text/html", body: Array("<html>".utf8)), "a 5xx page is retried as before")
@@ -115,7 +125,10 @@ final class FetchRunTests: XCTestCase {
     }
 
     func testRequestBudgetEndsTheRunWithIDsLeft() throws {
-        var run = try makeRun(["a", "b", "c", "d", "e"]) { $0.maxRequests = 3; $0.concurrency = 8 }
+        var run = try makeRun(["a", "b", "c", "d", "e"]) {
+            $0.maxRequests = 3
+            $0.concurrency = 8
+        }
         var slots: [Int] = []
         while let s = started(run.pull(now: now)) { slots.append(s.slot) }
         XCTAssertEqual(slots.count, 3)
@@ -128,7 +141,10 @@ final class FetchRunTests: XCTestCase {
     }
 
     func testDeadlineBudgetOnTheInjectedClock() throws {
-        var run = try makeRun(["a", "b"]) { $0.deadline = self.t0 + .seconds(10); $0.concurrency = 1 }
+        var run = try makeRun(["a", "b"]) {
+            $0.deadline = self.t0 + .seconds(10)
+            $0.concurrency = 1
+        }
         let a = try XCTUnwrap(started(run.pull(now: now)))
         XCTAssertNotNil(run.complete(slot: a.slot, result: response(200), now: now))
         now = t0 + .seconds(11)
@@ -137,18 +153,26 @@ final class FetchRunTests: XCTestCase {
     }
 
     func testARetryTheDeadlineCutsOffIsAFailureNotWorkLeftOver() throws {
-        var run = try makeRun(["hung", "next"]) { $0.deadline = self.t0 + .seconds(10); $0.concurrency = 1 }
+        var run = try makeRun(["hung", "next"]) {
+            $0.deadline = self.t0 + .seconds(10)
+            $0.concurrency = 1
+        }
         let first = try XCTUnwrap(started(run.pull(now: now)))
         now = t0 + .seconds(5)
-        XCTAssertNil(run.complete(slot: first.slot, result: .failure(CurlError(kind: .timeout, code: 28, message: "Operation timed out after 5000 milliseconds")), now: now),
-                     "a timeout is retried")
+        XCTAssertNil(
+            run.complete(
+                slot: first.slot, result: .failure(CurlError(kind: .timeout, code: 28, message: "Operation timed out after 5000 milliseconds")),
+                now: now),
+            "a timeout is retried")
         now = t0 + .seconds(10)
         guard case .idle = run.pull(now: now) else { return XCTFail("past the deadline nothing starts") }
         XCTAssertTrue(run.summary.budgetExhausted)
         let cut = run.finish()
         XCTAssertEqual(cut.map(\.callID), ["hung"])
         guard case .failed(let failure) = try XCTUnwrap(cut.first).outcome else { return XCTFail("\(cut)") }
-        XCTAssertEqual(failure.reason, "Operation timed out after 5000 milliseconds; not retried: the run's budget (--max-runtime or --max-requests) ended first")
+        XCTAssertEqual(
+            failure.reason, "Operation timed out after 5000 milliseconds; not retried: the run's budget (--max-runtime or --max-requests) ended first"
+        )
         XCTAssertEqual(run.summary.delivered, 1)
         XCTAssertEqual(run.summary.abandoned, 0, "'next' never started: left over, not abandoned")
     }
@@ -197,8 +221,9 @@ final class RetryPolicyTests: XCTestCase {
 
     func testFullJitterUnderAnExponentialCeiling() {
         let p = RetryPolicy(retries: 5, baseDelay: .milliseconds(500), maxDelay: .seconds(30))
-        XCTAssertEqual((1...8).map { p.delay(beforeRetry: $0, retryAfter: nil) { $0.upperBound } },
-                       [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30), .seconds(30)])
+        XCTAssertEqual(
+            (1...8).map { p.delay(beforeRetry: $0, retryAfter: nil) { $0.upperBound } },
+            [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(30), .seconds(30)])
         XCTAssertEqual(p.delay(beforeRetry: 3, retryAfter: nil) { $0.lowerBound }, .zero)
         XCTAssertEqual(p.delay(beforeRetry: 1, retryAfter: .seconds(9)) { _ in 1 }, .seconds(9))
         XCTAssertEqual(p.delay(beforeRetry: 1, retryAfter: .seconds(9999)) { _ in 1 }, .seconds(300))

@@ -24,7 +24,8 @@ final class FuseClientTests: XCTestCase {
     }
 
     func client(_ server: MockHTTPServer, key: String? = nil, _ tweak: (inout FuseClient.Configuration) -> Void = { _ in }) throws -> FuseClient {
-        var c = FuseClient.Configuration(endpoint: try FuseEndpoint(server.baseURL + "/api"), credentials: .basic(email: email, developerKey: key ?? self.key))
+        var c = FuseClient.Configuration(
+            endpoint: try FuseEndpoint(server.baseURL + "/api"), credentials: .basic(email: email, developerKey: key ?? self.key))
         c.retry = RetryPolicy(retries: 5, baseDelay: .milliseconds(10), maxDelay: .milliseconds(100))
         tweak(&c)
         return FuseClient(c)
@@ -54,7 +55,9 @@ final class FuseClientTests: XCTestCase {
         let foreign = simulator { $0.forbiddenRate = 1 }
         let foreignServer = try serve(foreign)
         defer { foreignServer.shutdown() }
-        guard case .forbidden = fetchAll(try client(foreignServer), ["call-0000002"]).0["call-0000002"]?.outcome else { return XCTFail("403 expected") }
+        guard case .forbidden = fetchAll(try client(foreignServer), ["call-0000002"]).0["call-0000002"]?.outcome else {
+            return XCTFail("403 expected")
+        }
 
         let failing = simulator { $0.errorRate = 1 }
         let failingServer = try serve(failing)
@@ -81,7 +84,10 @@ final class FuseClientTests: XCTestCase {
         let seen = Mutex([String: Int]())
         let server = try MockHTTPServer { request in
             let path = String(request.path)
-            let n = seen.withLock { $0[path, default: 0] += 1; return $0[path]! }
+            let n = seen.withLock {
+                $0[path, default: 0] += 1
+                return $0[path]!
+            }
             if n == 1 { return MockResponse(status: 503, contentType: "text/plain", text: "busy") }
             if n == 2 { return MockResponse(status: 200, contentType: "application/json", text: #"{"call_details": {"sta"#) }
             return MockResponse(status: 200, contentType: "application/json", text: #"{"call_details": {"status": "queued"}}"#)
@@ -99,7 +105,10 @@ final class FuseClientTests: XCTestCase {
     func testRetryAfterIsWaited() throws {
         let seen = Mutex(0)
         let server = try MockHTTPServer { _ in
-            if seen.withLock({ $0 += 1; return $0 }) == 1 {
+            if seen.withLock({
+                $0 += 1
+                return $0
+            }) == 1 {
                 return MockResponse(status: 429, headers: [("Retry-After", "1")], body: Array(#"{"error":"slow down"}"#.utf8))
             }
             return MockResponse(status: 200, contentType: "application/json", text: #"{"call_details": {"status": "completed"}}"#)
@@ -144,7 +153,11 @@ final class FuseClientTests: XCTestCase {
         }
         defer { server.shutdown() }
         let start = ContinuousClock.now
-        let (results, _) = fetchAll(try client(server) { $0.concurrency = 16; $0.ratePerSecond = 20 }, (1...50).map { "id\($0)" })
+        let (results, _) = fetchAll(
+            try client(server) {
+                $0.concurrency = 16
+                $0.ratePerSecond = 20
+            }, (1...50).map { "id\($0)" })
         let elapsed = ContinuousClock.now - start
         XCTAssertEqual(results.count, 50)
         XCTAssertGreaterThanOrEqual(elapsed, .seconds(2), "50 requests at 20/s need two full windows after the first")
@@ -163,7 +176,8 @@ final class FuseClientTests: XCTestCase {
             let raw = request.path.dropFirst("/api/outbound/".count)
             let id = String(raw).removingPercentEncoding ?? "?"
             let escaped = id.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return MockResponse(status: 200, contentType: "application/json", text: "{\"call_details\": {\"status\": \"queued\", \"phone_number\": \"\(escaped)\"}}")
+            return MockResponse(
+                status: 200, contentType: "application/json", text: "{\"call_details\": {\"status\": \"queued\", \"phone_number\": \"\(escaped)\"}}")
         }
         defer { server.shutdown() }
         let ids = ["with space", "ünïcødé-日本", "a+b", "c:d", "e@f", "semi;colon", "quote\"d", "back\\slash"]
@@ -185,7 +199,11 @@ final class FuseClientTests: XCTestCase {
         let server = try serve(sim)
         defer { server.shutdown() }
         let ids = (1...2000).map { String(format: "call-%07d", $0) }
-        let (results, summary) = fetchAll(try client(server) { $0.concurrency = 16; $0.retry.retries = 8 }, ids)
+        let (results, summary) = fetchAll(
+            try client(server) {
+                $0.concurrency = 16
+                $0.retry.retries = 8
+            }, ids)
         XCTAssertEqual(results.count, 2000)
         let found = results.values.filter { if case .found = $0.outcome { true } else { false } }.count
         XCTAssertEqual(found, 2000, "with 8 retries every id gets through 10% faults")
@@ -197,7 +215,11 @@ final class FuseClientTests: XCTestCase {
         let server = try serve(simulator())
         defer { server.shutdown() }
         let ids = (1...100).map { String(format: "call-%07d", $0) }
-        let (results, summary) = fetchAll(try client(server) { $0.maxRequests = 30; $0.concurrency = 4 }, ids)
+        let (results, summary) = fetchAll(
+            try client(server) {
+                $0.maxRequests = 30
+                $0.concurrency = 4
+            }, ids)
         XCTAssertEqual(summary.requests, 30)
         XCTAssertEqual(results.count, 30)
         XCTAssertTrue(summary.budgetExhausted)
@@ -207,7 +229,8 @@ final class FuseClientTests: XCTestCase {
         let probe = try MockHTTPServer { _ in MockResponse(status: 200) }
         let port = probe.port
         probe.shutdown()
-        var c = FuseClient.Configuration(endpoint: try FuseEndpoint("http://127.0.0.1:\(port)/api"), credentials: .basic(email: email, developerKey: key))
+        var c = FuseClient.Configuration(
+            endpoint: try FuseEndpoint("http://127.0.0.1:\(port)/api"), credentials: .basic(email: email, developerKey: key))
         c.retry = RetryPolicy(retries: 1, baseDelay: .milliseconds(5), maxDelay: .milliseconds(10))
         let (results, summary) = fetchAll(FuseClient(c), ["a"])
         guard case .failed(let f) = results["a"]?.outcome else { return XCTFail() }

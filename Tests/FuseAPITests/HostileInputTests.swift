@@ -29,7 +29,10 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testDeeplyNestedJSONIsAnErrorNotAStackOverflow() {
-        for body in [String(repeating: "[", count: 100_000), "{\"call_details\": " + String(repeating: "{\"a\":", count: 50_000) + "1" + String(repeating: "}", count: 50_001)] {
+        for body in [
+            String(repeating: "[", count: 100_000),
+            "{\"call_details\": " + String(repeating: "{\"a\":", count: 50_000) + "1" + String(repeating: "}", count: 50_001),
+        ] {
             XCTAssertThrowsError(try StatusDecoder.decode(Array(body.utf8), format: .json)) { error in
                 XCTAssertTrue("\(error)".contains("nesting deeper than"), "\(error)")
             }
@@ -55,7 +58,8 @@ final class HostileInputTests: XCTestCase {
     func testWrongContentTypeIsJudgedByTheBody() throws {
         let server = try MockHTTPServer { request in
             request.path.hasSuffix("/x")
-                ? MockResponse(status: 200, contentType: "text/html; charset=iso-8859-1", text: #"{"call_details": {"status": "completed", "duration": 5}}"#)
+                ? MockResponse(
+                    status: 200, contentType: "text/html; charset=iso-8859-1", text: #"{"call_details": {"status": "completed", "duration": 5}}"#)
                 : MockResponse(status: 200, contentType: "application/json", text: "<html><body>Maintenance</body></html>")
         }
         defer { server.shutdown() }

@@ -1,5 +1,6 @@
-@testable import FuseAPI
 import XCTest
+
+@testable import FuseAPI
 
 /// The pacing rule on a fake clock: start whenever the limiter allows, and
 /// count what any one-second window holds.

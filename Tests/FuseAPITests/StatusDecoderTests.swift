@@ -13,16 +13,18 @@ final class StatusDecoderTests: XCTestCase {
         XCTAssertEqual(s.status, "completed")
         XCTAssertEqual(s.attempts, 1)
         XCTAssertEqual(s.maxAttempts, 1)
-        XCTAssertEqual(s.queuedTimestamp, 1475095892)
-        XCTAssertEqual(s.startTimestamp, 1475095925)
-        XCTAssertEqual(s.endTimestamp, 1475095928)
+        XCTAssertEqual(s.queuedTimestamp, 1_475_095_892)
+        XCTAssertEqual(s.startTimestamp, 1_475_095_925)
+        XCTAssertEqual(s.endTimestamp, 1_475_095_928)
         XCTAssertEqual(s.reattemptWait, 300)
         XCTAssertEqual(s.duration, 3)
         XCTAssertEqual(s.phoneNumber, "6173720293")
-        XCTAssertEqual(s.events, [
-            .init(event: "queued", timestamp: 1475095892), .init(event: "dialing", timestamp: 1475095893),
-            .init(event: "connected", timestamp: 1475095925), .init(event: "disconnected", timestamp: 1475095928),
-        ])
+        XCTAssertEqual(
+            s.events,
+            [
+                .init(event: "queued", timestamp: 1_475_095_892), .init(event: "dialing", timestamp: 1_475_095_893),
+                .init(event: "connected", timestamp: 1_475_095_925), .init(event: "disconnected", timestamp: 1_475_095_928),
+            ])
         XCTAssertTrue(s.isFinal)
     }
 
@@ -65,12 +67,14 @@ final class StatusDecoderTests: XCTestCase {
         XCTAssertNil(try decode(#""status": "queued""#).attempts)
         XCTAssertEqual(try decode(#""status": "queued", "duration": 3.0"#).duration, 3)
         XCTAssertEqual(try decode(#""status": "queued", "duration": "12.0""#).duration, 12)
-        XCTAssertEqual(try decode(#""status": "queued", "queued_timestamp": "1475095892""#).queuedTimestamp, 1475095892)
+        XCTAssertEqual(try decode(#""status": "queued", "queued_timestamp": "1475095892""#).queuedTimestamp, 1_475_095_892)
     }
 
     func testNumbersOutsideTheirRangeOrNotWholeAreRefusedNotTrapped() throws {
         // Refused fields become nil and are named; the rest of the body still decodes.
-        let s = try decode(#""status": "completed", "attempts": "two", "duration": true, "max_attempts": "3", "queued_timestamp": "-9000000000000000000", "start_timestamp": 1.5e300, "end_timestamp": "1e400", "reattempt_wait": "99999999999999999999", "last_attempt_timestamp": 1.5, "events": [{"event": "connected", "timestamp": "9223372036854775807"}, {"event": "disconnected", "timestamp": 100}]"#)
+        let s = try decode(
+            #""status": "completed", "attempts": "two", "duration": true, "max_attempts": "3", "queued_timestamp": "-9000000000000000000", "start_timestamp": 1.5e300, "end_timestamp": "1e400", "reattempt_wait": "99999999999999999999", "last_attempt_timestamp": 1.5, "events": [{"event": "connected", "timestamp": "9223372036854775807"}, {"event": "disconnected", "timestamp": 100}]"#
+        )
         XCTAssertEqual(s.status, "completed")
         XCTAssertEqual(s.maxAttempts, 3)
         XCTAssertNil(s.attempts)
@@ -81,11 +85,13 @@ final class StatusDecoderTests: XCTestCase {
         XCTAssertNil(s.reattemptWait)
         XCTAssertNil(s.lastAttemptTimestamp)
         XCTAssertEqual(s.events, [.init(event: "connected", timestamp: nil), .init(event: "disconnected", timestamp: 100)])
-        XCTAssertEqual(s.refusedFields, [
-            #"events[0].timestamp "9223372036854775807""#, #"attempts "two""#, #"queued_timestamp "-9000000000000000000""#,
-            "start_timestamp 1.5e300", #"end_timestamp "1e400""#, "last_attempt_timestamp 1.5", #"reattempt_wait "99999999999999999999""#,
-            "duration true",
-        ])
+        XCTAssertEqual(
+            s.refusedFields,
+            [
+                #"events[0].timestamp "9223372036854775807""#, #"attempts "two""#, #"queued_timestamp "-9000000000000000000""#,
+                "start_timestamp 1.5e300", #"end_timestamp "1e400""#, "last_attempt_timestamp 1.5", #"reattempt_wait "99999999999999999999""#,
+                "duration true",
+            ])
     }
 
     func testRangeEdgesAreInclusive() throws {
@@ -99,7 +105,10 @@ final class StatusDecoderTests: XCTestCase {
     }
 
     func testDuplicateKeysKeepTheFirstValueAsSQLiteDoes() throws {
-        let s = try StatusDecoder.decode(Array(#"{"call_details": {"status": "queued", "status": "completed", "duration": 5, "duration": 9}, "call_details": {"status": "failed"}}"#.utf8), format: .json)
+        let s = try StatusDecoder.decode(
+            Array(
+                #"{"call_details": {"status": "queued", "status": "completed", "duration": 5, "duration": 9}, "call_details": {"status": "failed"}}"#
+                    .utf8), format: .json)
         XCTAssertEqual(s.status, "queued")
         XCTAssertEqual(s.duration, 5)
     }
@@ -113,7 +122,9 @@ final class StatusDecoderTests: XCTestCase {
     }
 
     func testEmptyScheduleFieldsAndUnknownValuesAreKept() throws {
-        let s = try decode(#""status": "voicemail", "start_timestamp": "", "end_timestamp": "", "events": [{"event": "beeped", "timestamp": 5}], "campaign": {"x": 1}, "success": "true""#)
+        let s = try decode(
+            #""status": "voicemail", "start_timestamp": "", "end_timestamp": "", "events": [{"event": "beeped", "timestamp": 5}], "campaign": {"x": 1}, "success": "true""#
+        )
         XCTAssertEqual(s.status, "voicemail")
         XCTAssertFalse(s.isFinal, "an unknown status is not final")
         XCTAssertNil(s.startTimestamp)

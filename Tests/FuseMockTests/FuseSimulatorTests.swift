@@ -42,7 +42,8 @@ final class FuseSimulatorTests: XCTestCase {
         var c = FuseSimulator.Configuration()
         c.speed = 0  // a still clock: the calls' states are fixed
         c.calls = 50
-        let a = FuseSimulator(c), b = FuseSimulator(c)
+        let a = FuseSimulator(c)
+        let b = FuseSimulator(c)
         c.seed = 2
         let other = FuseSimulator(c)
         var differs = 0

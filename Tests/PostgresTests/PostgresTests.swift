@@ -18,8 +18,9 @@ final class PostgresTests: XCTestCase {
     }
 
     func testParametersRoundTripAsTheirTypes() throws {
-        let r = try db.query("SELECT $1::bigint, $2::text, $3::bigint, $4::float8, $5::int, $6::text",
-                             [Int64.max, "tab\there\nnewline 'quote' ünï", nil as Int64?, 0.1, true, ""])
+        let r = try db.query(
+            "SELECT $1::bigint, $2::text, $3::bigint, $4::float8, $5::int, $6::text",
+            [Int64.max, "tab\there\nnewline 'quote' ünï", nil as Int64?, 0.1, true, ""])
         XCTAssertEqual(r.count, 1)
         XCTAssertEqual(r[0].int64(0), Int64.max)
         XCTAssertEqual(r[0].string(1), "tab\there\nnewline 'quote' ünï")
@@ -49,10 +50,11 @@ final class PostgresTests: XCTestCase {
 
     func testTransactionsRollBackOnError() throws {
         try db.execute("CREATE TABLE t (id bigint PRIMARY KEY)")
-        XCTAssertThrowsError(try db.transaction { () throws -> Void in
-            try db.query("INSERT INTO t VALUES (1)")
-            try db.query("INSERT INTO t VALUES (1)")
-        })
+        XCTAssertThrowsError(
+            try db.transaction { () throws -> Void in
+                try db.query("INSERT INTO t VALUES (1)")
+                try db.query("INSERT INTO t VALUES (1)")
+            })
         XCTAssertFalse(db.isInTransaction)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
         try db.transaction { try db.query("INSERT INTO t VALUES (2)") }
@@ -80,15 +82,19 @@ final class PostgresTests: XCTestCase {
 
     func testACopyThatFailsLeavesNothingAndTheConnectionUsable() throws {
         try db.execute("CREATE TABLE t (id bigint PRIMARY KEY)")
-        XCTAssertThrowsError(try db.copyIn("COPY t FROM STDIN") { w in
-            try w.row([.integer(1)])
-            try w.row([.integer(1)])
-        }) { XCTAssertEqual(($0 as! PostgresError).sqlState, PostgresError.State.uniqueViolation) }
+        XCTAssertThrowsError(
+            try db.copyIn("COPY t FROM STDIN") { w in
+                try w.row([.integer(1)])
+                try w.row([.integer(1)])
+            }
+        ) { XCTAssertEqual(($0 as! PostgresError).sqlState, PostgresError.State.uniqueViolation) }
         struct Stop: Error {}
-        XCTAssertThrowsError(try db.copyIn("COPY t FROM STDIN") { w in
-            try w.row([.integer(5)])
-            throw Stop()
-        }) { XCTAssertTrue($0 is Stop) }
+        XCTAssertThrowsError(
+            try db.copyIn("COPY t FROM STDIN") { w in
+                try w.row([.integer(5)])
+                throw Stop()
+            }
+        ) { XCTAssertTrue($0 is Stop) }
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
     }
 
@@ -99,10 +105,12 @@ final class PostgresTests: XCTestCase {
         XCTAssertEqual(seen.last, 50_000)
         struct Enough: Error {}
         var count = 0
-        XCTAssertThrowsError(try db.cursor("SELECT g FROM generate_series(1, 10000000) g") { _ in
-            count += 1
-            if count == 10 { throw Enough() }
-        }) { XCTAssertTrue($0 is Enough) }
+        XCTAssertThrowsError(
+            try db.cursor("SELECT g FROM generate_series(1, 10000000) g") { _ in
+                count += 1
+                if count == 10 { throw Enough() }
+            }
+        ) { XCTAssertTrue($0 is Enough) }
         XCTAssertEqual(count, 10)
         XCTAssertEqual(try db.scalarInt("SELECT 7"), 7)
         XCTAssertThrowsError(try db.cursor("SELECT 1/0") { _ in }) { XCTAssertEqual(($0 as! PostgresError).sqlState, "22012") }

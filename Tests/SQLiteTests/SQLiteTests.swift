@@ -79,17 +79,21 @@ final class SQLiteTests: XCTestCase {
     func testErrorInsideTransactionRollsBackAndRethrowsFirstError() throws {
         let db = try openTable()
         struct Boom: Error {}
-        XCTAssertThrowsError(try db.transaction {
-            try db.execute("INSERT INTO t (i) VALUES (1)")
-            throw Boom()
-        }) { XCTAssertTrue($0 is Boom) }
+        XCTAssertThrowsError(
+            try db.transaction {
+                try db.execute("INSERT INTO t (i) VALUES (1)")
+                throw Boom()
+            }
+        ) { XCTAssertTrue($0 is Boom) }
         XCTAssertFalse(db.isInTransaction)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
 
-        XCTAssertThrowsError(try db.transaction {
-            try db.execute("INSERT INTO t (id) VALUES (7)")
-            try db.execute("INSERT INTO t (id) VALUES (7)")
-        }) { XCTAssertEqual(($0 as? SQLiteError)?.extendedCode, SQLiteError.Code.constraintPrimaryKey) }
+        XCTAssertThrowsError(
+            try db.transaction {
+                try db.execute("INSERT INTO t (id) VALUES (7)")
+                try db.execute("INSERT INTO t (id) VALUES (7)")
+            }
+        ) { XCTAssertEqual(($0 as? SQLiteError)?.extendedCode, SQLiteError.Code.constraintPrimaryKey) }
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
 
         try db.transaction { try db.execute("INSERT INTO t (i) VALUES (2)") }

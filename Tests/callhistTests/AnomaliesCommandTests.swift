@@ -45,7 +45,8 @@ final class AnomaliesCommandTests: XCTestCase {
         let failing = try Harness.callhist(["report", "anomalies", "--db", db, "--fail-on", "warning", "--metrics-file", metrics], env: env)
         XCTAssertEqual(failing.status, 1)
         XCTAssertTrue(failing.stdout.hasPrefix("1 finding (1 warning) in calls queued "), failing.stdout)
-        XCTAssertTrue(failing.stdout.contains("warning impossible_data       bad-1\n    Attempts 4 is more than max_attempts 3.\n    → "), failing.stdout)
+        XCTAssertTrue(
+            failing.stdout.contains("warning impossible_data       bad-1\n    Attempts 4 is more than max_attempts 3.\n    → "), failing.stdout)
         XCTAssertEqual(try Harness.callhist(["report", "anomalies", "--db", db, "--fail-on", "info"], env: env).status, 1)
         XCTAssertEqual(try Harness.callhist(["report", "anomalies", "--db", db, "--fail-on", "error"], env: env).status, 0)
 
@@ -53,7 +54,8 @@ final class AnomaliesCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("callhist_anomalies{kind=\"impossible_data\",severity=\"warning\"} 1\n"), text)
         XCTAssertTrue(text.contains("callhist_anomalies{kind=\"archive_stale\",severity=\"error\"} 0\n"), text)
         XCTAssertTrue(text.contains("callhist_anomalies{kind=\"volume_drop\",severity=\"error\"} 0\n"), text)
-        XCTAssertEqual(text.components(separatedBy: "\n").filter { $0.hasPrefix("callhist_anomalies{") }.count, 9, "every kind and severity, zeros included")
+        XCTAssertEqual(
+            text.components(separatedBy: "\n").filter { $0.hasPrefix("callhist_anomalies{") }.count, 9, "every kind and severity, zeros included")
 
         // Outside the period, nothing; the table says so.
         let before = try Harness.callhist(["report", "anomalies", "--db", db, "--until", "3h", "--fail-on", "warning"], env: env)
@@ -83,7 +85,10 @@ final class AnomaliesCommandTests: XCTestCase {
         XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
         XCTAssertEqual(try cron().output, "", "nothing wrong: nothing to mail")
         let queued = Int64(Date().timeIntervalSince1970) - 600
-        let file = try dir.write("bad.ndjson", #"{"call_id":"bad-2","call_details":{"status":"failed","attempts":"5","max_attempts":"3","queued_timestamp":"\#(queued)","events":[]}}"# + "\n")
+        let file = try dir.write(
+            "bad.ndjson",
+            #"{"call_id":"bad-2","call_details":{"status":"failed","attempts":"5","max_attempts":"3","queued_timestamp":"\#(queued)","events":[]}}"#
+                + "\n")
         XCTAssertEqual(try Harness.callhist(["import", "--db", db, file], env: env).status, 0)
         let mailed = try cron().output
         XCTAssertTrue(mailed.contains("warning impossible_data       bad-2\n    Attempts 5 is more than max_attempts 3."), mailed)
@@ -92,8 +97,10 @@ final class AnomaliesCommandTests: XCTestCase {
     func testBadThresholdsAreUsageErrors() throws {
         let db = try archiveWithOneImpossibleCall()
         let env = Harness.environment(baseURL: nil)
-        for args in [["--volume-ratio", "0"], ["--volume-ratio", "nan"], ["--completion-sigmas", "-1"], ["--baseline-days", "0"],
-                     ["--min-baseline-days", "15"], ["--stuck-after", "1s"], ["--fail-on", "fatal"], ["--failures-in-a-row", "99999999999999999999"]] {
+        for args in [
+            ["--volume-ratio", "0"], ["--volume-ratio", "nan"], ["--completion-sigmas", "-1"], ["--baseline-days", "0"],
+            ["--min-baseline-days", "15"], ["--stuck-after", "1s"], ["--fail-on", "fatal"], ["--failures-in-a-row", "99999999999999999999"],
+        ] {
             let r = try Harness.callhist(["report", "anomalies", "--db", db] + args, env: env)
             XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
         }
@@ -120,8 +127,11 @@ final class AnomaliesCommandTests: XCTestCase {
         let archived = try Harness.callhist(["archive", "--db", db, "--ids", ids, "--concurrency", "16"], env: env)
         XCTAssertEqual(archived.status, 0, archived.stderr)
 
-        let r = try Harness.callhist(["report", "anomalies", "--db", db, "--utc", "--format", "json",
-                                      "--since", "@\(epoch - 91 * 86_400)", "--until", "@\(epoch)"], env: env)
+        let r = try Harness.callhist(
+            [
+                "report", "anomalies", "--db", db, "--utc", "--format", "json",
+                "--since", "@\(epoch - 91 * 86_400)", "--until", "@\(epoch)",
+            ], env: env)
         XCTAssertEqual(r.status, 0, r.stderr)
         let findings = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: String]])
         XCTAssertEqual(findings.filter { $0["kind"] != "stuck_call" }, [], "no false alarm")
@@ -136,8 +146,11 @@ final class AnomaliesCommandTests: XCTestCase {
 
         // The days were judged: 76 of them had a full baseline; the daily
         // report over the same days shows the volume they were judged on.
-        let daily = try Harness.callhist(["report", "daily", "--db", db, "--utc", "--format", "json",
-                                          "--since", "@\(epoch - 91 * 86_400)", "--until", "@\(epoch)"], env: env)
+        let daily = try Harness.callhist(
+            [
+                "report", "daily", "--db", db, "--utc", "--format", "json",
+                "--since", "@\(epoch - 91 * 86_400)", "--until", "@\(epoch)",
+            ], env: env)
         let days = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(daily.stdout.utf8)) as? [[String: Any]])
         let calls = days.compactMap { $0["calls"] as? Int }
         XCTAssertGreaterThanOrEqual(calls.count, 90)

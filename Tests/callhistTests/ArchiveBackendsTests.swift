@@ -27,7 +27,9 @@ final class ArchiveBackendsTests: XCTestCase {
 
     /// One integer from either backend, by an independent client (sqlite3 or psql).
     func scalar(_ db: String, _ sql: String) throws -> Int {
-        let text = db.hasPrefix("postgresql://") ? try PostgresCluster.psql(db, sql)
+        let text =
+            db.hasPrefix("postgresql://")
+            ? try PostgresCluster.psql(db, sql)
             : try Harness.run("/usr/bin/sqlite3", ["-readonly", db, sql]).stdout
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
@@ -103,7 +105,7 @@ final class ArchiveBackendsTests: XCTestCase {
                 XCTAssertEqual(r.status, status, "\(backend) \(args): \(r.stderr)")
                 out.append(r.stdout + r.stderr.replacingOccurrences(of: db, with: "DB"))
             }
-            try run(["forget", "call-9999998", "call-9999999", "call-0000001"], 65)   // one has data: nothing forgotten
+            try run(["forget", "call-9999998", "call-9999999", "call-0000001"], 65)  // one has data: nothing forgotten
             XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls"), 22)
             try run(["forget", "call-9999998", "call-9999999", "call-0000404"], 0)
             XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls"), 20)
@@ -113,7 +115,7 @@ final class ArchiveBackendsTests: XCTestCase {
             XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_events WHERE call_id = 'call-0000001'"), 0)
             try run(["label", "--add", "campaign=spring", "--add", "team=a", "call-0000002", "call-0000003"], 0)
             try run(["label", "--remove", "team", "call-0000002"], 0)
-            try run(["label", "--add", "x=y", "call-0000002", "call-0000404"], 65)   // an unknown id: nothing changed
+            try run(["label", "--add", "x=y", "call-0000002", "call-0000404"], 65)  // an unknown id: nothing changed
             XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_labels"), 3)
             try run(["report", "labels", "campaign", "--format", "csv"], 0)
             outputs[backend] = out
@@ -256,11 +258,14 @@ final class ArchiveBackendsTests: XCTestCase {
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_snapshots"), 1500, "no snapshot twice")
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM status_changes"), 1500, "no status change twice")
         // Every call's events are its body's, once (body_json: the body as jsonb).
-        XCTAssertEqual(try scalar(db, """
-            SELECT count(*) FROM calls c JOIN call_snapshots s ON s.snapshot_id = c.snapshot_id
-            WHERE coalesce(jsonb_array_length(s.body_json -> 'call_details' -> 'events'), 0)
-                  <> (SELECT count(*) FROM call_events e WHERE e.call_id = c.call_id)
-            """), 0)
+        XCTAssertEqual(
+            try scalar(
+                db,
+                """
+                SELECT count(*) FROM calls c JOIN call_snapshots s ON s.snapshot_id = c.snapshot_id
+                WHERE coalesce(jsonb_array_length(s.body_json -> 'call_details' -> 'events'), 0)
+                      <> (SELECT count(*) FROM call_events e WHERE e.call_id = c.call_id)
+                """), 0)
         XCTAssertGreaterThan(try scalar(db, "SELECT count(*) FROM call_events"), 3000)
     }
 }

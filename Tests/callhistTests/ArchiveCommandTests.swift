@@ -14,7 +14,8 @@ final class ArchiveCommandTests: XCTestCase {
         let mock = try MockProcess(["--calls", "300"])
         let db = scratch.path("a.sqlite")
         let file = try scratch.write("ids.txt", "\u{FEFF}# campaign 7\r\n" + ids(1...200).joined(separator: "\r\n") + "\n\n  call-0000001  \n")
-        let r = try Harness.callhist(["archive", "--db", db, "--ids", file, "call-0000250", "call-0000201"], env: Harness.environment(baseURL: mock.baseURL))
+        let r = try Harness.callhist(
+            ["archive", "--db", db, "--ids", file, "call-0000250", "call-0000201"], env: Harness.environment(baseURL: mock.baseURL))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("archived 202 of 202 ids"), r.stderr)
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls"), 202)
@@ -31,7 +32,9 @@ final class ArchiveCommandTests: XCTestCase {
         let mock = try MockProcess(["--calls", "50"])
         let db = scratch.path("a.sqlite")
         let csv = try scratch.write("ids.csv", "campaign,call_id,note\nx,call-0000001,\"hello, world\"\ny,\"call-0000002\",\n")
-        let r = try Harness.callhist(["archive", "--db", db, "--ids", csv, "--ids", "-"], env: Harness.environment(baseURL: mock.baseURL), stdin: "call-0000003\ncall-0000001\n")
+        let r = try Harness.callhist(
+            ["archive", "--db", db, "--ids", csv, "--ids", "-"], env: Harness.environment(baseURL: mock.baseURL),
+            stdin: "call-0000003\ncall-0000001\n")
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls"), 3)
     }
@@ -66,7 +69,8 @@ final class ArchiveCommandTests: XCTestCase {
         let plain = try Harness.callhist(["archive", "--db", db, "x"], env: Harness.environment(baseURL: "http://fuse.plumvoice.com/api"))
         XCTAssertEqual(plain.status, 78)
         XCTAssertTrue(plain.stderr.contains("https"), plain.stderr)
-        let netrc = try Harness.callhist(["archive", "--db", db, "--netrc-file", scratch.path("missing"), "x"], env: Harness.environment(baseURL: "http://127.0.0.1:9/api"))
+        let netrc = try Harness.callhist(
+            ["archive", "--db", db, "--netrc-file", scratch.path("missing"), "x"], env: Harness.environment(baseURL: "http://127.0.0.1:9/api"))
         XCTAssertEqual(netrc.status, 78)
     }
 
@@ -74,10 +78,14 @@ final class ArchiveCommandTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         let port: Int
         do { port = try MockProcess().port }  // the mock is gone once this scope ends
-        let r = try Harness.callhist(["archive", "--db", db, "--retries", "1", "call-0000001", "call-0000002"], env: Harness.environment(baseURL: "http://127.0.0.1:\(port)/api"))
+        let r = try Harness.callhist(
+            ["archive", "--db", db, "--retries", "1", "call-0000001", "call-0000002"],
+            env: Harness.environment(baseURL: "http://127.0.0.1:\(port)/api"))
         XCTAssertEqual(r.status, 69, r.stderr)
         XCTAssertTrue(r.stderr.contains("could not be reached"), r.stderr)
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE last_outcome = 'failed' AND next_check_at <= strftime('%s','now')"), 2, "remembered and due again")
+        XCTAssertEqual(
+            try scalar(db, "SELECT count(*) FROM calls WHERE last_outcome = 'failed' AND next_check_at <= strftime('%s','now')"), 2,
+            "remembered and due again")
     }
 
     func testFailuresAfterRetriesExit75() throws {
@@ -92,8 +100,9 @@ final class ArchiveCommandTests: XCTestCase {
     func testWrongKeyExits77AtOnce() throws {
         let mock = try MockProcess(["--calls", "500", "--latency", "5"])
         let db = scratch.path("a.sqlite")
-        let r = try Harness.callhist(["archive", "--db", db, "--concurrency", "4", "--ids", try scratch.write("ids", ids(1...500).joined(separator: "\n"))],
-                                     env: Harness.environment(baseURL: mock.baseURL, key: "wrong-key"))
+        let r = try Harness.callhist(
+            ["archive", "--db", db, "--concurrency", "4", "--ids", try scratch.write("ids", ids(1...500).joined(separator: "\n"))],
+            env: Harness.environment(baseURL: mock.baseURL, key: "wrong-key"))
         XCTAssertEqual(r.status, 77, r.stderr)
         XCTAssertTrue(r.stderr.contains("credentials"), r.stderr)
         let requests = mock.requests
@@ -106,8 +115,9 @@ final class ArchiveCommandTests: XCTestCase {
     func testSecondRunOnTheSameFileExits75WhileTheFirstHoldsIt() throws {
         let mock = try MockProcess(["--calls", "400", "--latency", "200"])
         let db = scratch.path("a.sqlite")
-        let first = try Harness.startCallhist(["archive", "--db", db, "--concurrency", "2", "--ids", try scratch.write("ids", ids(1...40).joined(separator: "\n"))],
-                                              env: Harness.environment(baseURL: mock.baseURL))
+        let first = try Harness.startCallhist(
+            ["archive", "--db", db, "--concurrency", "2", "--ids", try scratch.write("ids", ids(1...40).joined(separator: "\n"))],
+            env: Harness.environment(baseURL: mock.baseURL))
         Thread.sleep(forTimeInterval: 0.8)
         let second = try Harness.callhist(["archive", "--db", db, "call-0000100"], env: Harness.environment(baseURL: mock.baseURL))
         XCTAssertEqual(second.status, 75, second.stderr)
@@ -140,7 +150,9 @@ final class ArchiveCommandTests: XCTestCase {
         let mock = try MockProcess(["--calls", "2000"])
         let db = scratch.path("a.sqlite")
         let env = Harness.environment(baseURL: mock.baseURL)
-        XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "--ids", try scratch.write("ids", ids(1...2000).joined(separator: "\n"))], env: env).status, 0)
+        XCTAssertEqual(
+            try Harness.callhist(["archive", "--db", db, "--ids", try scratch.write("ids", ids(1...2000).joined(separator: "\n"))], env: env).status,
+            0)
         let pending = try scalar(db, "SELECT count(*) FROM calls WHERE is_final = 0") ?? 0
         XCTAssertGreaterThan(pending, 20, "some calls are still in progress")
         try mock.advance(seconds: 3 * 86_400)
@@ -160,7 +172,11 @@ final class ArchiveCommandTests: XCTestCase {
         let all = ids(1...2000)
         do {
             let mock = try MockProcess(["--calls", "2000"])
-            XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "--ids", try scratch.write("ids", all.joined(separator: "\n"))], env: Harness.environment(baseURL: mock.baseURL)).status, 0)
+            XCTAssertEqual(
+                try Harness.callhist(
+                    ["archive", "--db", db, "--ids", try scratch.write("ids", all.joined(separator: "\n"))],
+                    env: Harness.environment(baseURL: mock.baseURL)
+                ).status, 0)
         }
         let before = try callDataDump(db)
         let pending = try Connection(path: db, mode: .readOnly).prepare("SELECT call_id FROM calls WHERE is_final = 0").map { $0.string(0) }
@@ -175,7 +191,8 @@ final class ArchiveCommandTests: XCTestCase {
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE last_outcome = 'not_found' AND status IS NOT NULL"), Int64(pending.count))
         do {
             let broken = try MockProcess(["--calls", "2000", "--malformed-rate", "1"])
-            let r = try Harness.callhist(["archive", "--db", db, "--refresh-all", "--retries", "0"], env: Harness.environment(baseURL: broken.baseURL))
+            let r = try Harness.callhist(
+                ["archive", "--db", db, "--refresh-all", "--retries", "0"], env: Harness.environment(baseURL: broken.baseURL))
             XCTAssertEqual(r.status, 75)
         }
         XCTAssertEqual(try callDataDump(db), before, "malformed bodies did not touch archived data")
@@ -186,7 +203,11 @@ final class ArchiveCommandTests: XCTestCase {
         let mock = try MockProcess(["--calls", "300"])
         let db = scratch.path("a.sqlite")
         let env = Harness.environment(baseURL: mock.baseURL)
-        let r = try Harness.callhist(["archive", "--db", db, "--concurrency", "4", "--max-requests", "100", "--ids", try scratch.write("ids", ids(1...300).joined(separator: "\n"))], env: env)
+        let r = try Harness.callhist(
+            [
+                "archive", "--db", db, "--concurrency", "4", "--max-requests", "100", "--ids",
+                try scratch.write("ids", ids(1...300).joined(separator: "\n")),
+            ], env: env)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("200 left for the next run"), r.stderr)
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 100)
@@ -199,7 +220,9 @@ final class ArchiveCommandTests: XCTestCase {
     func testDryRunFetchesAndWritesNothing() throws {
         let mock = try MockProcess()
         let db = scratch.path("a.sqlite")
-        let r = try Harness.callhist(["archive", "--db", db, "--dry-run", "call-0000001", "call-0000002", "call-0000001"], env: Harness.environment(baseURL: mock.baseURL, key: nil))
+        let r = try Harness.callhist(
+            ["archive", "--db", db, "--dry-run", "call-0000001", "call-0000002", "call-0000001"],
+            env: Harness.environment(baseURL: mock.baseURL, key: nil))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("would fetch 2 ids"), r.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: db))
@@ -210,7 +233,8 @@ final class ArchiveCommandTests: XCTestCase {
         let mock = try MockProcess(["--calls", "6000", "--latency", "2"])
         let env = Harness.environment(baseURL: mock.baseURL)
         let file = try scratch.write("ids", ids(1...6000).joined(separator: "\n"))
-        let killed = scratch.path("killed.sqlite"), clean = scratch.path("clean.sqlite")
+        let killed = scratch.path("killed.sqlite")
+        let clean = scratch.path("clean.sqlite")
         for delay in [0.4, 0.9] {
             let p = try Harness.startCallhist(["archive", "--db", killed, "--concurrency", "4", "--ids", file], env: env)
             Thread.sleep(forTimeInterval: delay)
@@ -233,7 +257,8 @@ final class ArchiveCommandTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         let env = Harness.environment(baseURL: mock.baseURL)
         XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
-        let p = try Harness.startCallhist(["archive", "--db", db, "--ids", try scratch.write("ids", ids(1...5000).joined(separator: "\n"))], env: env)
+        let p = try Harness.startCallhist(
+            ["archive", "--db", db, "--ids", try scratch.write("ids", ids(1...5000).joined(separator: "\n"))], env: env)
         let reader = try Connection(path: db, mode: .readOnly, busyTimeout: .zero)
         var reads = 0
         var errors: [String] = []
@@ -257,7 +282,10 @@ final class ArchiveCommandTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         let env = Harness.environment(baseURL: mock.baseURL)
         var output = ""
-        for args in [["archive", "--db", db, "--progress", "always", "--ids", try scratch.write("ids", ids(1...120).joined(separator: "\n"))], ["archive", "--db", db, "--dry-run"]] {
+        for args in [
+            ["archive", "--db", db, "--progress", "always", "--ids", try scratch.write("ids", ids(1...120).joined(separator: "\n"))],
+            ["archive", "--db", db, "--dry-run"],
+        ] {
             let r = try Harness.callhist(args, env: env)
             output += r.stdout + r.stderr
         }

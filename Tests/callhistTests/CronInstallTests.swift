@@ -34,11 +34,16 @@ final class CronInstallTests: XCTestCase {
     func testAStopSignalToTheWholeJobIsLoggedAndRecorded() throws {
         let dir = try TemporaryDirectory()
         let mock = try MockProcess(["--calls", "200", "--latency", "150"])
-        let config = dir.path("config"), db = dir.path("nightly.sqlite"), log = dir.path("nightly.log")
+        let config = dir.path("config")
+        let db = dir.path("nightly.sqlite")
+        let log = dir.path("nightly.log")
         let ids = try dir.write("ids.txt", ids(1...200).joined(separator: "\n"))
-        let (status, output) = try run(["scripts/install-cron.sh".prefixed(repo), "--no-crontab", "--db", db, "--ids", ids, "--log", log,
-                                        "--callhist", Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir", config,
-                                        "--", "--concurrency", "2"], env: Harness.environment(baseURL: mock.baseURL))
+        let (status, output) = try run(
+            [
+                "scripts/install-cron.sh".prefixed(repo), "--no-crontab", "--db", db, "--ids", ids, "--log", log,
+                "--callhist", Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir", config,
+                "--", "--concurrency", "2",
+            ], env: Harness.environment(baseURL: mock.baseURL))
         XCTAssertEqual(status, 0, output)
         // Its own process group, as a systemd unit's control group. (setsid
         // forks when it leads a group already; -w waits and passes the status on.)
@@ -48,10 +53,13 @@ final class CronInstallTests: XCTestCase {
         job.environment = Harness.environment(baseURL: nil, key: nil)
         try job.run()
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, ((try? Connection(path: db, mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? 0) ?? 0 < 10 {
+        while Date() < deadline,
+            ((try? Connection(path: db, mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? 0) ?? 0 < 10
+        {
             usleep(50_000)
         }
-        let group = try Harness.bash(["-c", "ps -o pgid= -p $(pgrep -f '^/bin/bash \(config)/nightly.sh' | head -1)"], env: ProcessInfo.processInfo.environment)
+        let group = try Harness.bash(
+            ["-c", "ps -o pgid= -p $(pgrep -f '^/bin/bash \(config)/nightly.sh' | head -1)"], env: ProcessInfo.processInfo.environment)
         let pgid = try XCTUnwrap(Int32(group.output.trimmingCharacters(in: .whitespacesAndNewlines)), group.output)
         XCTAssertNotEqual(pgid, getpgrp(), "never the test runner's own group")
         kill(-pgid, SIGTERM)
@@ -69,10 +77,14 @@ final class CronInstallTests: XCTestCase {
         try "MAILTO=ops@example.com\n0 1 * * * /usr/bin/true # someone else's job\n".write(toFile: table, atomically: true, encoding: .utf8)
         let mock = try MockProcess(["--calls", "50"])
         let env = try crontabStandIn(dir, table: table, mock: mock)
-        let config = dir.path("config"), db = dir.path("data/nightly.sqlite"), metrics = dir.path("callhist.prom")
+        let config = dir.path("config")
+        let db = dir.path("data/nightly.sqlite")
+        let metrics = dir.path("callhist.prom")
         let ids = try dir.write("ids.txt", ids(1...50).joined(separator: "\n"))
-        let install = ["scripts/install-cron.sh".prefixed(repo), "--time", "03:15", "--db", db, "--ids", ids, "--metrics-file", metrics,
-                       "--callhist", Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir", config]
+        let install = [
+            "scripts/install-cron.sh".prefixed(repo), "--time", "03:15", "--db", db, "--ids", ids, "--metrics-file", metrics,
+            "--callhist", Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir", config,
+        ]
         for _ in 0..<2 {
             let (status, output) = try run(install, env: env)
             XCTAssertEqual(status, 0, output)
@@ -89,7 +101,8 @@ final class CronInstallTests: XCTestCase {
         XCTAssertEqual(mode, 0o600)
         XCTAssertTrue(try String(contentsOfFile: envFile, encoding: .utf8).contains(Harness.key))
         XCTAssertFalse(ours[0].contains(Harness.key))
-        XCTAssertFalse(try String(contentsOfFile: config + "/nightly.sh", encoding: .utf8).contains(Harness.key), "the key lives only in the env file")
+        XCTAssertFalse(
+            try String(contentsOfFile: config + "/nightly.sh", encoding: .utf8).contains(Harness.key), "the key lives only in the env file")
 
         // Run the installed command as cron would: no credentials in the environment.
         let command = ours[0].split(separator: " ").dropFirst(5).joined(separator: " ")
@@ -104,7 +117,8 @@ final class CronInstallTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: metrics))
 
         // A failing night prints one line, so cron mails it.
-        try "FUSE_EMAIL=\(Harness.email)\nFUSE_DEVELOPER_KEY=wrong\nFUSE_BASE_URL=\(mock.baseURL)\n".write(toFile: envFile, atomically: true, encoding: .utf8)
+        try "FUSE_EMAIL=\(Harness.email)\nFUSE_DEVELOPER_KEY=wrong\nFUSE_BASE_URL=\(mock.baseURL)\n".write(
+            toFile: envFile, atomically: true, encoding: .utf8)
         let (failed, failOutput) = try run(["-c", command], env: cronEnv)
         XCTAssertEqual(failed, 77)
         XCTAssertTrue(failOutput.contains("exited 77"), failOutput)
@@ -124,8 +138,9 @@ final class CronInstallTests: XCTestCase {
         let callhist = Harness.binDirectory.appendingPathComponent("callhist").path
         // Relative paths, given from the folder the operator stands in; a % in a folder name.
         func install(_ config: String, _ db: String) throws -> (Int32, String) {
-            try Harness.bash(["scripts/install-cron.sh".prefixed(repo), "--db", db, "--ids", "ids.txt", "--callhist", callhist, "--config-dir", config],
-                             env: env, cwd: dir.url)
+            try Harness.bash(
+                ["scripts/install-cron.sh".prefixed(repo), "--db", db, "--ids", "ids.txt", "--callhist", callhist, "--config-dir", config],
+                env: env, cwd: dir.url)
         }
         XCTAssertEqual(try install("cfg%a", "data%a/a.sqlite").0, 0)
         XCTAssertEqual(try install("cfg-b", "data-b/b.sqlite").0, 0)
@@ -142,18 +157,20 @@ final class CronInstallTests: XCTestCase {
         let cronEnv = ["PATH": "/usr/bin:/bin", "HOME": "/", "SHELL": "/bin/sh"]
         let (status, output) = try run(["-c", "cd / && " + command], env: cronEnv)
         XCTAssertEqual(status, 0, output)
-        XCTAssertEqual(try Connection(path: dir.path("data%a/a.sqlite"), mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL"), 10)
+        XCTAssertEqual(
+            try Connection(path: dir.path("data%a/a.sqlite"), mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL"), 10)
         let mode = { (path: String) in try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
         XCTAssertEqual(try mode(dir.path("data%a/callhist.log")), 0o600, "the log is private")
         XCTAssertEqual(try mode(dir.path("data%a/a.sqlite")), 0o600)
 
-        XCTAssertEqual(try Harness.bash(["scripts/install-cron.sh".prefixed(repo), "--uninstall", "--config-dir", "cfg%a"], env: env, cwd: dir.url).status, 0)
+        XCTAssertEqual(
+            try Harness.bash(["scripts/install-cron.sh".prefixed(repo), "--uninstall", "--config-dir", "cfg%a"], env: env, cwd: dir.url).status, 0)
         lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 1)
         XCTAssertTrue(lines[0].hasSuffix("# callhist-nightly " + dir.path("cfg-b")), lines[0])
     }
 }
 
-private extension String {
-    func prefixed(_ repo: URL) -> String { repo.appendingPathComponent(self).path }
+extension String {
+    fileprivate func prefixed(_ repo: URL) -> String { repo.appendingPathComponent(self).path }
 }

@@ -44,7 +44,9 @@ final class DatasetteMetadataTests: XCTestCase {
 
         // Every table and view of the archive, and every column, has a description.
         let connection = try Connection(path: db, mode: .readOnly)
-        let schema = try connection.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'").map { $0.string(0) }
+        let schema = try connection.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'").map {
+            $0.string(0)
+        }
         XCTAssertGreaterThan(schema.count, 15)
         for name in schema {
             let table = try XCTUnwrap(tables[name], "\(name) is not described")
@@ -53,8 +55,9 @@ final class DatasetteMetadataTests: XCTestCase {
             for column in try connection.prepare("SELECT name FROM pragma_table_info(?)").map([name], { $0.string(0) }) {
                 XCTAssertFalse((columns[column] ?? "").isEmpty, "\(name).\(column) is not described")
             }
-            XCTAssertEqual(Set(columns.keys).subtracting(try connection.prepare("SELECT name FROM pragma_table_info(?)").map([name], { $0.string(0) })), [],
-                           "\(name) describes columns it does not have")
+            XCTAssertEqual(
+                Set(columns.keys).subtracting(try connection.prepare("SELECT name FROM pragma_table_info(?)").map([name], { $0.string(0) })), [],
+                "\(name) describes columns it does not have")
         }
         XCTAssertEqual((tables["calls"]?["units"] as? [String: String])?["duration"], "s")
         XCTAssertEqual(tables["call_deltas"]?["hidden"] as? Bool, true)
@@ -73,7 +76,8 @@ final class DatasetteMetadataTests: XCTestCase {
         }
         let summary = try XCTUnwrap(try json(["report", "summary"], db) as? [String: Any])
         let byStatus = try XCTUnwrap(summary["by_status"] as? [String: Int])
-        XCTAssertEqual(Dictionary(uniqueKeysWithValues: try rows("status_mix").map { ($0["status"] as! String, Int($0["calls"] as! String)!) }), byStatus)
+        XCTAssertEqual(
+            Dictionary(uniqueKeysWithValues: try rows("status_mix").map { ($0["status"] as! String, Int($0["calls"] as! String)!) }), byStatus)
         let daily = try XCTUnwrap(try json(["report", "daily"], db) as? [[String: Any]])
         let days = try rows("completion_by_day", [":since": ""])
         XCTAssertEqual(days.map { $0["day"] as! String }, daily.map { $0["day"] as! String })
@@ -81,11 +85,13 @@ final class DatasetteMetadataTests: XCTestCase {
         XCTAssertEqual(days.map { Int($0["final"] as! String)! }, daily.map { $0["final"] as! Int })
         XCTAssertEqual(try rows("completion_by_day", [":since": daily.last!["day"] as! String]).count, 1, "since the last day")
         let attempts = try XCTUnwrap((try json(["report", "attempts"], db) as? [String: Any])?["by_attempts"] as? [[String: Any]])
-        XCTAssertEqual(try rows("completion_by_attempts").map { "\($0["attempts"]!) \($0["final"]!) \($0["completed"]!) \($0["exhausted"]!)" },
-                       attempts.map { "\($0["attempts"]!) \($0["final"]!) \($0["completed"]!) \($0["exhausted"]!)" })
+        XCTAssertEqual(
+            try rows("completion_by_attempts").map { "\($0["attempts"]!) \($0["final"]!) \($0["completed"]!) \($0["exhausted"]!)" },
+            attempts.map { "\($0["attempts"]!) \($0["final"]!) \($0["completed"]!) \($0["exhausted"]!)" })
         let buckets = try XCTUnwrap((try json(["report", "durations"], db) as? [String: Any])?["buckets"] as? [[String: Any]])
-        XCTAssertEqual(try rows("durations").map { "\($0["from_seconds"]!) \($0["calls"]!)" },
-                       buckets.filter { ($0["calls"] as? Int ?? 0) > 0 }.map { "\($0["from"]!) \($0["calls"]!)" })
+        XCTAssertEqual(
+            try rows("durations").map { "\($0["from_seconds"]!) \($0["calls"]!)" },
+            buckets.filter { ($0["calls"] as? Int ?? 0) > 0 }.map { "\($0["from"]!) \($0["calls"]!)" })
         XCTAssertEqual(try rows("call_timeline", [":call_id": "call-0000001"]).first?["event"] as? String, "queued")
         XCTAssertEqual(try rows("recent_runs").count, 1)
         XCTAssertEqual(try rows("completion_by_label", [":name": "campaign"]).count, 0, "no labels in this archive")
@@ -100,7 +106,8 @@ final class DatasetteMetadataTests: XCTestCase {
         XCTAssertEqual(check.status, 0, check.stderr)
         let served = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(served["database"] as? String, "calls")
-        let pages = try XCTUnwrap(served["pages"] as? [String: Int]), described = try XCTUnwrap(served["described"] as? [String: Bool])
+        let pages = try XCTUnwrap(served["pages"] as? [String: Int])
+        let described = try XCTUnwrap(served["described"] as? [String: Bool])
         XCTAssertEqual(Set(pages.keys), Set(schema))
         XCTAssertEqual(pages.filter { $0.value != 200 }, [:], "every table and view page")
         XCTAssertEqual(described.filter { !$0.value }.map(\.key), [], "every description shown")

@@ -1,5 +1,6 @@
-@testable import callhist
 import XCTest
+
+@testable import callhist
 
 final class DurationArgumentTests: XCTestCase {
     /// Spans are `TimeSpan`'s (tested in HelpersTests); the argument keeps

@@ -19,9 +19,13 @@ final class HTMLReportTests: XCTestCase {
     /// Chromium, headless, offline: a proxy on a closed port and a resolver
     /// that finds no host, so any fetch the page tried would fail.
     func chromium(_ args: [String]) throws -> Harness.Result {
-        try Harness.run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-                                      "--no-first-run", "--user-data-dir=\(dir.path("chromium-profile"))",
-                                      "--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"] + args, timeout: 90)
+        try Harness.run(
+            "/usr/bin/chromium",
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                "--no-first-run", "--user-data-dir=\(dir.path("chromium-profile"))",
+                "--proxy-server=http://127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+            ] + args, timeout: 90)
     }
 
     /// Writes the page, loads it in the browser, and checks what every page
@@ -43,11 +47,13 @@ final class HTMLReportTests: XCTestCase {
         let dom = try chromium(["--dump-dom", URL(fileURLWithPath: html).absoluteString])
         XCTAssertEqual(dom.status, 0, dom.stderr.suffix(500).description, file: file, line: line)
         for id in Self.charts {
-            XCTAssertEqual(dom.stdout.components(separatedBy: "<svg ").filter { $0.contains("id=\"\(id)\"") }.count, 1, "one SVG \(id)", file: file, line: line)
+            XCTAssertEqual(
+                dom.stdout.components(separatedBy: "<svg ").filter { $0.contains("id=\"\(id)\"") }.count, 1, "one SVG \(id)", file: file, line: line)
         }
         XCTAssertEqual(dom.stdout.components(separatedBy: "<svg ").count - 1, Self.charts.count, file: file, line: line)
-        XCTAssertEqual(dom.stdout.components(separatedBy: "<summary>The numbers behind this chart</summary><table>").count - 1, Self.charts.count,
-                       "a table behind every chart", file: file, line: line)
+        XCTAssertEqual(
+            dom.stdout.components(separatedBy: "<summary>The numbers behind this chart</summary><table>").count - 1, Self.charts.count,
+            "a table behind every chart", file: file, line: line)
         lastPNG = png
         return dom.stdout
     }
@@ -74,13 +80,17 @@ final class HTMLReportTests: XCTestCase {
         self.mock = mock
         let ids = try dir.write("ids.txt", (1...3000).map { String(format: "call-%07d", $0) }.joined(separator: "\n") + "\n")
         let db = dir.path("m.sqlite")
-        XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "--ids", ids, "--concurrency", "16"], env: Harness.environment(baseURL: mock.baseURL)).status, 0)
+        XCTAssertEqual(
+            try Harness.callhist(["archive", "--db", db, "--ids", ids, "--concurrency", "16"], env: Harness.environment(baseURL: mock.baseURL))
+                .status, 0)
         let period = ["--since", "@\(epoch - 91 * 86_400)", "--until", "@\(epoch)"]
         let dom = try renderAndCheck(db, period)
 
-        let summary = try Harness.callhist(["report", "summary", "--db", db, "--format", "json", "--utc"] + period, env: Harness.environment(baseURL: nil))
+        let summary = try Harness.callhist(
+            ["report", "summary", "--db", db, "--format", "json", "--utc"] + period, env: Harness.environment(baseURL: nil))
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any])
-        let duration = try XCTUnwrap(json["duration"] as? [String: Any]), attempts = try XCTUnwrap(json["attempts"] as? [String: Any])
+        let duration = try XCTUnwrap(json["duration"] as? [String: Any])
+        let attempts = try XCTUnwrap(json["attempts"] as? [String: Any])
         XCTAssertGreaterThan(json["calls"] as? Int ?? 0, 2000)
         XCTAssertEqual(metric(dom, "calls"), "\(json["calls"]!)")
         XCTAssertEqual(metric(dom, "pending"), "\(json["pending"]!)")
@@ -116,7 +126,10 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertGreaterThan(try colours(lastPNG, []).distinct, 10, "headings and axes are drawn")
 
         let queued = Int64(Date().timeIntervalSince1970) - 7200
-        let one = try dir.write("one.ndjson", #"{"call_id":"only-1","call_details":{"status":"completed","attempts":"1","max_attempts":"2","queued_timestamp":"\#(queued)","duration":"42","events":[{"event":"queued","timestamp":\#(queued)},{"event":"connected","timestamp":\#(queued + 5)},{"event":"disconnected","timestamp":\#(queued + 47)}]}}"# + "\n")
+        let one = try dir.write(
+            "one.ndjson",
+            #"{"call_id":"only-1","call_details":{"status":"completed","attempts":"1","max_attempts":"2","queued_timestamp":"\#(queued)","duration":"42","events":[{"event":"queued","timestamp":\#(queued)},{"event":"connected","timestamp":\#(queued + 5)},{"event":"disconnected","timestamp":\#(queued + 47)}]}}"#
+                + "\n")
         XCTAssertEqual(try Harness.callhist(["import", "--db", db, one], env: Harness.environment(baseURL: nil)).status, 0)
         let dom = try renderAndCheck(db)
         XCTAssertEqual(metric(dom, "calls"), "1")
@@ -130,8 +143,10 @@ final class HTMLReportTests: XCTestCase {
         let q = Int64(Date().timeIntervalSince1970) - 7200
         // An id, a status and an event name that are markup; the events out
         // of order and too many attempts, so they reach the anomalies too.
-        let line = #"{"call_id":"<script>x\"'","call_details":{"status":"<script>alert('s')</script>","attempts":"4","max_attempts":"3","queued_timestamp":"\#(q)","events":[{"event":"queued","timestamp":\#(q + 50)},{"event":"<img src=x onerror=alert(1)>","timestamp":\#(q)}]}}"#
-        XCTAssertEqual(try Harness.callhist(["import", "--db", db, try dir.write("x.ndjson", line + "\n")], env: Harness.environment(baseURL: nil)).status, 0)
+        let line =
+            #"{"call_id":"<script>x\"'","call_details":{"status":"<script>alert('s')</script>","attempts":"4","max_attempts":"3","queued_timestamp":"\#(q)","events":[{"event":"queued","timestamp":\#(q + 50)},{"event":"<img src=x onerror=alert(1)>","timestamp":\#(q)}]}}"#
+        XCTAssertEqual(
+            try Harness.callhist(["import", "--db", db, try dir.write("x.ndjson", line + "\n")], env: Harness.environment(baseURL: nil)).status, 0)
         let html = dir.path("x.html")
         XCTAssertEqual(try Harness.callhist(["report", "html", "--db", db, "--output", html], env: Harness.environment(baseURL: nil)).status, 0)
         let source = try String(contentsOfFile: html, encoding: .utf8)
@@ -154,7 +169,10 @@ final class HTMLReportTests: XCTestCase {
         let lines = (1...4).map { i in
             #"{"call_id":"b-\#(i)","call_details":{"status":"\#(i <= 3 ? "completed" : "failed")","attempts":"\#(i <= 3 ? 1 : 2)","max_attempts":"2","queued_timestamp":"\#(q)","duration":"\#(i * 40)","events":[]}}"#
         }
-        XCTAssertEqual(try Harness.callhist(["import", "--db", db, try dir.write("b.ndjson", lines.joined(separator: "\n") + "\n")], env: Harness.environment(baseURL: nil)).status, 0)
+        XCTAssertEqual(
+            try Harness.callhist(
+                ["import", "--db", db, try dir.write("b.ndjson", lines.joined(separator: "\n") + "\n")], env: Harness.environment(baseURL: nil)
+            ).status, 0)
         let blocks = CharacterSet(charactersIn: "█▏▎▍▌▋▊▉")
         let bin = Harness.binDirectory.appendingPathComponent("callhist").path
         for report in ["daily", "attempts", "durations"] {
@@ -171,9 +189,11 @@ final class HTMLReportTests: XCTestCase {
                     XCTAssertGreaterThanOrEqual(barred.map(\.count).max() ?? 0, columns - 1, "\(report) bars fill the width:\n\(text)")
                 }
             }
-            let noChart = try Harness.run("/usr/bin/script", ["-qec", "COLUMNS=100 \(bin) report \(report) --db \(db) --utc --no-chart", "/dev/null"])
+            let noChart = try Harness.run(
+                "/usr/bin/script", ["-qec", "COLUMNS=100 \(bin) report \(report) --db \(db) --utc --no-chart", "/dev/null"])
             XCTAssertFalse(noChart.stdout.unicodeScalars.contains { blocks.contains($0) }, "--no-chart")
-            let piped = try Harness.callhist(["report", report, "--db", db, "--utc"], env: Harness.environment(baseURL: nil, extra: ["COLUMNS": "100"]))
+            let piped = try Harness.callhist(
+                ["report", report, "--db", db, "--utc"], env: Harness.environment(baseURL: nil, extra: ["COLUMNS": "100"]))
             XCTAssertFalse(piped.stdout.unicodeScalars.contains { blocks.contains($0) }, "\(report) piped has no bars")
             for format in ["csv", "json", "markdown"] {
                 let t = try Harness.run("/usr/bin/script", ["-qec", "\(bin) report \(report) --db \(db) --utc --format \(format)", "/dev/null"])

@@ -49,10 +49,13 @@ final class HardeningCommandTests: XCTestCase {
 
     func testTheIssuesBodyIsArchivedAndEveryNightAfterStillRuns() throws {
         let db = scratch.path("a.sqlite")
-        let body = #"{"call_details": {"status": "completed", "attempts": "1", "duration": "9223372036854775807", "queued_timestamp": "1795000000", "events": [{"event": "connected", "timestamp": "-9000000000000000000"}, {"event": "disconnected", "timestamp": "9000000000000000000"}]}}"#
+        let body =
+            #"{"call_details": {"status": "completed", "attempts": "1", "duration": "9223372036854775807", "queued_timestamp": "1795000000", "events": [{"event": "connected", "timestamp": "-9000000000000000000"}, {"event": "disconnected", "timestamp": "9000000000000000000"}]}}"#
         let server = try MockHTTPServer { request in
-            request.path.hasSuffix("/edge") ? MockResponse(status: 200, contentType: "application/json", text: body)
-                : MockResponse(status: 200, contentType: "application/json", text: #"{"call_details": {"status": "dialing", "queued_timestamp": "1795000000"}}"#)
+            request.path.hasSuffix("/edge")
+                ? MockResponse(status: 200, contentType: "application/json", text: body)
+                : MockResponse(
+                    status: 200, contentType: "application/json", text: #"{"call_details": {"status": "dialing", "queued_timestamp": "1795000000"}}"#)
         }
         defer { server.shutdown() }
         let env = Harness.environment(baseURL: server.baseURL + "/api")
@@ -61,8 +64,12 @@ final class HardeningCommandTests: XCTestCase {
             XCTAssertEqual(r.status, 0, "night \(night): \(r.stderr)")
         }
         let conn = try Connection(path: db, mode: .readOnly)
-        XCTAssertEqual(try conn.scalarString("SELECT status || ' ' || coalesce(duration, 'null') || ' ' || coalesce(event_duration, 'null') FROM calls WHERE call_id = 'edge'"), "completed null null")
-        XCTAssertTrue(try conn.scalarString("SELECT last_error FROM calls WHERE call_id = 'edge'")?.contains(#"duration "9223372036854775807""#) == true)
+        XCTAssertEqual(
+            try conn.scalarString(
+                "SELECT status || ' ' || coalesce(duration, 'null') || ' ' || coalesce(event_duration, 'null') FROM calls WHERE call_id = 'edge'"),
+            "completed null null")
+        XCTAssertTrue(
+            try conn.scalarString("SELECT last_error FROM calls WHERE call_id = 'edge'")?.contains(#"duration "9223372036854775807""#) == true)
         XCTAssertEqual(try conn.scalarString("SELECT body FROM call_snapshots WHERE call_id = 'edge'"), body)
         XCTAssertEqual(try conn.scalarString("SELECT status FROM calls WHERE call_id = 'other'"), "dialing", "the rest of the batch landed")
         XCTAssertEqual(try conn.scalarInt("SELECT count(*) FROM archive_runs WHERE exit_code = 0"), 2)
@@ -78,14 +85,19 @@ final class HardeningCommandTests: XCTestCase {
         XCTAssertEqual(try run(["import", "--db", db, "-"], stdin: lines.joined(separator: "\n")).status, 0)
         let conn = try Connection(path: db)
         for (id, v) in [("hi", Int64.max), ("lo", Int64.min)] {
-            let columns = ["attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp", "last_attempt_timestamp", "reattempt_wait",
-                           "duration", "event_duration", "first_seen_at", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks", "is_stale", "last_http_code"]
+            let columns = [
+                "attempts", "max_attempts", "queued_timestamp", "start_timestamp", "end_timestamp", "last_attempt_timestamp", "reattempt_wait",
+                "duration", "event_duration", "first_seen_at", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks", "is_stale",
+                "last_http_code",
+            ]
             try conn.execute("UPDATE calls SET \(columns.map { "\($0) = \(v)" }.joined(separator: ", ")) WHERE call_id = '\(id)'")
             try conn.execute("UPDATE call_events SET timestamp = \(v) WHERE call_id = '\(id)'")
             try conn.execute("UPDATE status_changes SET observed_at = \(v) WHERE call_id = '\(id)'")
             try conn.execute("UPDATE call_snapshots SET first_seen_at = \(v), last_seen_at = \(v), times_seen = \(v) WHERE call_id = '\(id)'")
         }
-        try conn.execute("UPDATE archive_runs SET started_at = \(Int64.min), ended_at = \(Int64.max), requested = \(Int64.max), fetched = \(Int64.max), http_requests = \(Int64.max), exit_code = \(Int64.max)")
+        try conn.execute(
+            "UPDATE archive_runs SET started_at = \(Int64.min), ended_at = \(Int64.max), requested = \(Int64.max), fetched = \(Int64.max), http_requests = \(Int64.max), exit_code = \(Int64.max)"
+        )
         try conn.close()
         let out = try everyReportWorks(db, call: "hi")
         let summary = try JSONSerialization.jsonObject(with: Data(out["summary.json"]!.utf8)) as! [String: Any]
@@ -123,14 +135,17 @@ final class HardeningCommandTests: XCTestCase {
         XCTAssertTrue(out["export.calls.csv"]!.contains("\"'=HYPERLINK("))
         XCTAssertFalse(out["export.calls.csv"]!.contains(",=HYPERLINK("))
         // Bytes that are not UTF-8 are archived as received: the hash is over the bytes.
-        let raw = try conn.prepare("SELECT body, body_sha256 FROM call_snapshots WHERE instr(body, char(65533)) = 0 AND hex(body) LIKE '%FFFE%'").map { ($0.textBytes(0), $0.string(1)) }
+        let raw = try conn.prepare("SELECT body, body_sha256 FROM call_snapshots WHERE instr(body, char(65533)) = 0 AND hex(body) LIKE '%FFFE%'").map
+        { ($0.textBytes(0), $0.string(1)) }
         XCTAssertFalse(raw.isEmpty, "the non-UTF-8 kind was served")
         for (bytes, hash) in raw { XCTAssertEqual(sha256Hex(bytes), hash) }
         // Duplicate keys: calls agree with json_extract on the stored body.
-        XCTAssertEqual(try conn.scalarInt("""
-            SELECT count(*) FROM calls c JOIN call_snapshots s USING (snapshot_id)
-            WHERE json_valid(s.body) AND c.status IS NOT json_extract(s.body, '$.call_details.status')
-            """), 0)
+        XCTAssertEqual(
+            try conn.scalarInt(
+                """
+                SELECT count(*) FROM calls c JOIN call_snapshots s USING (snapshot_id)
+                WHERE json_valid(s.body) AND c.status IS NOT json_extract(s.body, '$.call_details.status')
+                """), 0)
         XCTAssertGreaterThan(try conn.scalarInt("SELECT count(*) FROM calls WHERE last_error LIKE 'refused%'") ?? 0, 0)
     }
 
@@ -163,8 +178,14 @@ final class HardeningCommandTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         let slowAnswers = Mutex(0)
         let server = try MockHTTPServer { request in
-            if request.path.hasSuffix("/slow"), slowAnswers.withLock({ $0 += 1; return $0 }) == 1 {
-                return MockResponse(status: 429, headers: [("Retry-After", "3"), ("Content-Type", "application/json")], body: Array(#"{"error": "slow down"}"#.utf8))
+            if request.path.hasSuffix("/slow"),
+                slowAnswers.withLock({
+                    $0 += 1
+                    return $0
+                }) == 1
+            {
+                return MockResponse(
+                    status: 429, headers: [("Retry-After", "3"), ("Content-Type", "application/json")], body: Array(#"{"error": "slow down"}"#.utf8))
             }
             return MockResponse(status: 200, contentType: "application/json", text: #"{"call_details": {"status": "completed"}}"#)
         }
@@ -183,7 +204,8 @@ final class HardeningCommandTests: XCTestCase {
 
     func testArchiveBackupExportAndMetricsAreBornPrivate() throws {
         mock = try MockProcess(["--calls", "5"])
-        let db = scratch.path("a.sqlite"), metrics = scratch.path("m.prom")
+        let db = scratch.path("a.sqlite")
+        let metrics = scratch.path("m.prom")
         XCTAssertEqual(try run(["archive", "--db", db, "--metrics-file", metrics] + ids(1...5)).status, 0)
         XCTAssertEqual(mode(db), 0o600)
         XCTAssertEqual(mode(db + ".lock"), 0o600)
@@ -207,13 +229,18 @@ final class HardeningCommandTests: XCTestCase {
 
     func testHostileFlagsAreUsageErrors() throws {
         let db = scratch.path("a.sqlite")
-        for flags in [["--rate", "inf"], ["--rate", "1e-300"], ["--rate", "nan"], ["--rate", "1e10"], ["--stale-after", "1e20s"], ["--timeout", "1e17s"],
-                      ["--timeout", "0"], ["--max-runtime", "99999999999w"], ["--max-requests", "0"], ["--concurrency", "-1"], ["--retries", "999"]] {
+        for flags in [
+            ["--rate", "inf"], ["--rate", "1e-300"], ["--rate", "nan"], ["--rate", "1e10"], ["--stale-after", "1e20s"], ["--timeout", "1e17s"],
+            ["--timeout", "0"], ["--max-runtime", "99999999999w"], ["--max-requests", "0"], ["--concurrency", "-1"], ["--retries", "999"],
+        ] {
             let r = try run(["archive", "--db", db, "x"] + flags)
             XCTAssertEqual(r.status, 64, "\(flags): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("Fatal"), r.stderr)
         }
-        for args in [["report", "summary", "--since", "99999999999999w"], ["report", "pending", "--limit", "-1"], ["report", "daily", "--until", "99999-01-01"]] {
+        for args in [
+            ["report", "summary", "--since", "99999999999999w"], ["report", "pending", "--limit", "-1"],
+            ["report", "daily", "--until", "99999-01-01"],
+        ] {
             let r = try run(args + ["--db", db])
             XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
         }
@@ -255,8 +282,10 @@ final class HardeningCommandTests: XCTestCase {
 
     func testImportingAnOlderBodyAfterTheFinalOneChangesNothing() throws {
         let db = scratch.path("a.sqlite")
-        let final = #"{"call_id": "c1", "call_details": {"status": "completed", "attempts": "1", "duration": 30, "events": [{"event": "queued", "timestamp": 100}, {"event": "connected", "timestamp": 110}, {"event": "disconnected", "timestamp": 140}]}}"#
-        let older = #"{"call_id": "c1", "call_details": {"status": "dialing", "attempts": "1", "events": [{"event": "queued", "timestamp": 100}, {"event": "dialing", "timestamp": 105}]}}"#
+        let final =
+            #"{"call_id": "c1", "call_details": {"status": "completed", "attempts": "1", "duration": 30, "events": [{"event": "queued", "timestamp": 100}, {"event": "connected", "timestamp": 110}, {"event": "disconnected", "timestamp": 140}]}}"#
+        let older =
+            #"{"call_id": "c1", "call_details": {"status": "dialing", "attempts": "1", "events": [{"event": "queued", "timestamp": 100}, {"event": "dialing", "timestamp": 105}]}}"#
         XCTAssertEqual(try run(["import", "--db", db, "-"], stdin: final + "\n").status, 0)
         XCTAssertEqual(try run(["import", "--db", db, "-"], stdin: older + "\n").status, 0)
         let conn = try Connection(path: db, mode: .readOnly)
@@ -300,7 +329,8 @@ final class HardeningCommandTests: XCTestCase {
 
     func testNetrcWarningProxyBypassAndMetricsOnFailure() throws {
         mock = try MockProcess(["--calls", "3"])
-        let db = scratch.path("a.sqlite"), metrics = scratch.path("m.prom")
+        let db = scratch.path("a.sqlite")
+        let metrics = scratch.path("m.prom")
         let netrc = try scratch.write("netrc", "machine 127.0.0.1 login \(Harness.email) password \(Harness.key)\n")
         chmod(netrc, 0o644)
         var proxied = Harness.environment(baseURL: mock!.baseURL, key: nil)
@@ -311,19 +341,24 @@ final class HardeningCommandTests: XCTestCase {
         proxied["ALL_PROXY"] = "http://127.0.0.1:9"
         var r = try Harness.callhist(["archive", "--db", db, "--netrc-file", netrc] + ids(1...3), env: proxied)
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("warning: the netrc file \(netrc) holds the developer key but is readable by every user (mode 644)"), r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains("warning: the netrc file \(netrc) holds the developer key but is readable by every user (mode 644)"), r.stderr)
         XCTAssertFalse(r.stderr.contains(Harness.key))
-        r = try Harness.callhist(["archive", "--db", db, "--metrics-file", metrics, "call-0000099"], env: Harness.environment(baseURL: mock!.baseURL, key: "wrong"))
+        r = try Harness.callhist(
+            ["archive", "--db", db, "--metrics-file", metrics, "call-0000099"], env: Harness.environment(baseURL: mock!.baseURL, key: "wrong"))
         XCTAssertEqual(r.status, 77)
         XCTAssertTrue(try String(contentsOfFile: metrics, encoding: .utf8).contains("callhist_archive_exit_code 77"))
         r = try Harness.callhist(["archive", "--db", db, "--metrics-file", metrics, "bad/id"], env: env)
         XCTAssertEqual(r.status, 65)
-        XCTAssertTrue(try String(contentsOfFile: metrics, encoding: .utf8).contains("callhist_archive_exit_code 65"), "bad input still writes the metrics")
+        XCTAssertTrue(
+            try String(contentsOfFile: metrics, encoding: .utf8).contains("callhist_archive_exit_code 65"), "bad input still writes the metrics")
     }
 
     func testBackupFinishesUnderConstantWrites() throws {
         let db = scratch.path("a.sqlite")
-        let lines = (1...20_000).map { #"{"call_id": "c\#($0)", "call_details": {"status": "queued", "note": "\#(String(repeating: "x", count: 200))"}}"# }
+        let lines = (1...20_000).map {
+            #"{"call_id": "c\#($0)", "call_details": {"status": "queued", "note": "\#(String(repeating: "x", count: 200))"}}"#
+        }
         XCTAssertEqual(try run(["import", "--db", db, "-"], stdin: lines.joined(separator: "\n")).status, 0)
         let stop = Mutex(false)
         let writer = Thread {
@@ -350,7 +385,8 @@ final class HardeningCommandTests: XCTestCase {
 func sha256Hex(_ bytes: [UInt8]) -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-    let input = Pipe(), output = Pipe()
+    let input = Pipe()
+    let output = Pipe()
     p.standardInput = input
     p.standardOutput = output
     try? p.run()

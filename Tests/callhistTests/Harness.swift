@@ -12,7 +12,8 @@ enum Harness {
     static var binDirectory: URL {
         // The test bundle sits in the build products folder beside the executables.
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [url, url.deletingLastPathComponent()] where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("callhist").path) {
+        for candidate in [url, url.deletingLastPathComponent()]
+        where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("callhist").path) {
             url = candidate
         }
         return url
@@ -43,8 +44,10 @@ enum Harness {
     /// Runs a program to completion (killed after `timeout` seconds, if
     /// given); stdout and stderr apart, `stdin` written to its input.
     @discardableResult
-    static func run(_ path: String, _ args: [String], env: [String: String]? = nil, stdin: String? = nil, cwd: URL? = nil,
-                    timeout: TimeInterval? = nil) throws -> Result {
+    static func run(
+        _ path: String, _ args: [String], env: [String: String]? = nil, stdin: String? = nil, cwd: URL? = nil,
+        timeout: TimeInterval? = nil
+    ) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
@@ -72,7 +75,8 @@ enum Harness {
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         }
         p.waitUntilExit()
-        let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
+        let outData = try Data(contentsOf: outURL)
+        let errData = try Data(contentsOf: errURL)
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
@@ -182,7 +186,9 @@ final class MockProcess {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard rc == 0 else { throw NSError(domain: "MockProcess", code: 2) }
         let request = "\(method) \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
@@ -203,10 +209,12 @@ final class MockProcess {
 func callDataDump(_ path: String) throws -> [String] {
     let db = try Connection(path: path, mode: .readOnly)
     var rows: [String] = []
-    try db.prepare("""
+    try db.prepare(
+        """
         SELECT call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp,
                reattempt_wait, duration, is_final FROM calls ORDER BY call_id
-        """).forEachRow { s in rows.append((0..<s.columnCount).map { s.value($0).description }.joined(separator: "|")) }
+        """
+    ).forEachRow { s in rows.append((0..<s.columnCount).map { s.value($0).description }.joined(separator: "|")) }
     try db.prepare("SELECT call_id, seq, event, timestamp FROM call_events ORDER BY call_id, seq").forEachRow { s in
         rows.append("E " + (0..<s.columnCount).map { s.value($0).description }.joined(separator: "|"))
     }

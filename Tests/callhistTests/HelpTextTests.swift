@@ -5,9 +5,11 @@ import XCTest
 /// that wrap at the terminal (not in the source), options true to the
 /// subcommand that offers them.
 final class HelpTextTests: XCTestCase {
-    static let commands = [[], ["archive"], ["import"], ["report"], ["report", "summary"], ["report", "daily"], ["report", "attempts"],
-                           ["report", "durations"], ["report", "pending"], ["report", "runs"], ["report", "call"], ["export"], ["rebuild"],
-                           ["forget"], ["backup"], ["doctor"], ["migrate"]]
+    static let commands = [
+        [], ["archive"], ["import"], ["report"], ["report", "summary"], ["report", "daily"], ["report", "attempts"],
+        ["report", "durations"], ["report", "pending"], ["report", "runs"], ["report", "call"], ["export"], ["rebuild"],
+        ["forget"], ["backup"], ["doctor"], ["migrate"],
+    ]
 
     func help(_ command: [String], columns: Int = 250) throws -> String {
         let r = try Harness.callhist(command + ["--help"], env: Harness.environment(baseURL: nil, extra: ["COLUMNS": String(columns)]))
@@ -27,9 +29,10 @@ final class HelpTextTests: XCTestCase {
             for (line, next) in zip(lines, lines.dropFirst()) where line.count < 200 && !line.isEmpty {
                 let trimmed = next.drop { $0 == " " }
                 guard let first = trimmed.first, first.isLowercase || first == "#" || first == "`" else { continue }
-                XCTAssertTrue(line.hasSuffix(".") || line.hasSuffix(":") || line.hasSuffix("?") || line.hasSuffix(")") && trimmed.hasPrefix("--")
-                              || line.hasPrefix("  -") || line.hasPrefix("  <") || line.hasPrefix("USAGE") || line.hasPrefix("  See"),
-                              "\(name): a line broken mid-sentence: \(line.debugDescription) ⏎ \(next.debugDescription)")
+                XCTAssertTrue(
+                    line.hasSuffix(".") || line.hasSuffix(":") || line.hasSuffix("?") || line.hasSuffix(")") && trimmed.hasPrefix("--")
+                        || line.hasPrefix("  -") || line.hasPrefix("  <") || line.hasPrefix("USAGE") || line.hasPrefix("  See"),
+                    "\(name): a line broken mid-sentence: \(line.debugDescription) ⏎ \(next.debugDescription)")
             }
         }
     }

@@ -7,15 +7,16 @@ final class HostileIDsTests: XCTestCase {
     func run(_ bytes: [UInt8], _ dir: TemporaryDirectory, _ mock: MockProcess) throws -> Harness.Result {
         let path = dir.path("ids.bin")
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
-        return try Harness.callhist(["archive", "--db", dir.path("a.sqlite"), "--no-refresh", "--ids", path], env: Harness.environment(baseURL: mock.baseURL))
+        return try Harness.callhist(
+            ["archive", "--db", dir.path("a.sqlite"), "--no-refresh", "--ids", path], env: Harness.environment(baseURL: mock.baseURL))
     }
 
     func testBadBytesAreRefusedWithTheirLine() throws {
         let dir = try TemporaryDirectory()
         let mock = try MockProcess()
         let cases: [([UInt8], String)] = [
-            (Array("call-0000001\n".utf8) + [0x63, 0xC3, 0x28, 0x0A], "ids.bin:2"),                    // invalid UTF-8
-            (Array("call-0000001\ncall-00\u{0}00002\n".utf8), "control character"),                  // a NUL byte
+            (Array("call-0000001\n".utf8) + [0x63, 0xC3, 0x28, 0x0A], "ids.bin:2"),  // invalid UTF-8
+            (Array("call-0000001\ncall-00\u{0}00002\n".utf8), "control character"),  // a NUL byte
             (Array("call-0000001\n\(String(repeating: "9", count: 10_000))\n".utf8), "10000 bytes"),  // a 10,000-character line
         ]
         for (bytes, expected) in cases {

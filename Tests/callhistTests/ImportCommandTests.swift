@@ -13,13 +13,17 @@ final class ImportCommandTests: XCTestCase {
     func testGoodLinesLandBadLinesAreNamed() throws {
         let db = scratch.path("a.sqlite")
         let lines = [
-            record("imp-1", status: "completed", events: #"{"event": "queued", "timestamp": 1795000000}, {"event": "connected", "timestamp": 1795000010}"#),
+            record(
+                "imp-1", status: "completed",
+                events: #"{"event": "queued", "timestamp": 1795000000}, {"event": "connected", "timestamp": 1795000010}"#),
             "",
             "{not json",
             record("imp-2", status: "queued"),
             #"{"call_id": "imp-3"}"#,
             record("bad id", status: "queued"),
-            record("imp-1", status: "completed", events: #"{"event": "queued", "timestamp": 1795000000}, {"event": "connected", "timestamp": 1795000010}"#),
+            record(
+                "imp-1", status: "completed",
+                events: #"{"event": "queued", "timestamp": 1795000000}, {"event": "connected", "timestamp": 1795000010}"#),
         ]
         let file = try scratch.write("saved.ndjson", lines.joined(separator: "\n") + "\n")
         let r = try Harness.callhist(["import", "--db", db, file], env: Harness.environment(baseURL: nil))
@@ -32,7 +36,8 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertEqual(try conn.scalarString("SELECT phone_number FROM calls WHERE call_id = 'imp-1'"), "6175550101")
         XCTAssertEqual(try conn.scalarInt("SELECT count(*) FROM call_events WHERE call_id = 'imp-1'"), 2)
         XCTAssertEqual(try conn.scalarInt("SELECT count(*) FROM call_snapshots"), 2, "the repeated line is one snapshot")
-        XCTAssertEqual(try conn.scalarString("SELECT json_extract(body, '$.call_details.status') FROM call_snapshots WHERE call_id = 'imp-1'"), "completed")
+        XCTAssertEqual(
+            try conn.scalarString("SELECT json_extract(body, '$.call_details.status') FROM call_snapshots WHERE call_id = 'imp-1'"), "completed")
         XCTAssertEqual(try conn.scalarString("SELECT kind || ' ' || fetched || ' ' || failed || ' ' || exit_code FROM archive_runs"), "import 3 3 65")
     }
 
@@ -41,16 +46,20 @@ final class ImportCommandTests: XCTestCase {
         let first = try scratch.write("1.ndjson", record("c1", status: "dialing") + "\n")
         let second = try scratch.write("2.ndjson", record("c1", status: "completed", attempts: "2") + "\n")
         XCTAssertEqual(try Harness.callhist(["import", "--db", db, first], env: Harness.environment(baseURL: nil)).status, 0)
-        let r = try Harness.callhist(["import", "--db", db, "-"], env: Harness.environment(baseURL: nil), stdin: try String(contentsOfFile: second, encoding: .utf8))
+        let r = try Harness.callhist(
+            ["import", "--db", db, "-"], env: Harness.environment(baseURL: nil), stdin: try String(contentsOfFile: second, encoding: .utf8))
         XCTAssertEqual(r.status, 0, r.stderr)
         let conn = try Connection(path: db, mode: .readOnly)
         XCTAssertEqual(try conn.scalarString("SELECT status || ' ' || attempts || ' ' || is_final FROM calls"), "completed 2 1")
-        XCTAssertEqual(try conn.prepare("SELECT coalesce(old_status, '-') || '>' || new_status FROM status_changes ORDER BY change_id").map { $0.string(0) }, ["->dialing", "dialing>completed"])
+        XCTAssertEqual(
+            try conn.prepare("SELECT coalesce(old_status, '-') || '>' || new_status FROM status_changes ORDER BY change_id").map { $0.string(0) },
+            ["->dialing", "dialing>completed"])
         XCTAssertEqual(try conn.scalarInt("SELECT count(*) FROM call_snapshots"), 2)
     }
 
     func testMissingFileIsAClearError() throws {
-        let r = try Harness.callhist(["import", "--db", scratch.path("a.sqlite"), scratch.path("nope.ndjson")], env: Harness.environment(baseURL: nil))
+        let r = try Harness.callhist(
+            ["import", "--db", scratch.path("a.sqlite"), scratch.path("nope.ndjson")], env: Harness.environment(baseURL: nil))
         XCTAssertEqual(r.status, 65)
         XCTAssertTrue(r.stderr.contains("nope.ndjson"), r.stderr)
     }

@@ -37,7 +37,9 @@ final class LabelsCommandTests: XCTestCase {
     }
 
     func labels(_ db: String) throws -> [String] {
-        try Connection(path: db, mode: .readOnly).prepare("SELECT call_id || ' ' || name || '=' || value FROM call_labels ORDER BY 1").map { $0.string(0) }
+        try Connection(path: db, mode: .readOnly).prepare("SELECT call_id || ' ' || name || '=' || value FROM call_labels ORDER BY 1").map {
+            $0.string(0)
+        }
     }
 
     func testCSVColumnsAreLabelsAndReportLabelsMatchesTheCallsByHand() throws {
@@ -49,26 +51,33 @@ final class LabelsCommandTests: XCTestCase {
         XCTAssertFalse(stored.contains { $0.hasPrefix("call-0000002 clinic") }, "an empty cell is no label")
 
         // By hand, from the archived calls and the CSV's campaigns.
-        struct Truth { var calls = 0, final = 0, completed = 0, first = 0, pending = 0, attempts = 0, attemptCalls = 0; var durations: [Int] = [] }
-        var truth: [String: Truth] = [:]
-        try Connection(path: db, mode: .readOnly).prepare("SELECT call_id, status, attempts, coalesce(duration, event_duration) FROM calls").forEachRow { r in
-            let i = Int(r.string(0).dropFirst(5))!
-            var t = truth[campaign(i)] ?? Truth()
-            let status = r.string(1)
-            t.calls += 1
-            if ["completed", "failed", "canceled", "rejected"].contains(status) {
-                t.final += 1
-                if let a = r.optionalInt(2) { t.attempts += a; t.attemptCalls += 1 }
-                if status == "completed" {
-                    t.completed += 1
-                    if r.optionalInt(2) == 1 { t.first += 1 }
-                    if let d = r.optionalInt(3) { t.durations.append(d) }
-                }
-            } else {
-                t.pending += 1
-            }
-            truth[campaign(i)] = t
+        struct Truth {
+            var calls = 0, final = 0, completed = 0, first = 0, pending = 0, attempts = 0, attemptCalls = 0
+            var durations: [Int] = []
         }
+        var truth: [String: Truth] = [:]
+        try Connection(path: db, mode: .readOnly).prepare("SELECT call_id, status, attempts, coalesce(duration, event_duration) FROM calls")
+            .forEachRow { r in
+                let i = Int(r.string(0).dropFirst(5))!
+                var t = truth[campaign(i)] ?? Truth()
+                let status = r.string(1)
+                t.calls += 1
+                if ["completed", "failed", "canceled", "rejected"].contains(status) {
+                    t.final += 1
+                    if let a = r.optionalInt(2) {
+                        t.attempts += a
+                        t.attemptCalls += 1
+                    }
+                    if status == "completed" {
+                        t.completed += 1
+                        if r.optionalInt(2) == 1 { t.first += 1 }
+                        if let d = r.optionalInt(3) { t.durations.append(d) }
+                    }
+                } else {
+                    t.pending += 1
+                }
+                truth[campaign(i)] = t
+            }
         func rank(_ sorted: [Int], _ p: Int) -> Int { sorted[(p * sorted.count + 99) / 100 - 1] }
         let rows = try XCTUnwrap(try json(["report", "labels", "Campaign"], db) as? [[String: Any]])
         XCTAssertEqual(rows.map { $0["campaign"] as? String }, ["spring", "summer"])
@@ -108,8 +117,9 @@ final class LabelsCommandTests: XCTestCase {
         XCTAssertEqual(Set(series.compactMap { $0["campaign"] as? String }), ["spring", "summer"])
         XCTAssertEqual(series.filter { $0["campaign"] as? String == "summer" }.reduce(0) { $0 + ($1["calls"] as? Int ?? 0) }, truth["summer"]!.calls)
         // The view for other tools.
-        XCTAssertEqual(try Connection(path: db, mode: .readOnly).scalarString("SELECT labels FROM calls_with_labels WHERE call_id = 'call-0000003'"),
-                       #"{"campaign":"summer","clinic":"A"}"#)
+        XCTAssertEqual(
+            try Connection(path: db, mode: .readOnly).scalarString("SELECT labels FROM calls_with_labels WHERE call_id = 'call-0000003'"),
+            #"{"campaign":"summer","clinic":"A"}"#)
     }
 
     func testALaterFileAddsLabelsOnlyLabelRemovesAndExportImportKeepsThem() throws {
@@ -117,18 +127,27 @@ final class LabelsCommandTests: XCTestCase {
         let before = try labels(db)
         // A second file: a new column for some ids, and another campaign for one.
         let second = try dir.write("more.csv", "call_id,list\ncall-0000001,vip\ncall-0000002,vip\n")
-        let again = try Harness.callhist(["archive", "--db", db, "--ids", second, "--no-refresh", "--label", "Campaign=autumn",
-                                          "--progress", "never"], env: Harness.environment(baseURL: mock!.baseURL))
+        let again = try Harness.callhist(
+            [
+                "archive", "--db", db, "--ids", second, "--no-refresh", "--label", "Campaign=autumn",
+                "--progress", "never",
+            ], env: Harness.environment(baseURL: mock!.baseURL))
         XCTAssertEqual(again.status, 0, again.stderr)
         let after = try labels(db)
-        XCTAssertEqual(Set(after).subtracting(before), ["call-0000001 list=vip", "call-0000002 list=vip",
-                                                      "call-0000001 campaign=autumn", "call-0000002 campaign=autumn"])
+        XCTAssertEqual(
+            Set(after).subtracting(before),
+            [
+                "call-0000001 list=vip", "call-0000002 list=vip",
+                "call-0000001 campaign=autumn", "call-0000002 campaign=autumn",
+            ])
         XCTAssertTrue(Set(before).isSubset(of: Set(after)), "nothing was removed")
-        XCTAssertEqual(try Connection(path: db, mode: .readOnly).scalarString("SELECT labels FROM calls_with_labels WHERE call_id = 'call-0000001'"),
-                       #"{"campaign":["autumn","spring"],"clinic":"A","list":"vip"}"#)
+        XCTAssertEqual(
+            try Connection(path: db, mode: .readOnly).scalarString("SELECT labels FROM calls_with_labels WHERE call_id = 'call-0000001'"),
+            #"{"campaign":["autumn","spring"],"clinic":"A","list":"vip"}"#)
         // From stdin too (read once: its labels are written as it is read).
-        let piped = try Harness.callhist(["archive", "--db", db, "--ids", "-", "--no-refresh", "--progress", "never"],
-                                         env: Harness.environment(baseURL: mock!.baseURL), stdin: "call_id,Batch\ncall-0000005,b7\n")
+        let piped = try Harness.callhist(
+            ["archive", "--db", db, "--ids", "-", "--no-refresh", "--progress", "never"],
+            env: Harness.environment(baseURL: mock!.baseURL), stdin: "call_id,Batch\ncall-0000005,b7\n")
         XCTAssertEqual(piped.status, 0, piped.stderr)
         XCTAssertTrue(try labels(db).contains("call-0000005 batch=b7"))
         XCTAssertEqual(try Harness.callhist(["label", "call-0000005", "--remove", "batch", "--db", db], env: env).status, 0)
@@ -147,7 +166,8 @@ final class LabelsCommandTests: XCTestCase {
         XCTAssertTrue(csv.contains(#""{""campaign"":""summer"",""clinic"":""A""}""#), "the JSON object, quoted for CSV")
 
         // Only `callhist label` removes; an unknown id changes nothing.
-        let removed = try Harness.callhist(["label", "call-0000001", "call-0000002", "--remove", "campaign=autumn", "--remove", "list", "--db", db], env: env)
+        let removed = try Harness.callhist(
+            ["label", "call-0000001", "call-0000002", "--remove", "campaign=autumn", "--remove", "list", "--db", db], env: env)
         XCTAssertEqual(removed.status, 0, removed.stderr)
         XCTAssertEqual(removed.stdout, "2 calls: 0 labels added, 4 removed\n")
         XCTAssertEqual(try labels(db), before)
@@ -155,7 +175,9 @@ final class LabelsCommandTests: XCTestCase {
         XCTAssertEqual(unknown.status, 65)
         XCTAssertTrue(unknown.stderr.contains("nope-1"), unknown.stderr)
         XCTAssertEqual(try labels(db), before)
-        XCTAssertEqual(try Harness.callhist(["label", "call-0000002", "--add", "Tier=Gold", "--db", db], env: env).stdout, "1 calls: 1 labels added, 0 removed\n")
+        XCTAssertEqual(
+            try Harness.callhist(["label", "call-0000002", "--add", "Tier=Gold", "--db", db], env: env).stdout, "1 calls: 1 labels added, 0 removed\n"
+        )
         // A label named like a measure keeps every JSON key once.
         XCTAssertEqual(try Harness.callhist(["label", "call-0000002", "--add", "calls=x", "--db", db], env: env).status, 0)
         let named = try Harness.callhist(["report", "labels", "calls", "--db", db, "--format", "json"], env: env).stdout

@@ -176,8 +176,9 @@ final class OperatorRunTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         let metrics = scratch.path("callhist.prom")
         let file = try scratch.write("ids.txt", ids(1...300).joined(separator: "\n"))
-        let run = try Harness.startCallhist(["archive", "--db", db, "--ids", file, "--concurrency", "4", "--metrics-file", metrics],
-                                            env: env(mock))
+        let run = try Harness.startCallhist(
+            ["archive", "--db", db, "--ids", file, "--concurrency", "4", "--metrics-file", metrics],
+            env: env(mock))
         // Wait until some answers are committed, then stop it as systemd would.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, ((try? scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? 0) < 20 { usleep(50_000) }
@@ -190,9 +191,10 @@ final class OperatorRunTests: XCTestCase {
         XCTAssertEqual(run.terminationStatus, 75)
 
         let conn = try Connection(path: db, mode: .readOnly)
-        let row = try XCTUnwrap(try conn.prepare("SELECT ended_at IS NOT NULL, exit_code, message, fetched, left_over FROM archive_runs").first([]) {
-            (ended: $0.int(0), exit: $0.int(1), message: $0.string(2), fetched: $0.int(3), left: $0.int(4))
-        })
+        let row = try XCTUnwrap(
+            try conn.prepare("SELECT ended_at IS NOT NULL, exit_code, message, fetched, left_over FROM archive_runs").first([]) {
+                (ended: $0.int(0), exit: $0.int(1), message: $0.string(2), fetched: $0.int(3), left: $0.int(4))
+            })
         XCTAssertEqual(row.ended, 1)
         XCTAssertEqual(row.exit, 75)
         XCTAssertTrue(row.message.hasPrefix("interrupted by SIGTERM"), row.message)
@@ -274,7 +276,8 @@ final class OperatorRunTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("has no entry for 127.0.0.1"), r.stderr)
         XCTAssertEqual(mock.requests, 1, "only the stats request: nothing was sent")
         // With the host (and a macdef and a comment around it) it works.
-        try "# ours\nmacdef init\nmachine 127.0.0.1\n\nmachine 127.0.0.1 login \(Harness.email) password \(Harness.key)\n".write(toFile: netrc, atomically: false, encoding: .utf8)
+        try "# ours\nmacdef init\nmachine 127.0.0.1\n\nmachine 127.0.0.1 login \(Harness.email) password \(Harness.key)\n".write(
+            toFile: netrc, atomically: false, encoding: .utf8)
         let ok = try Harness.callhist(["archive", "--db", db, "--netrc-file", netrc, "call-0000001"], env: noCreds)
         XCTAssertEqual(ok.status, 0, ok.stderr)
     }
@@ -290,12 +293,16 @@ final class OperatorRunTests: XCTestCase {
         XCTAssertTrue(budget.stderr.contains("archived 10 of 40 ids"), budget.stderr)
         XCTAssertTrue(budget.stderr.contains("30 left for the next run (budget reached)"), budget.stderr)
         // The progress line counts what the budget allows, not every id due.
-        let progress = try Harness.callhist(["archive", "--db", scratch.path("b.sqlite"), "--max-requests", "10", "--concurrency", "1",
-                                             "--progress", "always"] + ids(1...40), env: env(mock))
+        let progress = try Harness.callhist(
+            [
+                "archive", "--db", scratch.path("b.sqlite"), "--max-requests", "10", "--concurrency", "1",
+                "--progress", "always",
+            ] + ids(1...40), env: env(mock))
         XCTAssertTrue(progress.stderr.contains("archiving 10/10 (budget; 40 due)"), progress.stderr)
         XCTAssertFalse(progress.stderr.contains("/40"), progress.stderr)
-        let refused = try Harness.callhist(["archive", "--db", db, "--concurrency", "1"] + ids(1...40),
-                                           env: Harness.environment(baseURL: mock.baseURL, key: "wrong"))
+        let refused = try Harness.callhist(
+            ["archive", "--db", db, "--concurrency", "1"] + ids(1...40),
+            env: Harness.environment(baseURL: mock.baseURL, key: "wrong"))
         XCTAssertEqual(refused.status, 77)
         XCTAssertTrue(refused.stderr.contains("left for the next run (stopped by the 401)"), refused.stderr)
         XCTAssertFalse(refused.stderr.contains("budget"), refused.stderr)
@@ -315,8 +322,9 @@ final class OperatorRunTests: XCTestCase {
         XCTAssertEqual(try Harness.callhist(["archive", "--db", db] + ids(1...5), env: env(mock)).status, 0)
         let fresh = try Harness.callhist(["doctor", "--db", db, "--max-age", "36h"], env: env(mock))
         XCTAssertEqual(fresh.status, 0, fresh.stdout)
-        XCTAssertTrue(fresh.stdout.contains("OK    last successful archive run ended 0s ago (--max-age 36h)")
-                      || fresh.stdout.contains("OK    last successful archive run ended 1s ago"), fresh.stdout)
+        XCTAssertTrue(
+            fresh.stdout.contains("OK    last successful archive run ended 0s ago (--max-age 36h)")
+                || fresh.stdout.contains("OK    last successful archive run ended 1s ago"), fresh.stdout)
         try Connection(path: db).execute("UPDATE archive_runs SET started_at = started_at - 2 * 86400, ended_at = ended_at - 2 * 86400")
         let old = try Harness.callhist(["doctor", "--db", db, "--max-age", "1d12h"], env: env(mock))
         XCTAssertEqual(old.status, 1)
@@ -332,11 +340,13 @@ final class OperatorRunTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         // Nothing listens on port 1: only the proxy (the mock, which accepts
         // absolute-form requests) can answer.
-        let direct = try Harness.callhist(["archive", "--db", db, "--base-url", "http://127.0.0.1:1/api", "--retries", "0", "call-0000001"], env: env(mock))
+        let direct = try Harness.callhist(
+            ["archive", "--db", db, "--base-url", "http://127.0.0.1:1/api", "--retries", "0", "call-0000001"], env: env(mock))
         XCTAssertEqual(direct.status, 69, direct.stderr)
         XCTAssertTrue(direct.stderr.contains("--proxy"), direct.stderr)
-        let proxied = try Harness.callhist(["archive", "--db", db, "--base-url", "http://127.0.0.1:1/api", "--proxy", "http://127.0.0.1:\(mock.port)"] + ids(1...10),
-                                           env: env(mock))
+        let proxied = try Harness.callhist(
+            ["archive", "--db", db, "--base-url", "http://127.0.0.1:1/api", "--proxy", "http://127.0.0.1:\(mock.port)"] + ids(1...10),
+            env: env(mock))
         XCTAssertEqual(proxied.status, 0, proxied.stderr)
         XCTAssertEqual(try mock.stats()["via_proxy"] as? Int, 10)
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 10)
@@ -378,8 +388,12 @@ final class TLSServer {
     init(in scratch: TemporaryDirectory) throws {
         certificate = scratch.path("ca.pem")
         let key = scratch.path("key.pem")
-        let made = try Harness.bash(["-c", "openssl req -x509 -newkey rsa:2048 -nodes -keyout \(key) -out \(certificate) -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"],
-                                    env: ProcessInfo.processInfo.environment)
+        let made = try Harness.bash(
+            [
+                "-c",
+                "openssl req -x509 -newkey rsa:2048 -nodes -keyout \(key) -out \(certificate) -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1",
+            ],
+            env: ProcessInfo.processInfo.environment)
         guard made.status == 0 else { throw NSError(domain: "TLSServer", code: 1, userInfo: [NSLocalizedDescriptionKey: made.output]) }
         let script = """
             import http.server, ssl, sys

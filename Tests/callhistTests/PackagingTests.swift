@@ -47,7 +47,8 @@ final class PackagingTests: XCTestCase {
         let mock = try MockProcess(["--calls", "20"])
         let db = dir.path("a.sqlite")
         let env = Harness.environment(baseURL: mock.baseURL)
-        let (status, output) = try shell("""
+        let (status, output) = try shell(
+            """
             unshare --mount --propagation private bash -c 'mount --bind "\(empty)" "\(toolchain)" && test ! -e "\(toolchain)/usr/bin/swift" && \
             "\(bin)" archive --db "\(db)" \(ids(1...20).joined(separator: " "))'
             """, env: env)
@@ -81,10 +82,12 @@ final class PackagingTests: XCTestCase {
 
     func testTheSystemdTimerRunsTheSameJob() throws {
         let dir = try TemporaryDirectory()
-        let units = dir.path("units"), config = dir.path("config")
+        let units = dir.path("units")
+        let config = dir.path("config")
         var env = Harness.environment(baseURL: "http://127.0.0.1:1/api")
         env["HOME"] = dir.url.path
-        let (status, output) = try shell("""
+        let (status, output) = try shell(
+            """
             bash '\(repo.path)/scripts/install-systemd.sh' --time 04:10 --unit-dir '\(units)' --config-dir '\(config)' \
               --db '\(dir.path("a.sqlite"))' --callhist '\(Harness.binDirectory.appendingPathComponent("callhist").path)'
             """, env: env)

@@ -30,7 +30,8 @@ final class PostgresCommandTests: XCTestCase {
         let db = dir.path("a.sqlite")
         let ids = try dir.write("ids.txt", ids(1...2000).joined(separator: "\n") + "\n")
         XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "--ids", ids, "--concurrency", "16"], env: env).status, 0)
-        let labelled = try dir.write("l.csv", "call_id,campaign,region\ncall-0000001,spring,north\ncall-0000002,spring,\"south, east\"\ncall-0000003,fall \"x\",north\n")
+        let labelled = try dir.write(
+            "l.csv", "call_id,campaign,region\ncall-0000001,spring,north\ncall-0000002,spring,\"south, east\"\ncall-0000003,fall \"x\",north\n")
         let second = try Harness.callhist(["archive", "--db", db, "--ids", labelled, "--force"], env: env)
         XCTAssertEqual(second.status, 0, second.stderr)
         return (db, env)
@@ -98,25 +99,29 @@ final class PostgresCommandTests: XCTestCase {
         let (sqlite, env) = try sqliteArchive()
         let pg = try server.createDatabase("resume")
         // One call per transaction, killed after a moment: some calls are there, not all.
-        _ = try Harness.run(Harness.binDirectory.appendingPathComponent("callhist").path,
-                            ["copy", "--from", sqlite, "--to", pg, "--chunk", "1"], env: env, timeout: 1.0)
+        _ = try Harness.run(
+            Harness.binDirectory.appendingPathComponent("callhist").path,
+            ["copy", "--from", sqlite, "--to", pg, "--chunk", "1"], env: env, timeout: 1.0)
         let partial = Int(try PostgresCluster.psql(pg, "SELECT count(*) FROM calls").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         XCTAssertGreaterThan(partial, 0)
         XCTAssertLessThan(partial, 2000, "the copy finished before it was killed: nothing was resumed")
         // Every call there is whole: its snapshot and events came in its transaction.
-        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT count(*) FROM calls WHERE snapshot_id IS NULL").trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        XCTAssertEqual(
+            try PostgresCluster.psql(pg, "SELECT count(*) FROM calls WHERE snapshot_id IS NULL").trimmingCharacters(in: .whitespacesAndNewlines), "0")
         let resumed = try Harness.callhist(["copy", "--from", sqlite, "--to", pg], env: env)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stdout.contains("copied \(2000 - partial) calls"), resumed.stdout)
         for table in ["calls", "snapshots", "events"] {
-            XCTAssertEqual(try Harness.callhist(["export", table, "--db", sqlite], env: env).stdout,
-                           try Harness.callhist(["export", table, "--db", pg], env: env).stdout, table)
+            XCTAssertEqual(
+                try Harness.callhist(["export", table, "--db", sqlite], env: env).stdout,
+                try Harness.callhist(["export", table, "--db", pg], env: env).stdout, table)
         }
         // Into an archive that holds other calls: the counts differ, exit 65, and it says so.
         let other = dir.path("other.sqlite")
         let mock = try XCTUnwrap(self.mock)
         let otherIDs = try dir.write("o.txt", "call-0000005\n")
-        XCTAssertEqual(try Harness.callhist(["archive", "--db", other, "--ids", otherIDs], env: Harness.environment(baseURL: mock.baseURL)).status, 0)
+        XCTAssertEqual(
+            try Harness.callhist(["archive", "--db", other, "--ids", otherIDs], env: Harness.environment(baseURL: mock.baseURL)).status, 0)
         let mixed = try Harness.callhist(["copy", "--from", other, "--to", pg], env: env)
         XCTAssertEqual(mixed.status, 65, mixed.stdout + mixed.stderr)
         XCTAssertTrue(mixed.stderr.contains("was not empty"), mixed.stderr)
@@ -170,14 +175,19 @@ final class PostgresCommandTests: XCTestCase {
         let sqlite = dir.path("n.sqlite")
         XCTAssertEqual(try Harness.callhist(["migrate", "--db", sqlite], env: env).status, 0)
         // Every table and view of SQLite's that PostgreSQL keeps, with the same columns in the same order.
-        let shared = ["archive_runs", "calls", "call_snapshots", "call_events", "status_changes", "call_labels",
-                      "calls_view", "call_events_view", "status_changes_view", "archive_runs_view", "calls_with_labels"]
+        let shared = [
+            "archive_runs", "calls", "call_snapshots", "call_events", "status_changes", "call_labels",
+            "calls_view", "call_events_view", "status_changes_view", "archive_runs_view", "calls_with_labels",
+        ]
         for name in shared {
             let lite = try Harness.run("/usr/bin/sqlite3", [sqlite, "SELECT name FROM pragma_table_info('\(name)')"]).stdout
                 .split(separator: "\n").map(String.init)
-            let post = try PostgresCluster.psql(pg, """
+            let post = try PostgresCluster.psql(
+                pg,
+                """
                 SELECT column_name FROM information_schema.columns WHERE table_name = '\(name)' ORDER BY ordinal_position
-                """).split(separator: "\n").map(String.init)
+                """
+            ).split(separator: "\n").map(String.init)
             XCTAssertFalse(lite.isEmpty, name)
             // PostgreSQL adds body_json to call_snapshots (jsonb beside the verbatim body).
             XCTAssertEqual(post.filter { $0 != "body_json" }, lite, name)

@@ -74,7 +74,8 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(rows["by_status.completed"], "2")
         XCTAssertEqual(rows["attempts.distribution.2"], "1")
         // A documented status no call has: an empty answer, nulls where undefined.
-        let empty = try JSONSerialization.jsonObject(with: Data(try report(["summary", "--format", "json", "--status", "Rejected"]).utf8)) as? [String: Any]
+        let empty =
+            try JSONSerialization.jsonObject(with: Data(try report(["summary", "--format", "json", "--status", "Rejected"]).utf8)) as? [String: Any]
         XCTAssertTrue(empty?["completion_rate"] is NSNull, "null where undefined")
     }
 

@@ -14,7 +14,8 @@ final class ToolsCommandTests: XCTestCase {
         mock = try MockProcess(["--calls", "400", "--forbidden-rate", "0.02"])
         db = scratch.path("a.sqlite")
         env = Harness.environment(baseURL: mock.baseURL)
-        let r = try Harness.callhist(["archive", "--db", db, "--ids", try scratch.write("ids", (ids(1...400) + ["call-9999999"]).joined(separator: "\n"))], env: env)
+        let r = try Harness.callhist(
+            ["archive", "--db", db, "--ids", try scratch.write("ids", (ids(1...400) + ["call-9999999"]).joined(separator: "\n"))], env: env)
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
@@ -55,7 +56,8 @@ final class ToolsCommandTests: XCTestCase {
         let events = try Harness.callhist(["export", "events", "--db", db, "--since", String(day), "--until", String(next), "--utc"], env: env)
         XCTAssertEqual(events.status, 0, events.stderr)
         let conn = try Connection(path: db, mode: .readOnly)
-        let expected = try conn.scalarInt("""
+        let expected = try conn.scalarInt(
+            """
             SELECT count(*) FROM call_events e JOIN calls c USING (call_id)
             WHERE c.queued_timestamp >= strftime('%s', ?) AND c.queued_timestamp < strftime('%s', ?)
             """, [String(day), String(next)])
@@ -66,7 +68,8 @@ final class ToolsCommandTests: XCTestCase {
     }
 
     func testExportQuotesFieldsThatNeedIt() throws {
-        let file = try scratch.write("odd.ndjson", #"{"call_id": "odd,1", "call_details": {"status": "queued", "phone_number": "say \"hi\"\nthere"}}"# + "\n")
+        let file = try scratch.write(
+            "odd.ndjson", #"{"call_id": "odd,1", "call_details": {"status": "queued", "phone_number": "say \"hi\"\nthere"}}"# + "\n")
         let odd = scratch.path("odd.sqlite")
         XCTAssertEqual(try Harness.callhist(["import", "--db", odd, file], env: env).status, 0)
         let r = try Harness.callhist(["export", "calls", "--db", odd], env: env)
@@ -89,7 +92,8 @@ final class ToolsCommandTests: XCTestCase {
         let big = try MockProcess(["--calls", "6000", "--latency", "1"])
         let target = scratch.path("busy.sqlite")
         let env = Harness.environment(baseURL: big.baseURL)
-        let p = try Harness.startCallhist(["archive", "--db", target, "--concurrency", "4", "--ids", try scratch.write("many", ids(1...6000).joined(separator: "\n"))], env: env)
+        let p = try Harness.startCallhist(
+            ["archive", "--db", target, "--concurrency", "4", "--ids", try scratch.write("many", ids(1...6000).joined(separator: "\n"))], env: env)
         Thread.sleep(forTimeInterval: 0.7)
         let r = try Harness.callhist(["backup", scratch.path("mid.sqlite"), "--db", target], env: env)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -102,7 +106,9 @@ final class ToolsCommandTests: XCTestCase {
     func testRebuildRecreatesDerivedDataFromSnapshots() throws {
         let before = try callDataDump(db)
         let conn = try Connection(path: db)
-        try conn.execute("UPDATE calls SET status = 'garbled', duration = -1, phone_number = NULL WHERE snapshot_id IS NOT NULL; DELETE FROM call_events WHERE seq > 0")
+        try conn.execute(
+            "UPDATE calls SET status = 'garbled', duration = -1, phone_number = NULL WHERE snapshot_id IS NOT NULL; DELETE FROM call_events WHERE seq > 0"
+        )
         let r = try Harness.callhist(["rebuild", "--db", db], env: env)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("rebuilt"), r.stdout)
@@ -153,16 +159,24 @@ final class ToolsCommandTests: XCTestCase {
         let target = scratch.path("views.sqlite")
         let env = Harness.environment(baseURL: big.baseURL)
         XCTAssertEqual(try Harness.callhist(["migrate", "--db", target], env: env).status, 0)
-        let p = try Harness.startCallhist(["archive", "--db", target, "--ids", try scratch.write("v", ids(1...5000).joined(separator: "\n"))], env: env)
+        let p = try Harness.startCallhist(
+            ["archive", "--db", target, "--ids", try scratch.write("v", ids(1...5000).joined(separator: "\n"))], env: env)
         Thread.sleep(forTimeInterval: 0.5)
         let reader = try Connection(path: target, mode: .readOnly)
         let views = try reader.prepare("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name").map { $0.string(0) }
-        XCTAssertEqual(views, ["archive_runs_view", "call_attempts_recount", "call_durations_recount", "call_events_view", "call_quarters_recount", "calls_view", "calls_with_labels", "status_changes_view"])
+        XCTAssertEqual(
+            views,
+            [
+                "archive_runs_view", "call_attempts_recount", "call_durations_recount", "call_events_view", "call_quarters_recount", "calls_view",
+                "calls_with_labels", "status_changes_view",
+            ])
         for view in views {
             let s = try reader.prepare("SELECT * FROM \(view) LIMIT 50")
             try s.forEachRow { row in
                 for i in 0..<row.columnCount where row.columnName(i).hasSuffix("_at") || ["queued_at", "started", "at"].contains(row.columnName(i)) {
-                    if let text = row.optionalString(i) { XCTAssertTrue(text.hasSuffix("Z") && text.count == 20, "\(view).\(row.columnName(i)) = \(text)") }
+                    if let text = row.optionalString(i) {
+                        XCTAssertTrue(text.hasSuffix("Z") && text.count == 20, "\(view).\(row.columnName(i)) = \(text)")
+                    }
                 }
             }
         }

@@ -21,8 +21,11 @@ final class TrustCommandTests: XCTestCase {
         let hung = try SilentListener()
         let db = scratch.path("a.sqlite")
         let metrics = scratch.path("callhist.prom")
-        let r = try Harness.callhist(["archive", "--db", db, "--max-runtime", "3s", "--timeout", "1s", "--concurrency", "8",
-                                      "--metrics-file", metrics] + ids(1...6), env: Harness.environment(baseURL: hung.baseURL))
+        let r = try Harness.callhist(
+            [
+                "archive", "--db", db, "--max-runtime", "3s", "--timeout", "1s", "--concurrency", "8",
+                "--metrics-file", metrics,
+            ] + ids(1...6), env: Harness.environment(baseURL: hung.baseURL))
         XCTAssertEqual(r.status, 75, r.stderr)
         XCTAssertTrue(r.stderr.contains("6 calls could not be fetched after retries"), r.stderr)
         XCTAssertTrue(r.stderr.contains("not retried: the run's budget (--max-runtime or --max-requests) ended first"), r.stderr)

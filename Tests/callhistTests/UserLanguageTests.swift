@@ -51,48 +51,60 @@ final class UserLanguageTests: XCTestCase {
     // MARK: 3. Right hours
 
     func testHoursAndDaysAcrossBothClockChangesOfTwoZones() throws {
-        XCTAssertEqual(summarize(try rows(["daily", "--by", "hour"], tz: "America/New_York"), "hour"), [
-            "2026-03-08T01:00-05:00 1 2026-03-08T01:00:00-05:00 2026-03-08T03:00:00-04:00",
-            "2026-03-08T03:00-04:00 1 2026-03-08T03:00:00-04:00 2026-03-08T04:00:00-04:00",
-            "2026-03-28T20:00-04:00 1 2026-03-28T20:00:00-04:00 2026-03-28T21:00:00-04:00",
-            "2026-03-28T21:00-04:00 1 2026-03-28T21:00:00-04:00 2026-03-28T22:00:00-04:00",
-            "2026-10-24T20:00-04:00 1 2026-10-24T20:00:00-04:00 2026-10-24T21:00:00-04:00",
-            "2026-10-24T21:00-04:00 1 2026-10-24T21:00:00-04:00 2026-10-24T22:00:00-04:00",
-            "2026-11-01T01:00-04:00 1 2026-11-01T01:00:00-04:00 2026-11-01T01:00:00-05:00",
-            "2026-11-01T01:00-05:00 2 2026-11-01T01:00:00-05:00 2026-11-01T02:00:00-05:00",
-        ])
-        XCTAssertEqual(summarize(try rows(["daily"], tz: "America/New_York"), "day"), [
-            "2026-03-08 2 2026-03-08T00:00:00-05:00 2026-03-09T00:00:00-04:00",
-            "2026-03-28 2 2026-03-28T00:00:00-04:00 2026-03-29T00:00:00-04:00",
-            "2026-10-24 2 2026-10-24T00:00:00-04:00 2026-10-25T00:00:00-04:00",
-            "2026-11-01 3 2026-11-01T00:00:00-04:00 2026-11-02T00:00:00-05:00",
-        ])
-        XCTAssertEqual(summarize(try rows(["daily", "--by", "hour"], tz: "Europe/London"), "hour"), [
-            "2026-03-08T06:00+00:00 1 2026-03-08T06:00:00+00:00 2026-03-08T07:00:00+00:00",
-            "2026-03-08T07:00+00:00 1 2026-03-08T07:00:00+00:00 2026-03-08T08:00:00+00:00",
-            "2026-03-29T00:00+00:00 1 2026-03-29T00:00:00+00:00 2026-03-29T02:00:00+01:00",
-            "2026-03-29T02:00+01:00 1 2026-03-29T02:00:00+01:00 2026-03-29T03:00:00+01:00",
-            "2026-10-25T01:00+01:00 1 2026-10-25T01:00:00+01:00 2026-10-25T01:00:00+00:00",
-            "2026-10-25T01:00+00:00 1 2026-10-25T01:00:00+00:00 2026-10-25T02:00:00+00:00",
-            "2026-11-01T05:00+00:00 1 2026-11-01T05:00:00+00:00 2026-11-01T06:00:00+00:00",
-            "2026-11-01T06:00+00:00 2 2026-11-01T06:00:00+00:00 2026-11-01T07:00:00+00:00",
-        ])
-        XCTAssertEqual(summarize(try rows(["daily"], tz: "Europe/London"), "day"), [
-            "2026-03-08 2 2026-03-08T00:00:00+00:00 2026-03-09T00:00:00+00:00",
-            "2026-03-29 2 2026-03-29T00:00:00+00:00 2026-03-30T00:00:00+01:00",
-            "2026-10-25 2 2026-10-25T00:00:00+01:00 2026-10-26T00:00:00+00:00",
-            "2026-11-01 3 2026-11-01T00:00:00+00:00 2026-11-02T00:00:00+00:00",
-        ])
+        XCTAssertEqual(
+            summarize(try rows(["daily", "--by", "hour"], tz: "America/New_York"), "hour"),
+            [
+                "2026-03-08T01:00-05:00 1 2026-03-08T01:00:00-05:00 2026-03-08T03:00:00-04:00",
+                "2026-03-08T03:00-04:00 1 2026-03-08T03:00:00-04:00 2026-03-08T04:00:00-04:00",
+                "2026-03-28T20:00-04:00 1 2026-03-28T20:00:00-04:00 2026-03-28T21:00:00-04:00",
+                "2026-03-28T21:00-04:00 1 2026-03-28T21:00:00-04:00 2026-03-28T22:00:00-04:00",
+                "2026-10-24T20:00-04:00 1 2026-10-24T20:00:00-04:00 2026-10-24T21:00:00-04:00",
+                "2026-10-24T21:00-04:00 1 2026-10-24T21:00:00-04:00 2026-10-24T22:00:00-04:00",
+                "2026-11-01T01:00-04:00 1 2026-11-01T01:00:00-04:00 2026-11-01T01:00:00-05:00",
+                "2026-11-01T01:00-05:00 2 2026-11-01T01:00:00-05:00 2026-11-01T02:00:00-05:00",
+            ])
+        XCTAssertEqual(
+            summarize(try rows(["daily"], tz: "America/New_York"), "day"),
+            [
+                "2026-03-08 2 2026-03-08T00:00:00-05:00 2026-03-09T00:00:00-04:00",
+                "2026-03-28 2 2026-03-28T00:00:00-04:00 2026-03-29T00:00:00-04:00",
+                "2026-10-24 2 2026-10-24T00:00:00-04:00 2026-10-25T00:00:00-04:00",
+                "2026-11-01 3 2026-11-01T00:00:00-04:00 2026-11-02T00:00:00-05:00",
+            ])
+        XCTAssertEqual(
+            summarize(try rows(["daily", "--by", "hour"], tz: "Europe/London"), "hour"),
+            [
+                "2026-03-08T06:00+00:00 1 2026-03-08T06:00:00+00:00 2026-03-08T07:00:00+00:00",
+                "2026-03-08T07:00+00:00 1 2026-03-08T07:00:00+00:00 2026-03-08T08:00:00+00:00",
+                "2026-03-29T00:00+00:00 1 2026-03-29T00:00:00+00:00 2026-03-29T02:00:00+01:00",
+                "2026-03-29T02:00+01:00 1 2026-03-29T02:00:00+01:00 2026-03-29T03:00:00+01:00",
+                "2026-10-25T01:00+01:00 1 2026-10-25T01:00:00+01:00 2026-10-25T01:00:00+00:00",
+                "2026-10-25T01:00+00:00 1 2026-10-25T01:00:00+00:00 2026-10-25T02:00:00+00:00",
+                "2026-11-01T05:00+00:00 1 2026-11-01T05:00:00+00:00 2026-11-01T06:00:00+00:00",
+                "2026-11-01T06:00+00:00 2 2026-11-01T06:00:00+00:00 2026-11-01T07:00:00+00:00",
+            ])
+        XCTAssertEqual(
+            summarize(try rows(["daily"], tz: "Europe/London"), "day"),
+            [
+                "2026-03-08 2 2026-03-08T00:00:00+00:00 2026-03-09T00:00:00+00:00",
+                "2026-03-29 2 2026-03-29T00:00:00+00:00 2026-03-30T00:00:00+01:00",
+                "2026-10-25 2 2026-10-25T00:00:00+01:00 2026-10-26T00:00:00+00:00",
+                "2026-11-01 3 2026-11-01T00:00:00+00:00 2026-11-02T00:00:00+00:00",
+            ])
         // --utc: plain UTC hours, times in Z.
         let utc = try rows(["daily", "--by", "hour", "--utc"], tz: "America/New_York")
         XCTAssertEqual(utc.first?["hour"] as? String, "2026-03-08T06:00")
         XCTAssertEqual(utc.first?["start"] as? String, "2026-03-08T06:00:00Z")
         // Weeks start on Monday, months on the 1st, in the local zone.
-        XCTAssertEqual(summarize(try rows(["daily", "--by", "week"], tz: "America/New_York"), "week").first,
-                       "2026-03-02 2 2026-03-02T00:00:00-05:00 2026-03-09T00:00:00-04:00")
-        XCTAssertEqual(summarize(try rows(["daily", "--by", "month"], tz: "Europe/London"), "month"),
-                       ["2026-03 4 2026-03-01T00:00:00+00:00 2026-04-01T00:00:00+01:00", "2026-10 2 2026-10-01T00:00:00+01:00 2026-11-01T00:00:00+00:00",
-                        "2026-11 3 2026-11-01T00:00:00+00:00 2026-12-01T00:00:00+00:00"])
+        XCTAssertEqual(
+            summarize(try rows(["daily", "--by", "week"], tz: "America/New_York"), "week").first,
+            "2026-03-02 2 2026-03-02T00:00:00-05:00 2026-03-09T00:00:00-04:00")
+        XCTAssertEqual(
+            summarize(try rows(["daily", "--by", "month"], tz: "Europe/London"), "month"),
+            [
+                "2026-03 4 2026-03-01T00:00:00+00:00 2026-04-01T00:00:00+01:00", "2026-10 2 2026-10-01T00:00:00+01:00 2026-11-01T00:00:00+00:00",
+                "2026-11 3 2026-11-01T00:00:00+00:00 2026-12-01T00:00:00+00:00",
+            ])
     }
 
     // MARK: 4. Empty answers explain themselves
@@ -100,14 +112,18 @@ final class UserLanguageTests: XCTestCase {
     func testUnknownStatusesEmptyPeriodsAndReversedDates() throws {
         let unknown = try run(["report", "summary", "--status", "complete"])
         XCTAssertEqual(unknown.status, 64)
-        XCTAssertTrue(unknown.stderr.contains("--status complete: no call has that status. Known statuses: queued, dialing, connected, completed, canceled, failed, rejected."),
-                      unknown.stderr)
+        XCTAssertTrue(
+            unknown.stderr.contains(
+                "--status complete: no call has that status. Known statuses: queued, dialing, connected, completed, canceled, failed, rejected."),
+            unknown.stderr)
         let upper = try run(["report", "summary", "--status", "COMPLETED", "--format", "json"])
         XCTAssertEqual(upper.status, 0, upper.stderr)
         XCTAssertTrue(upper.stdout.hasPrefix(#"{"calls":9,"#), upper.stdout)
         let empty = try run(["report", "daily", "--since", "2027-01-01"])
         XCTAssertEqual(empty.status, 0)
-        XCTAssertTrue(empty.stderr.contains("no call matches queued since 2027-01-01; the archive holds 9 calls queued from 2026-03-08 to 2026-11-01."), empty.stderr)
+        XCTAssertTrue(
+            empty.stderr.contains("no call matches queued since 2027-01-01; the archive holds 9 calls queued from 2026-03-08 to 2026-11-01."),
+            empty.stderr)
         let reversed = try run(["report", "daily", "--since", "today", "--until", "2026-11-02"])
         XCTAssertEqual(reversed.status, 64)
         XCTAssertTrue(reversed.stderr.contains("--since today is not before --until 2026-11-02"), reversed.stderr)
@@ -153,7 +169,9 @@ final class UserLanguageTests: XCTestCase {
 
     func testCSVHeadersAreTheJSONKeysInTheSameOrder() throws {
         // One call still open, for `pending`: attempts and max_attempts typed apart.
-        let pendingFile = try dir.write("p.ndjson", #"{"call_id":"p1","call_details":{"status":"dialing","attempts":"2","max_attempts":"3","queued_timestamp":"1795000000"}}"# + "\n")
+        let pendingFile = try dir.write(
+            "p.ndjson",
+            #"{"call_id":"p1","call_details":{"status":"dialing","attempts":"2","max_attempts":"3","queued_timestamp":"1795000000"}}"# + "\n")
         XCTAssertEqual(try run(["import", pendingFile]).status, 0)
         for args in [["daily"], ["daily", "--by", "hour"], ["runs"], ["pending"]] {
             let csv = try run(["report"] + args + ["--format", "csv"]).stdout
@@ -170,7 +188,9 @@ final class UserLanguageTests: XCTestCase {
         XCTAssertTrue(version.hasPrefix("0."), version)
 
         let pending = try run(["report", "pending", "--format", "csv"]).stdout.components(separatedBy: "\r\n")
-        XCTAssertEqual(pending[0], "call_id,status,queued_timestamp,open_seconds,attempts,max_attempts,last_fetched_at,next_check_at,stale,last_outcome,last_error")
+        XCTAssertEqual(
+            pending[0],
+            "call_id,status,queued_timestamp,open_seconds,attempts,max_attempts,last_fetched_at,next_check_at,stale,last_outcome,last_error")
         let p1 = pending[1].components(separatedBy: ",")
         XCTAssertEqual([p1[0], p1[1], p1[2], p1[4], p1[5], p1[8]], ["p1", "dialing", "2026-11-18T11:06:40Z", "2", "3", "false"])
 
@@ -189,11 +209,14 @@ final class UserLanguageTests: XCTestCase {
         }
         // Under a pseudo-terminal (script(1)), the table gets its bars; --no-chart removes them.
         let callhist = Harness.binDirectory.appendingPathComponent("callhist").path
-        let tty = try Harness.bash(["-c", "script -qec '\(callhist) report durations --db \(db!)' /dev/null"], env: Harness.environment(baseURL: nil))
+        let tty = try Harness.bash(
+            ["-c", "script -qec '\(callhist) report durations --db \(db!)' /dev/null"], env: Harness.environment(baseURL: nil))
         XCTAssertTrue(tty.output.contains(bar), tty.output)
-        let off = try Harness.bash(["-c", "script -qec '\(callhist) report durations --no-chart --db \(db!)' /dev/null"], env: Harness.environment(baseURL: nil))
+        let off = try Harness.bash(
+            ["-c", "script -qec '\(callhist) report durations --no-chart --db \(db!)' /dev/null"], env: Harness.environment(baseURL: nil))
         XCTAssertFalse(off.output.contains(bar), off.output)
-        let markdown = try Harness.bash(["-c", "script -qec '\(callhist) report daily --format markdown --db \(db!)' /dev/null"], env: Harness.environment(baseURL: nil))
+        let markdown = try Harness.bash(
+            ["-c", "script -qec '\(callhist) report daily --format markdown --db \(db!)' /dev/null"], env: Harness.environment(baseURL: nil))
         XCTAssertFalse(markdown.output.contains(bar), markdown.output)
     }
 }

@@ -1,4 +1,3 @@
-
 /// What can go wrong with the archive file itself, with a message that says
 /// what to do. Which exit code each is, is the command line's `ExitPolicy`.
 public enum ArchiveError: Error, CustomStringConvertible, Equatable {

@@ -8,12 +8,13 @@ public struct OutputError: Error, CustomStringConvertible, Equatable {
 
     public init(destination: String, errno code: Int32) {
         self.destination = destination
-        self.reason = switch code {
-        case EISDIR: "it is a folder; name a file in it"
-        case EACCES, EPERM: "you have no permission to write there"
-        case ENOSPC: "the disk is full"
-        default: String(cString: strerror(code))
-        }
+        self.reason =
+            switch code {
+            case EISDIR: "it is a folder; name a file in it"
+            case EACCES, EPERM: "you have no permission to write there"
+            case ENOSPC: "the disk is full"
+            default: String(cString: strerror(code))
+            }
     }
 
     public init(destination: String, reason: String) {
@@ -21,5 +22,7 @@ public struct OutputError: Error, CustomStringConvertible, Equatable {
         self.reason = reason
     }
 
-    public var description: String { "cannot write \(destination): \(reason). Nothing partial was kept; choose another destination (or free space), then run it again." }
+    public var description: String {
+        "cannot write \(destination): \(reason). Nothing partial was kept; choose another destination (or free space), then run it again."
+    }
 }

@@ -95,7 +95,10 @@ public enum IDFileReader {
                     pending = nil
                     return problem(pendingLine, "a quoted field runs past \(IDFileReader.maxRecordBytes) bytes (a \" is missing?)")
                 }
-                guard IDFileReader.quotesBalanced(record[...]) else { pending = record; return }
+                guard IDFileReader.quotesBalanced(record[...]) else {
+                    pending = record
+                    return
+                }
                 pending = nil
                 return try csvRecord(record[...], number: pendingLine, take: take)
             }
@@ -109,7 +112,10 @@ public enum IDFileReader {
                         return i == header.column || name.isEmpty ? nil : name
                     }
                     for name in names.compactMap({ $0 }) where name.utf8.count > Label.maxNameBytes {
-                        problem(number, "the column name \(name.prefix(20).debugDescription)… is longer than \(Label.maxNameBytes) bytes; a column is a label of its calls. Shorten it.")
+                        problem(
+                            number,
+                            "the column name \(name.prefix(20).debugDescription)… is longer than \(Label.maxNameBytes) bytes; a column is a label of its calls. Shorten it."
+                        )
                     }
                     csv = (header.column, header.delimiter, names)
                     return
@@ -128,7 +134,10 @@ public enum IDFileReader {
                 // `"c000003"`: a quoted value, as spreadsheets write it.
                 let fields = IDFileReader.csvFields(line, delimiter: UInt8(ascii: ","))
                 guard fields.count == 1 else {
-                    return problem(number, "this looks like a CSV row, but the file has no header line naming a call id column. Add one (call_id,…) or write one id a line.")
+                    return problem(
+                        number,
+                        "this looks like a CSV row, but the file has no header line naming a call id column. Add one (call_id,…) or write one id a line."
+                    )
                 }
                 idBytes = IDFileReader.trim(fields[0][...])
             }
@@ -139,7 +148,8 @@ public enum IDFileReader {
             guard let csv else { return }
             let fields = IDFileReader.csvFields(record, delimiter: csv.delimiter)
             guard csv.column < fields.count else {
-                return problem(number, "this CSV row has \(fields.count) field\(fields.count == 1 ? "" : "s"), so no call id column (column \(csv.column + 1)).")
+                return problem(
+                    number, "this CSV row has \(fields.count) field\(fields.count == 1 ? "" : "s"), so no call id column (column \(csv.column + 1)).")
             }
             let idBytes = IDFileReader.trim(fields[csv.column][...])
             if idBytes.isEmpty { return }
@@ -204,7 +214,12 @@ public enum IDFileReader {
             let c = line[i]
             if quoted {
                 if c == UInt8(ascii: "\"") {
-                    if i + 1 < line.endIndex, line[i + 1] == UInt8(ascii: "\"") { field.append(c); i += 1 } else { quoted = false }
+                    if i + 1 < line.endIndex, line[i + 1] == UInt8(ascii: "\"") {
+                        field.append(c)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(c)
                 }

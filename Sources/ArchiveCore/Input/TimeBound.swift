@@ -79,7 +79,8 @@ public enum TimeBound {
             offset = (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
         guard s.isEmpty, (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
-              (0...23).contains(c.hour!), (0...59).contains(c.minute!), (0...59).contains(c.second!) else { return nil }
+            (0...23).contains(c.hour!), (0...59).contains(c.minute!), (0...59).contains(c.second!)
+        else { return nil }
         var cal = calendar
         if offset != nil { cal.timeZone = TimeZone(identifier: "UTC")! }
         guard let date = cal.date(from: c), cal.component(.day, from: date) == day || offset == nil && isSkipped(c, cal) else { return nil }
@@ -87,7 +88,9 @@ public enum TimeBound {
         // either, so step back an hour when that is the same wall time too.
         var result = date
         if offset == nil, let earlier = cal.date(byAdding: .second, value: -3600, to: date),
-           cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: earlier) == cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date) {
+            cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: earlier)
+                == cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        {
             result = earlier
         }
         guard let unix = seconds(result) else { return nil }

@@ -1,4 +1,3 @@
-
 /// `callhist forget`: removes ids from the archive. Meant for junk — ids
 /// from a bad file that the API never found — which otherwise stay in
 /// `calls` and are re-checked. A call with archived data (a body) is only
@@ -27,8 +26,9 @@ public struct Forgetter {
             let withData = try rows.givenWithData(limit: 11)
             if withData.count > 0 && !force {
                 let shown = withData.ids.prefix(10).map { SafeText.escape($0) }.joined(separator: ", ") + (withData.count > 10 ? ", …" : "")
-                throw InputError("\(withData.count) of these ids have archived data (\(shown)): nothing was forgotten. "
-                    + "forget is for ids the API never found; pass --force to delete these calls with their bodies and events too.")
+                throw InputError(
+                    "\(withData.count) of these ids have archived data (\(shown)): nothing was forgotten. "
+                        + "forget is for ids the API never found; pass --force to delete these calls with their bodies and events too.")
             }
             report.forgottenWithData = withData.count
             report.forgotten = try rows.knownGiven() - withData.count

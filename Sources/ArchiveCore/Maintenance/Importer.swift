@@ -64,7 +64,9 @@ public final class Importer {
                         try writer.write {
                             counts.fetched += 1
                             switch try store.store(callID, status, at: now()) {
-                            case .new: counts.new += 1; counts.changed += 1
+                            case .new:
+                                counts.new += 1
+                                counts.changed += 1
                             case .changed: counts.changed += 1
                             case .unchanged, .older: counts.unchanged += 1
                             }

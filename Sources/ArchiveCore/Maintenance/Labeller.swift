@@ -1,4 +1,3 @@
-
 /// `callhist label`: adds labels to archived calls, or removes them — the
 /// one way a label ever goes (docs/schema.md, "call_labels"). All or
 /// nothing: an id the archive does not hold refuses the whole change.
@@ -29,9 +28,10 @@ public struct Labeller {
             try GivenIDs.load(rows, ids: ids, idFiles: idFiles, refusal: "No label was changed.")
             let unknown = try rows.unknownGiven(limit: 11)
             if unknown.count > 0 {
-                throw InputError("\(unknown.count > 10 ? "more than 10" : String(unknown.count)) of these ids are not in the archive ("
-                    + unknown.ids.prefix(10).map { SafeText.escape($0) }.joined(separator: ", ") + (unknown.count > 10 ? ", …" : "")
-                    + "): no label was changed. Archive them first.")
+                throw InputError(
+                    "\(unknown.count > 10 ? "more than 10" : String(unknown.count)) of these ids are not in the archive ("
+                        + unknown.ids.prefix(10).map { SafeText.escape($0) }.joined(separator: ", ") + (unknown.count > 10 ? ", …" : "")
+                        + "): no label was changed. Archive them first.")
             }
             var report = Report()
             report.calls = try rows.knownGiven()

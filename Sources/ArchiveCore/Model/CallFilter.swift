@@ -1,4 +1,3 @@
-
 /// Which calls an export or a report covers: queued in `[since, until)`,
 /// optionally with one status, one phone number and labels that must all
 /// match (docs/reports.md).
@@ -31,9 +30,18 @@ public struct CallFilter: Sendable, Equatable {
     package func terms(always: String = "1") -> (sql: String, values: [SQLValue]) {
         var terms: [String] = []
         var values: [SQLValue] = []
-        if let since { terms.append("c.queued_timestamp >= ?"); values.append(.integer(since)) }
-        if let until { terms.append("c.queued_timestamp < ?"); values.append(.integer(until)) }
-        if let status { terms.append("c.status = ?"); values.append(.text(status)) }
+        if let since {
+            terms.append("c.queued_timestamp >= ?")
+            values.append(.integer(since))
+        }
+        if let until {
+            terms.append("c.queued_timestamp < ?")
+            values.append(.integer(until))
+        }
+        if let status {
+            terms.append("c.status = ?")
+            values.append(.text(status))
+        }
         if let bare = barePhone {
             terms.append("c.phone_number = ?")
             values.append(.text(bare))

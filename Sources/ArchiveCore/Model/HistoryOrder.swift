@@ -12,9 +12,10 @@ package enum HistoryOrder {
     /// older, so a correction at the same moment lands).
     package static func isOlder(_ candidate: CallStatus, than current: CallStatus) -> Bool {
         if current.isFinal != candidate.isFinal { return current.isFinal }
-        let a = newestEvent(candidate), b = newestEvent(current)
+        let a = newestEvent(candidate)
+        let b = newestEvent(current)
         switch (a, b) {
-        case let (a?, b?): return a < b
+        case (let a?, let b?): return a < b
         case (nil, _?): return true
         default: return false
         }

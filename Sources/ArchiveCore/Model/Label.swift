@@ -52,8 +52,9 @@ public struct Label: Hashable, Sendable, Comparable {
         guard let equals = text.firstIndex(of: "=") else {
             throw InputError("--label \(text.debugDescription): expected NAME=VALUE, like campaign=spring")
         }
-        let label = Label(name: normalizedName(String(text[..<equals])),
-                          value: String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces))
+        let label = Label(
+            name: normalizedName(String(text[..<equals])),
+            value: String(text[text.index(after: equals)...]).trimmingCharacters(in: .whitespaces))
         if label.value.isEmpty { throw InputError("--label \(text.debugDescription): the value is empty") }
         if let problem = problem(name: label.name, value: label.value) { throw InputError("--label \(text.debugDescription): \(problem)") }
         return label

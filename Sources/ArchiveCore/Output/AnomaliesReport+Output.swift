@@ -1,10 +1,12 @@
 import Foundation
 
 extension AnomaliesReport {
-    package static var columns: ReportColumns<Anomaly> { ReportColumns([
-        .text("severity", \.severity.rawValue), .text("kind", \.kind.rawValue), .text("subject", \.subject),
-        .text("detail", \.detail), .text("action", \.action),
-    ]) }
+    package static var columns: ReportColumns<Anomaly> {
+        ReportColumns([
+            .text("severity", \.severity.rawValue), .text("kind", \.kind.rawValue), .text("subject", \.subject),
+            .text("detail", \.detail), .text("action", \.action),
+        ])
+    }
 
     /// `report anomalies` as printed. JSON is the list of findings (five
     /// keys each, docs/reports.md); CSV and Markdown one row per finding. A
@@ -18,7 +20,8 @@ extension AnomaliesReport {
             let n = findings.count { $0.severity == s }
             return n == 0 ? nil : "\(n) \(s.rawValue)\(n == 1 ? "" : s == .info ? "" : "s")"
         }
-        var out = "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(tally.joined(separator: ", "))) in \(period), and in the archive now.\n"
+        var out =
+            "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(tally.joined(separator: ", "))) in \(period), and in the archive now.\n"
         let kindWidth = Anomaly.Kind.allCases.map(\.rawValue.count).max()!
         for f in findings {
             let severity = f.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)

@@ -4,10 +4,13 @@ extension AttemptsReport {
     /// (its JSON key) and whose `value` is that list's first key.
     public func rendered(_ o: RenderOptions) -> String {
         func columns(_ key: String) -> ReportColumns<Row> {
-            ReportColumns([.int(key, \.attempts), .int("final", \.final), .int("completed", \.completed),
-                           .rate("completion_rate", \.completionRate), .int("exhausted", \.exhausted)])
+            ReportColumns([
+                .int(key, \.attempts), .int("final", \.final), .int("completed", \.completed),
+                .rate("completion_rate", \.completionRate), .int("exhausted", \.exhausted),
+            ])
         }
-        let used = columns("attempts"), allowed = columns("max_attempts")
+        let used = columns("attempts")
+        let allowed = columns("max_attempts")
         let json: JSONObject = ["by_attempts": used.json(byAttempts), "by_max_attempts": allowed.json(byMaxAttempts)]
         if o.format == .csv {
             var merged = TextTable(columns: ["by", "value", "final", "completed", "completion_rate", "exhausted"])
@@ -18,7 +21,10 @@ extension AttemptsReport {
         }
         // A bar of the completion rate, for a person at a terminal.
         let bars: [(String, (Row) -> TextTable.Cell)] = o.bars ? [("", { .bar($0.completionRate) })] : []
-        return o.emit([used.table(byAttempts, o.format, title: "By attempts used", extra: bars),
-                       allowed.table(byMaxAttempts, o.format, title: "By max_attempts", extra: bars)], json: json)
+        return o.emit(
+            [
+                used.table(byAttempts, o.format, title: "By attempts used", extra: bars),
+                allowed.table(byMaxAttempts, o.format, title: "By max_attempts", extra: bars),
+            ], json: json)
     }
 }

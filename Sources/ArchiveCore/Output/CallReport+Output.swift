@@ -12,12 +12,13 @@ extension CallReport {
         }
         var fieldTable = TextTable(title: "Call \(id)", columns: ["field", "value"])
         fieldTable.rows = fields.map { f in
-            let display: TextTable.Cell = switch f.value {
-            case .null: .text(nil)
-            case .integer(let v) where f.name.hasSuffix("_timestamp") || f.name.hasSuffix("_at"): time(v)
-            case .integer(let v) where ["duration", "reattempt_wait"].contains(f.name): .seconds(v)
-            default: .text(f.value.description)
-            }
+            let display: TextTable.Cell =
+                switch f.value {
+                case .null: .text(nil)
+                case .integer(let v) where f.name.hasSuffix("_timestamp") || f.name.hasSuffix("_at"): time(v)
+                case .integer(let v) where ["duration", "reattempt_wait"].contains(f.name): .seconds(v)
+                default: .text(f.value.description)
+                }
             return [.text(f.name), TextTable.Cell(raw: f.value == .null ? "" : f.value.description, display: display.display)]
         }
         var gaps = TextTable(title: "Gaps", columns: ["gap", "seconds"])
@@ -30,24 +31,39 @@ extension CallReport {
         let eventTable = eventColumns.table(events, o.format, title: "Events (time order)")
         var changes = TextTable(title: "Status changes", columns: ["from", "to", "observed", "run"])
         changes.rows = statusChanges.map { [.text($0.oldStatus ?? "(first seen)"), .text($0.newStatus), time($0.observedAt), .int($0.runID)] }
-        var snapshotTable = TextTable(title: "Snapshots", columns: ["snapshot", "sha256", "format", "first_seen", "last_seen", "times_seen", "current"])
-        snapshotTable.rows = snapshots.map { [.int($0.snapshotID), .text(String($0.sha256.prefix(12))), .text($0.format), time($0.firstSeenAt),
-                                              time($0.lastSeenAt), .int($0.timesSeen), .text($0.current ? "yes" : "")] }
+        var snapshotTable = TextTable(
+            title: "Snapshots", columns: ["snapshot", "sha256", "format", "first_seen", "last_seen", "times_seen", "current"])
+        snapshotTable.rows = snapshots.map {
+            [
+                .int($0.snapshotID), .text(String($0.sha256.prefix(12))), .text($0.format), time($0.firstSeenAt),
+                time($0.lastSeenAt), .int($0.timesSeen), .text($0.current ? "yes" : ""),
+            ]
+        }
         let json: [String: Any] = [
-            "call": Dictionary(uniqueKeysWithValues: fields.map { f -> (String, Any) in
-                switch f.value {
-                case .null: (f.name, JSONOutput.orNull(nil))
-                case .integer(let v): (f.name, v)
-                case .real(let v): (f.name, v)
-                case .text(let s): (f.name, s)
-                case .blob(let d): (f.name, d.base64EncodedString())
-                }
-            }),
+            "call": Dictionary(
+                uniqueKeysWithValues: fields.map { f -> (String, Any) in
+                    switch f.value {
+                    case .null: (f.name, JSONOutput.orNull(nil))
+                    case .integer(let v): (f.name, v)
+                    case .real(let v): (f.name, v)
+                    case .text(let s): (f.name, s)
+                    case .blob(let d): (f.name, d.base64EncodedString())
+                    }
+                }),
             "queue_wait": JSONOutput.orNull(queueWait), "ring_time": JSONOutput.orNull(ringTime), "talk_time": JSONOutput.orNull(talkTime),
             "events": eventColumns.json(events),
-            "status_changes": statusChanges.map { ["old_status": JSONOutput.orNull($0.oldStatus), "new_status": $0.newStatus, "observed_at": $0.observedAt, "run_id": JSONOutput.orNull($0.runID)] },
-            "snapshots": snapshots.map { ["snapshot_id": $0.snapshotID, "body_sha256": $0.sha256, "format": $0.format, "first_seen_at": $0.firstSeenAt,
-                                          "last_seen_at": $0.lastSeenAt, "times_seen": $0.timesSeen, "current": $0.current] },
+            "status_changes": statusChanges.map {
+                [
+                    "old_status": JSONOutput.orNull($0.oldStatus), "new_status": $0.newStatus, "observed_at": $0.observedAt,
+                    "run_id": JSONOutput.orNull($0.runID),
+                ]
+            },
+            "snapshots": snapshots.map {
+                [
+                    "snapshot_id": $0.snapshotID, "body_sha256": $0.sha256, "format": $0.format, "first_seen_at": $0.firstSeenAt,
+                    "last_seen_at": $0.lastSeenAt, "times_seen": $0.timesSeen, "current": $0.current,
+                ]
+            },
         ]
         return o.emit(o.format == .csv ? [eventTable] : [fieldTable, gaps, eventTable, changes, snapshotTable], json: json)
     }

@@ -17,9 +17,11 @@ extension DailyReport {
     public static func rendered(_ series: [(value: String, rows: [Row])], label name: String, by period: Period, _ o: RenderOptions) -> String {
         typealias Labelled = (value: String, row: Row)
         let own = Self.columns(by: period, o)
-        let columns = ReportColumns<Labelled>([.text(LabelsReport.key(name, avoiding: own.map(\.key)), \.value)] + own.map { c in
-            ReportColumns<Labelled>.Column(key: c.key, cell: { c.cell($0.row) }, json: { c.json($0.row) }, inTable: c.inTable)
-        })
+        let columns = ReportColumns<Labelled>(
+            [.text(LabelsReport.key(name, avoiding: own.map(\.key)), \.value)]
+                + own.map { c in
+                    ReportColumns<Labelled>.Column(key: c.key, cell: { c.cell($0.row) }, json: { c.json($0.row) }, inTable: c.inTable)
+                })
         let rows: [Labelled] = series.flatMap { s in s.rows.map { (s.value, $0) } }
         let bars: [(String, (Labelled) -> TextTable.Cell)] = o.bars ? [("", { .bar($0.row.completionRate) })] : []
         return o.emit([columns.table(rows, o.format, extra: bars)], json: columns.json(rows))

@@ -36,7 +36,8 @@ public struct HTMLReport: Sendable {
         page += statusSection()
         page += pendingSection()
         page += runSection()
-        page += "<footer>Made by callhist \(SafeText.html(CallhistVersion.string)). Definitions of every figure: callhist's docs/reports.md.</footer>\n"
+        page +=
+            "<footer>Made by callhist \(SafeText.html(CallhistVersion.string)). Definitions of every figure: callhist's docs/reports.md.</footer>\n"
         page += "</main></body></html>\n"
         return page
     }
@@ -81,12 +82,13 @@ public struct HTMLReport: Sendable {
 
     /// "calls queued from … to … (zone)".
     package var periodText: String {
-        var text = switch (filter.since, filter.until) {
-        case let (s?, u?): "calls queued from \(time(s)) to \(time(u))"
-        case let (s?, nil): "calls queued since \(time(s))"
-        case let (nil, u?): "calls queued before \(time(u))"
-        case (nil, nil): "every call in the archive"
-        }
+        var text =
+            switch (filter.since, filter.until) {
+            case (let s?, let u?): "calls queued from \(time(s)) to \(time(u))"
+            case (let s?, nil): "calls queued since \(time(s))"
+            case (nil, let u?): "calls queued before \(time(u))"
+            case (nil, nil): "every call in the archive"
+            }
         if let status = filter.status { text += ", status \(status)" }
         if let phone = filter.phone { text += ", to \(phone)" }
         return text + (utc ? " (UTC)" : " (\(timeZone.identifier))")
@@ -104,8 +106,10 @@ public struct HTMLReport: Sendable {
         let items: [(String, String, Any, String)] = [
             ("calls", "calls", s.calls, Self.grouped(s.calls)),
             ("completion_rate", "completion rate", JSONOutput.orNull(s.completionRate), s.completionRate.map(Humanize.percent) ?? "—"),
-            ("attempts.first_attempt_completion_rate", "completed at the first attempt", JSONOutput.orNull(s.firstAttemptCompletionRate),
-             s.firstAttemptCompletionRate.map(Humanize.percent) ?? "—"),
+            (
+                "attempts.first_attempt_completion_rate", "completed at the first attempt", JSONOutput.orNull(s.firstAttemptCompletionRate),
+                s.firstAttemptCompletionRate.map(Humanize.percent) ?? "—"
+            ),
             ("duration.p50", "median duration", JSONOutput.orNull(s.duration.p50), s.duration.p50.map { Humanize.duration(Double($0)) } ?? "—"),
             ("duration.p90", "p90 duration", JSONOutput.orNull(s.duration.p90), s.duration.p90.map { Humanize.duration(Double($0)) } ?? "—"),
             ("pending", "pending (not final)", s.pending, Self.grouped(s.pending)),
@@ -127,7 +131,8 @@ public struct HTMLReport: Sendable {
             let n = findings.count { $0.kind == kind }
             return n == 0 ? nil : "\(n) \(kind.rawValue)"
         }
-        out += "<p>\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(kinds.joined(separator: ", "))), worst first, as <code>callhist report anomalies</code> lists them.</p>\n"
+        out +=
+            "<p>\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(kinds.joined(separator: ", "))), worst first, as <code>callhist report anomalies</code> lists them.</p>\n"
         func finding(_ f: Anomaly) -> String {
             "<div class=\"finding \(f.severity.rawValue)\"><div class=\"head\">\(f.severity.rawValue) · \(f.kind.rawValue) · \(SafeText.html(f.subject))</div>"
                 + "<div>\(SafeText.html(f.detail))</div><div class=\"action\">→ \(SafeText.html(f.action))</div></div>\n"
@@ -145,8 +150,11 @@ public struct HTMLReport: Sendable {
 
     private func dailySection() -> String {
         let unit = period.rawValue
-        let chart = SVGChart(id: "chart-daily", title: "Calls per \(unit) by outcome, and the completion rate",
-                             description: "Stacked bars: the calls queued each \(unit), by how they ended (completed, failed, canceled, rejected) or pending; a line: the completion rate of the final calls.")
+        let chart = SVGChart(
+            id: "chart-daily", title: "Calls per \(unit) by outcome, and the completion rate",
+            description:
+                "Stacked bars: the calls queued each \(unit), by how they ended (completed, failed, canceled, rejected) or pending; a line: the completion rate of the final calls."
+        )
         let series = [
             SVGChart.Series(name: "completed", colour: SVGChart.Colour.completed, values: daily.map { Double($0.completed) }),
             SVGChart.Series(name: "failed", colour: SVGChart.Colour.failed, values: daily.map { Double($0.failed) }),
@@ -154,21 +162,26 @@ public struct HTMLReport: Sendable {
             SVGChart.Series(name: "rejected", colour: SVGChart.Colour.rejected, values: daily.map { Double($0.rejected) }),
             SVGChart.Series(name: "pending", colour: SVGChart.Colour.pending, values: daily.map { Double($0.pending) }),
         ]
-        let svg = chart.stackedBars(categories: daily.map(\.period), series: series, yLabel: "calls", xLabel: "\(unit) queued",
-                                    line: (name: "completion rate", values: daily.map(\.completionRate)))
-        let table = Self.table(["\(unit)", "calls", "completed", "failed", "canceled", "rejected", "pending", "completion rate", "mean duration"],
-                               daily.map { r in
-                                   [r.period, Self.grouped(r.calls), Self.grouped(r.completed), Self.grouped(r.failed), Self.grouped(r.canceled),
-                                    Self.grouped(r.rejected), Self.grouped(r.pending), r.completionRate.map(Humanize.percent) ?? "—",
-                                    r.meanDuration.map(Humanize.duration) ?? "—"]
-                               })
+        let svg = chart.stackedBars(
+            categories: daily.map(\.period), series: series, yLabel: "calls", xLabel: "\(unit) queued",
+            line: (name: "completion rate", values: daily.map(\.completionRate)))
+        let table = Self.table(
+            ["\(unit)", "calls", "completed", "failed", "canceled", "rejected", "pending", "completion rate", "mean duration"],
+            daily.map { r in
+                [
+                    r.period, Self.grouped(r.calls), Self.grouped(r.completed), Self.grouped(r.failed), Self.grouped(r.canceled),
+                    Self.grouped(r.rejected), Self.grouped(r.pending), r.completionRate.map(Humanize.percent) ?? "—",
+                    r.meanDuration.map(Humanize.duration) ?? "—",
+                ]
+            })
         return Self.section("daily", "Calls per \(unit)", svg, table)
     }
 
     private func durationSection() -> String {
         let d = durations
-        let chart = SVGChart(id: "chart-durations", title: "Durations of completed calls",
-                             description: "Completed calls by duration range, with the median (p50), p90 and p95 marked.")
+        let chart = SVGChart(
+            id: "chart-durations", title: "Durations of completed calls",
+            description: "Completed calls by duration range, with the median (p50), p90 and p95 marked.")
         // 0–10s, 30s–1m, 30m+: the bucket edges are whole seconds, minutes or hours.
         func edge(_ s: Int64) -> String { s % 3600 == 0 && s > 0 ? "\(s / 3600)h" : s % 60 == 0 && s > 0 ? "\(s / 60)m" : "\(s)s" }
         let labels = d.buckets.map { b in b.to.map { "\(edge(b.from))–\(edge($0))" } ?? "\(edge(b.from))+" }
@@ -183,27 +196,42 @@ public struct HTMLReport: Sendable {
         let markers = [("p50", d.stats.p50), ("p90", d.stats.p90), ("p95", d.stats.p95)].compactMap { name, v in
             position(v).map { SVGChart.Marker(label: "\(name) \(Humanize.duration(Double(v!)))", position: $0) }
         }
-        let svg = chart.stackedBars(categories: labels, series: [SVGChart.Series(name: "completed calls", colour: SVGChart.Colour.completed,
-                                                                                values: d.buckets.map { Double($0.count) })],
-                                    yLabel: "completed calls", xLabel: "duration (seconds, minutes)", markers: markers)
+        let svg = chart.stackedBars(
+            categories: labels,
+            series: [
+                SVGChart.Series(
+                    name: "completed calls", colour: SVGChart.Colour.completed,
+                    values: d.buckets.map { Double($0.count) })
+            ],
+            yLabel: "completed calls", xLabel: "duration (seconds, minutes)", markers: markers)
         var rows = zip(labels, d.buckets).map { [$0, Self.grouped($1.count)] }
-        rows += [["p50 / p90 / p95", [d.stats.p50, d.stats.p90, d.stats.p95].map { $0.map { Humanize.duration(Double($0)) } ?? "—" }.joined(separator: " / ")],
-                 ["mean", d.stats.mean.map(Humanize.duration) ?? "—"], ["duration unknown", Self.grouped(d.unknown)]]
+        rows += [
+            [
+                "p50 / p90 / p95",
+                [d.stats.p50, d.stats.p90, d.stats.p95].map { $0.map { Humanize.duration(Double($0)) } ?? "—" }.joined(separator: " / "),
+            ],
+            ["mean", d.stats.mean.map(Humanize.duration) ?? "—"], ["duration unknown", Self.grouped(d.unknown)],
+        ]
         return Self.section("durations", "Durations", svg, Self.table(["duration", "completed calls"], rows))
     }
 
     private func attemptSection() -> String {
         let rows = attempts.byAttempts
-        let chart = SVGChart(id: "chart-attempts", title: "Completion by attempts used",
-                             description: "Final calls by the number of attempts they used: completed, and not completed.")
+        let chart = SVGChart(
+            id: "chart-attempts", title: "Completion by attempts used",
+            description: "Final calls by the number of attempts they used: completed, and not completed.")
         let names = rows.map { $0.attempts.map { "\($0) attempt\($0 == 1 ? "" : "s")" } ?? "unknown" }
-        let svg = chart.stackedBars(categories: names, series: [
-            SVGChart.Series(name: "completed", colour: SVGChart.Colour.completed, values: rows.map { Double($0.completed) }),
-            SVGChart.Series(name: "not completed", colour: SVGChart.Colour.failed, values: rows.map { Double($0.final - $0.completed) }),
-        ], yLabel: "final calls", xLabel: "attempts used", line: (name: "completion rate", values: rows.map(\.completionRate)))
-        let table = Self.table(["attempts", "final", "completed", "completion rate", "exhausted"], zip(names, rows).map { name, r in
-            [name, Self.grouped(r.final), Self.grouped(r.completed), r.completionRate.map(Humanize.percent) ?? "—", Self.grouped(r.exhausted)]
-        })
+        let svg = chart.stackedBars(
+            categories: names,
+            series: [
+                SVGChart.Series(name: "completed", colour: SVGChart.Colour.completed, values: rows.map { Double($0.completed) }),
+                SVGChart.Series(name: "not completed", colour: SVGChart.Colour.failed, values: rows.map { Double($0.final - $0.completed) }),
+            ], yLabel: "final calls", xLabel: "attempts used", line: (name: "completion rate", values: rows.map(\.completionRate)))
+        let table = Self.table(
+            ["attempts", "final", "completed", "completion rate", "exhausted"],
+            zip(names, rows).map { name, r in
+                [name, Self.grouped(r.final), Self.grouped(r.completed), r.completionRate.map(Humanize.percent) ?? "—", Self.grouped(r.exhausted)]
+            })
         return Self.section("attempts", "Attempts", svg, table)
     }
 
@@ -212,30 +240,36 @@ public struct HTMLReport: Sendable {
         let chart = SVGChart(id: "chart-status", title: "Calls by status", description: "How many calls have each status now.")
         let svg = chart.horizontalBars(statuses.map { (label: $0.key, value: Double($0.value), colour: SVGChart.Colour.of($0.key)) }, xLabel: "calls")
         let total = max(1, summary.calls)
-        let table = Self.table(["status", "calls", "share"], statuses.map { [$0.key, Self.grouped($0.value), Humanize.percent(Double($0.value) / Double(total))] })
+        let table = Self.table(
+            ["status", "calls", "share"], statuses.map { [$0.key, Self.grouped($0.value), Humanize.percent(Double($0.value) / Double(total))] })
         return Self.section("status", "Status mix", svg, table)
     }
 
     /// Pending calls by how long they have been open (queued, else first seen).
     package static let ageBuckets: [(label: String, upTo: Int64?)] = [
-        ("under 1 h", 3600), ("1–6 h", 6 * 3600), ("6–24 h", 86_400), ("1–3 d", 3 * 86_400), ("3–7 d", 7 * 86_400), ("7–30 d", 30 * 86_400), ("30 d or more", nil),
+        ("under 1 h", 3600), ("1–6 h", 6 * 3600), ("6–24 h", 86_400), ("1–3 d", 3 * 86_400), ("3–7 d", 7 * 86_400), ("7–30 d", 30 * 86_400),
+        ("30 d or more", nil),
     ]
 
     private func pendingSection() -> String {
-        var counts = [Int](repeating: 0, count: Self.ageBuckets.count), stale = [Int](repeating: 0, count: Self.ageBuckets.count)
+        var counts = [Int](repeating: 0, count: Self.ageBuckets.count)
+        var stale = [Int](repeating: 0, count: Self.ageBuckets.count)
         for row in pending.rows where row.status != nil {
             let age = row.openFor(now: now) ?? .max
             let i = Self.ageBuckets.firstIndex { $0.upTo.map { age < $0 } ?? true }!
             counts[i] += 1
             if row.stale { stale[i] += 1 }
         }
-        let chart = SVGChart(id: "chart-pending", title: "Pending calls by age",
-                             description: "Calls not final yet, by how long ago they were queued; stale calls are no longer re-checked.")
+        let chart = SVGChart(
+            id: "chart-pending", title: "Pending calls by age",
+            description: "Calls not final yet, by how long ago they were queued; stale calls are no longer re-checked.")
         let labels = Self.ageBuckets.map(\.label)
-        let svg = chart.stackedBars(categories: labels, series: [
-            SVGChart.Series(name: "re-checked", colour: SVGChart.Colour.pending, values: zip(counts, stale).map { Double($0 - $1) }),
-            SVGChart.Series(name: "stale", colour: SVGChart.Colour.other, values: stale.map(Double.init)),
-        ], yLabel: "pending calls", xLabel: "time since queued")
+        let svg = chart.stackedBars(
+            categories: labels,
+            series: [
+                SVGChart.Series(name: "re-checked", colour: SVGChart.Colour.pending, values: zip(counts, stale).map { Double($0 - $1) }),
+                SVGChart.Series(name: "stale", colour: SVGChart.Colour.other, values: stale.map(Double.init)),
+            ], yLabel: "pending calls", xLabel: "time since queued")
         var rows = labels.indices.map { [labels[$0], Self.grouped(counts[$0]), Self.grouped(stale[$0])] }
         rows.append(["ids never fetched", Self.grouped(pending.unfetched), "—"])
         return Self.section("pending", "Pending calls", svg, Self.table(["open for", "pending", "of which stale"], rows))
@@ -243,20 +277,29 @@ public struct HTMLReport: Sendable {
 
     private func runSection() -> String {
         let shown = Array(runs.prefix(90).reversed())
-        let chart = SVGChart(id: "chart-runs", title: "Archive runs",
-                             description: "Each archive run of the period (the last 90): ids fetched, failed, and left for the next run; a run that did not exit 0 is marked with a triangle, and red in the table.")
+        let chart = SVGChart(
+            id: "chart-runs", title: "Archive runs",
+            description:
+                "Each archive run of the period (the last 90): ids fetched, failed, and left for the next run; a run that did not exit 0 is marked with a triangle, and red in the table."
+        )
         let names = shown.map { "#\($0.runID)" }
-        let svg = chart.stackedBars(categories: names, series: [
-            SVGChart.Series(name: "fetched", colour: SVGChart.Colour.completed, values: shown.map { Double($0.counts.fetched) }),
-            SVGChart.Series(name: "failed", colour: SVGChart.Colour.failed, values: shown.map { Double($0.counts.failed) }),
-            SVGChart.Series(name: "left for the next run", colour: SVGChart.Colour.canceled, values: shown.map { Double($0.counts.leftOver) }),
-        ], yLabel: "ids", xLabel: "run (oldest to newest)",
-           flagged: (name: "did not exit 0", categories: Set(shown.indices.filter { shown[$0].exitCode != 0 })))
-        let table = Self.table(["run", "kind", "started", "fetched", "changed", "not found", "failed", "left over", "exit code", "message"], runs.prefix(200).map { r in
-            ["#\(r.runID)", r.kind, time(r.startedAt), Self.grouped(r.counts.fetched), Self.grouped(r.counts.changed),
-             Self.grouped(r.counts.notFound), Self.grouped(r.counts.failed), Self.grouped(r.counts.leftOver),
-             r.exitCode.map(String.init) ?? "running or killed", r.message ?? ""]
-        }, flag: { $0[8] != "0" })
+        let svg = chart.stackedBars(
+            categories: names,
+            series: [
+                SVGChart.Series(name: "fetched", colour: SVGChart.Colour.completed, values: shown.map { Double($0.counts.fetched) }),
+                SVGChart.Series(name: "failed", colour: SVGChart.Colour.failed, values: shown.map { Double($0.counts.failed) }),
+                SVGChart.Series(name: "left for the next run", colour: SVGChart.Colour.canceled, values: shown.map { Double($0.counts.leftOver) }),
+            ], yLabel: "ids", xLabel: "run (oldest to newest)",
+            flagged: (name: "did not exit 0", categories: Set(shown.indices.filter { shown[$0].exitCode != 0 })))
+        let table = Self.table(
+            ["run", "kind", "started", "fetched", "changed", "not found", "failed", "left over", "exit code", "message"],
+            runs.prefix(200).map { r in
+                [
+                    "#\(r.runID)", r.kind, time(r.startedAt), Self.grouped(r.counts.fetched), Self.grouped(r.counts.changed),
+                    Self.grouped(r.counts.notFound), Self.grouped(r.counts.failed), Self.grouped(r.counts.leftOver),
+                    r.exitCode.map(String.init) ?? "running or killed", r.message ?? "",
+                ]
+            }, flag: { $0[8] != "0" })
         return Self.section("runs", "Archive runs", svg, table)
     }
 

@@ -12,7 +12,8 @@ extension PendingReport {
         ])
         var table = columns.table(rows, o.format)
         if o.format == .table || o.format == .markdown {
-            table.title = "\(pending) pending, \(unfetched) never fetched, \(stale) stale"
+            table.title =
+                "\(pending) pending, \(unfetched) never fetched, \(stale) stale"
                 + (rows.count < pending + unfetched ? " (oldest \(rows.count) shown; --limit 0 for all)" : "")
         }
         let json: JSONObject = ["pending": pending, "unfetched": unfetched, "stale": stale, "calls": columns.json(rows)]

@@ -28,8 +28,10 @@ public final class PlanList {
             let cells = [e.callID, source, fetch ? "true" : "false", e.reason.rawValue, e.at.map(Humanize.isoTime) ?? ""]
             try sink.write(cells.map(SafeText.csvField).joined(separator: ",") + "\r\n")
         case .json:
-            let object: [String: Any] = ["call_id": e.callID, "source": source, "fetch": fetch, "reason": e.reason.rawValue,
-                                         "at": JSONOutput.orNull(e.at.map(Humanize.isoTime))]
+            let object: [String: Any] = [
+                "call_id": e.callID, "source": source, "fetch": fetch, "reason": e.reason.rawValue,
+                "at": JSONOutput.orNull(e.at.map(Humanize.isoTime)),
+            ]
             try sink.write((first ? "[\n" : ",\n") + JSONOutput.string(object))
         case .table, .markdown:
             table.rows.append([.text(e.callID), .text(source), .text(fetch ? "yes" : "no"), .text(phrase(e))])

@@ -14,8 +14,10 @@ public struct RenderOptions: Sendable {
     public var timeZone: TimeZone
 
     /// `bars` is honoured only in a table: never in CSV, JSON or Markdown.
-    public init(format: ReportFormat, utc: Bool, bars: Bool = false, width: Int = 80, now: Int64 = Int64(Date().timeIntervalSince1970),
-                timeZone: TimeZone = .current) {
+    public init(
+        format: ReportFormat, utc: Bool, bars: Bool = false, width: Int = 80, now: Int64 = Int64(Date().timeIntervalSince1970),
+        timeZone: TimeZone = .current
+    ) {
         self.format = format
         self.utc = utc
         self.bars = bars && format == .table

@@ -9,8 +9,9 @@ extension RunsReport {
             .int("changed", \.counts.changed), .int("unchanged", \.counts.unchanged), .int("not_found", \.counts.notFound),
             .int("forbidden", \.counts.forbidden), .int("failed", \.counts.failed), .int("left_over", \.counts.leftOver),
             .int("http_requests", \.counts.httpRequests),
-            .init(key: "exit_code", cell: { r in r.exitCode.map { TextTable.Cell.int($0) } ?? .text(r.endedAt == nil ? "running or killed" : nil) },
-                  json: { JSONOutput.orNull($0.exitCode) }),
+            .init(
+                key: "exit_code", cell: { r in r.exitCode.map { TextTable.Cell.int($0) } ?? .text(r.endedAt == nil ? "running or killed" : nil) },
+                json: { JSONOutput.orNull($0.exitCode) }),
             .text("message", \.message), .text("version", \.version, inTable: false),
         ])
         return o.emit([columns.table(rows, o.format)], json: columns.json(rows))

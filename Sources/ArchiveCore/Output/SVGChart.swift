@@ -52,9 +52,11 @@ package struct SVGChart {
 
     /// Bars per category, the series stacked, with an optional line of
     /// fractions (0…1) on a second axis at the right.
-    package func stackedBars(categories: [String], series: [Series], yLabel: String, xLabel: String,
-                     line: (name: String, values: [Double?])? = nil, markers: [Marker] = [], flagged: (name: String, categories: Set<Int>)? = nil,
-                     valueText: (Double) -> String = Self.count) -> String {
+    package func stackedBars(
+        categories: [String], series: [Series], yLabel: String, xLabel: String,
+        line: (name: String, values: [Double?])? = nil, markers: [Marker] = [], flagged: (name: String, categories: Set<Int>)? = nil,
+        valueText: (Double) -> String = Self.count
+    ) -> String {
         var body = ""
         let n = categories.count
         let totals = (0..<n).map { i in series.reduce(0) { $0 + (i < $1.values.count ? $1.values[i] : 0) } }
@@ -84,7 +86,10 @@ package struct SVGChart {
                 segment = []
             }
             for i in 0..<n {
-                guard i < line.values.count, let v = line.values[i] else { flush(); continue }
+                guard i < line.values.count, let v = line.values[i] else {
+                    flush()
+                    continue
+                }
                 let x = Self.margin.left + (Double(i) + 0.5) * band
                 let y = Self.margin.top + (1 - max(0, min(1, v))) * Self.plotHeight
                 segment.append("\(Self.f(x)),\(Self.f(y))")
@@ -96,14 +101,18 @@ package struct SVGChart {
         // Labels one under the other: close percentiles would overlap.
         for (k, m) in markers.enumerated() {
             let x = Self.margin.left + max(0, min(1, m.position)) * Self.plotWidth
-            body += "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(Self.margin.top))\" x2=\"\(Self.f(x))\" y2=\"\(Self.f(Self.margin.top + Self.plotHeight))\" stroke=\"\(Colour.ink)\" stroke-dasharray=\"4 3\"/>"
-            body += "<text x=\"\(Self.f(x + 4))\" y=\"\(Self.f(Self.margin.top + 12 + Double(k) * 15))\" class=\"marker\">\(SafeText.html(m.label))</text>"
+            body +=
+                "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(Self.margin.top))\" x2=\"\(Self.f(x))\" y2=\"\(Self.f(Self.margin.top + Self.plotHeight))\" stroke=\"\(Colour.ink)\" stroke-dasharray=\"4 3\"/>"
+            body +=
+                "<text x=\"\(Self.f(x + 4))\" y=\"\(Self.f(Self.margin.top + 12 + Double(k) * 15))\" class=\"marker\">\(SafeText.html(m.label))</text>"
         }
         // Flagged categories (runs that did not exit 0): a mark above the bar.
         if let flagged {
             for i in flagged.categories.sorted() where i < n {
-                let x = Self.margin.left + (Double(i) + 0.5) * band, y = Self.margin.top + (1 - totals[i] / top) * Self.plotHeight - 4
-                body += "<path d=\"M\(Self.f(x - 6)) \(Self.f(y - 10)) L\(Self.f(x + 6)) \(Self.f(y - 10)) L\(Self.f(x)) \(Self.f(y)) Z\" fill=\"\(Colour.failed)\">"
+                let x = Self.margin.left + (Double(i) + 0.5) * band
+                let y = Self.margin.top + (1 - totals[i] / top) * Self.plotHeight - 4
+                body +=
+                    "<path d=\"M\(Self.f(x - 6)) \(Self.f(y - 10)) L\(Self.f(x + 6)) \(Self.f(y - 10)) L\(Self.f(x)) \(Self.f(y)) Z\" fill=\"\(Colour.failed)\">"
                 body += "<title>\(SafeText.html(categories[i])): \(SafeText.html(flagged.name))</title></path>"
             }
         }
@@ -126,18 +135,21 @@ package struct SVGChart {
         let row = bars.isEmpty ? Self.plotHeight : min(32, Self.plotHeight / Double(bars.count))
         for t in ticks {
             let x = left + t / top * plot
-            body += "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(Self.margin.top))\" x2=\"\(Self.f(x))\" y2=\"\(Self.f(Self.margin.top + Self.plotHeight))\" stroke=\"\(Colour.grid)\"/>"
+            body +=
+                "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(Self.margin.top))\" x2=\"\(Self.f(x))\" y2=\"\(Self.f(Self.margin.top + Self.plotHeight))\" stroke=\"\(Colour.grid)\"/>"
             body += "<text x=\"\(Self.f(x))\" y=\"\(Self.f(Self.margin.top + Self.plotHeight + 16))\" text-anchor=\"middle\">\(Self.count(t))</text>"
         }
         for (i, bar) in bars.enumerated() {
             let y = Self.margin.top + Double(i) * row
             let w = bar.value / top * plot
             body += "<text x=\"\(Self.f(left - 8))\" y=\"\(Self.f(y + row * 0.65))\" text-anchor=\"end\">\(SafeText.html(bar.label))</text>"
-            body += "<rect x=\"\(Self.f(left))\" y=\"\(Self.f(y + row * 0.15))\" width=\"\(Self.f(w))\" height=\"\(Self.f(row * 0.7))\" fill=\"\(bar.colour)\">"
+            body +=
+                "<rect x=\"\(Self.f(left))\" y=\"\(Self.f(y + row * 0.15))\" width=\"\(Self.f(w))\" height=\"\(Self.f(row * 0.7))\" fill=\"\(bar.colour)\">"
             body += "<title>\(SafeText.html(bar.label)): \(Self.count(bar.value))</title></rect>"
             body += "<text x=\"\(Self.f(left + w + 6))\" y=\"\(Self.f(y + row * 0.65))\">\(Self.count(bar.value))</text>"
         }
-        body += "<text x=\"\(Self.f(left + plot / 2))\" y=\"\(Self.f(Self.height - 12))\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(xLabel))</text>"
+        body +=
+            "<text x=\"\(Self.f(left + plot / 2))\" y=\"\(Self.f(Self.height - 12))\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(xLabel))</text>"
         if bars.allSatisfy({ $0.value == 0 }) { body += empty() }
         return svg(body)
     }
@@ -157,10 +169,12 @@ package struct SVGChart {
         var out = ""
         for t in ticks {
             let y = Self.margin.top + (1 - t / top) * Self.plotHeight
-            out += "<line x1=\"\(Self.f(Self.margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(Self.margin.left + Self.plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"\(Colour.grid)\"/>"
+            out +=
+                "<line x1=\"\(Self.f(Self.margin.left))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(Self.margin.left + Self.plotWidth))\" y2=\"\(Self.f(y))\" stroke=\"\(Colour.grid)\"/>"
             out += "<text x=\"\(Self.f(Self.margin.left - 6))\" y=\"\(Self.f(y + 4))\" text-anchor=\"end\">\(valueText(t))</text>"
         }
-        out += "<text transform=\"translate(14 \(Self.f(Self.margin.top + Self.plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(label))</text>"
+        out +=
+            "<text transform=\"translate(14 \(Self.f(Self.margin.top + Self.plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(label))</text>"
         return out
     }
 
@@ -171,19 +185,23 @@ package struct SVGChart {
             let y = Self.margin.top + (1 - p) * Self.plotHeight
             out += "<text x=\"\(Self.f(x + 6))\" y=\"\(Self.f(y + 4))\" fill=\"\(Colour.line)\">\(Int(p * 100))%</text>"
         }
-        out += "<text transform=\"translate(\(Self.f(Self.width - 10)) \(Self.f(Self.margin.top + Self.plotHeight / 2))) rotate(90)\" text-anchor=\"middle\" class=\"axis-label\" fill=\"\(Colour.line)\">\(SafeText.html(label)) (%)</text>"
+        out +=
+            "<text transform=\"translate(\(Self.f(Self.width - 10)) \(Self.f(Self.margin.top + Self.plotHeight / 2))) rotate(90)\" text-anchor=\"middle\" class=\"axis-label\" fill=\"\(Colour.line)\">\(SafeText.html(label)) (%)</text>"
         return out
     }
 
     /// Category labels, thinned to about a dozen so they never overlap.
     private func xAxis(_ categories: [String], band: Double, label: String) -> String {
         let baseline = Self.margin.top + Self.plotHeight
-        var out = "<line x1=\"\(Self.f(Self.margin.left))\" y1=\"\(Self.f(baseline))\" x2=\"\(Self.f(Self.margin.left + Self.plotWidth))\" y2=\"\(Self.f(baseline))\" stroke=\"\(Colour.ink)\"/>"
+        var out =
+            "<line x1=\"\(Self.f(Self.margin.left))\" y1=\"\(Self.f(baseline))\" x2=\"\(Self.f(Self.margin.left + Self.plotWidth))\" y2=\"\(Self.f(baseline))\" stroke=\"\(Colour.ink)\"/>"
         let every = max(1, Int((Double(categories.count) / 12).rounded(.up)))
         for (i, c) in categories.enumerated() where i % every == 0 {
-            out += "<text x=\"\(Self.f(Self.margin.left + (Double(i) + 0.5) * band))\" y=\"\(Self.f(baseline + 16))\" text-anchor=\"middle\">\(SafeText.html(c))</text>"
+            out +=
+                "<text x=\"\(Self.f(Self.margin.left + (Double(i) + 0.5) * band))\" y=\"\(Self.f(baseline + 16))\" text-anchor=\"middle\">\(SafeText.html(c))</text>"
         }
-        out += "<text x=\"\(Self.f(Self.margin.left + Self.plotWidth / 2))\" y=\"\(Self.f(Self.height - 12))\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(label))</text>"
+        out +=
+            "<text x=\"\(Self.f(Self.margin.left + Self.plotWidth / 2))\" y=\"\(Self.f(Self.height - 12))\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(label))</text>"
         return out
     }
 
@@ -191,7 +209,8 @@ package struct SVGChart {
         var out = ""
         var x = Self.margin.left
         for item in items {
-            out += item.isLine
+            out +=
+                item.isLine
                 ? "<line x1=\"\(Self.f(x))\" y1=\"14\" x2=\"\(Self.f(x + 14))\" y2=\"14\" stroke=\"\(item.colour)\" stroke-width=\"3\"/>"
                 : "<rect x=\"\(Self.f(x))\" y=\"7\" width=\"14\" height=\"14\" fill=\"\(item.colour)\"/>"
             out += "<text x=\"\(Self.f(x + 20))\" y=\"19\">\(SafeText.html(item.name))</text>"

@@ -3,12 +3,15 @@ extension SummaryReport {
     /// CSV is one flat metric,value table whose metric names are the JSON
     /// paths (`duration.p50`, `by_status.completed`), in the JSON's order.
     public func rendered(_ o: RenderOptions) -> String {
-        let r = self, d = duration
+        let r = self
+        let d = duration
         let byStatus = r.byStatus.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         let distribution = r.attemptsDistribution.sorted { (Int($0.key) ?? .max, $0.key) < (Int($1.key) ?? .max, $1.key) }
         let durationMetrics: [(String, TextTable.Cell, Any)] = [
-            ("count", .int(d.count), d.count), ("mean", .seconds(d.mean), JSONOutput.orNull(d.mean)), ("p50", .seconds(d.p50), JSONOutput.orNull(d.p50)),
-            ("p90", .seconds(d.p90), JSONOutput.orNull(d.p90)), ("p95", .seconds(d.p95), JSONOutput.orNull(d.p95)), ("max", .seconds(d.max), JSONOutput.orNull(d.max)),
+            ("count", .int(d.count), d.count), ("mean", .seconds(d.mean), JSONOutput.orNull(d.mean)),
+            ("p50", .seconds(d.p50), JSONOutput.orNull(d.p50)),
+            ("p90", .seconds(d.p90), JSONOutput.orNull(d.p90)), ("p95", .seconds(d.p95), JSONOutput.orNull(d.p95)),
+            ("max", .seconds(d.max), JSONOutput.orNull(d.max)),
         ]
         let attemptMetrics: [(String, TextTable.Cell, Any)] = [
             ("mean", .number(r.meanAttempts), JSONOutput.orNull(r.meanAttempts)),
@@ -19,8 +22,9 @@ extension SummaryReport {
             "calls": r.calls, "final": r.final, "pending": r.pending, "by_status": r.byStatus, "completed": r.completed,
             "completion_rate": JSONOutput.orNull(r.completionRate),
             "duration": JSONObject(durationMetrics.map { ($0.0, $0.2) }),
-            "attempts": JSONObject([attemptMetrics[0]].map { ($0.0, $0.2) } + [("distribution", r.attemptsDistribution as Any)]
-                                   + attemptMetrics.dropFirst().map { ($0.0, $0.2) }),
+            "attempts": JSONObject(
+                [attemptMetrics[0]].map { ($0.0, $0.2) } + [("distribution", r.attemptsDistribution as Any)]
+                    + attemptMetrics.dropFirst().map { ($0.0, $0.2) }),
         ]
         var overview = TextTable(title: "Calls", columns: ["metric", "value"])
         if o.format == .csv {
@@ -34,9 +38,12 @@ extension SummaryReport {
             overview.rows = rows.map { [.text($0.0), $0.1] }
             return o.emit([overview], json: json)
         }
-        overview.rows = ([("calls", .int(r.calls)), ("final", .int(r.final)), ("pending", .int(r.pending)), ("completed", .int(r.completed)),
-                          ("completion_rate", .rate(r.completionRate))] as [(String, TextTable.Cell)]
-                         + durationMetrics.map { ("duration.\($0.0)", $0.1) } + attemptMetrics.map { ("attempts.\($0.0)", $0.1) })
+        overview.rows =
+            ([
+                ("calls", .int(r.calls)), ("final", .int(r.final)), ("pending", .int(r.pending)), ("completed", .int(r.completed)),
+                ("completion_rate", .rate(r.completionRate)),
+            ] as [(String, TextTable.Cell)]
+            + durationMetrics.map { ("duration.\($0.0)", $0.1) } + attemptMetrics.map { ("attempts.\($0.0)", $0.1) })
             .map { [.text($0.0), $0.1] }
         var statuses = TextTable(title: "By status", columns: ["status", "calls"])
         statuses.rows = byStatus.map { [.text($0.key), .int($0.value)] }

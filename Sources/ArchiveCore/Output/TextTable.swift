@@ -15,12 +15,22 @@ package struct TextTable {
         package static func bar(_ fraction: Double?) -> Cell { Cell(raw: "", display: "", bar: fraction.map { max(0, min(1, $0)) } ?? 0) }
 
         package static func text(_ s: String?) -> Cell { Cell(raw: s ?? "", display: s ?? "—") }
-        package static func int<I: BinaryInteger>(_ v: I?) -> Cell { Cell(raw: v.map { String($0) } ?? "", display: v.map { String($0) } ?? "—", numeric: true) }
-        package static func rate(_ v: Double?) -> Cell { Cell(raw: v.map { String($0) } ?? "", display: v.map { Humanize.percent($0) } ?? "—", numeric: true) }
-        package static func seconds(_ v: Double?) -> Cell { Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.duration($0) } ?? "—", numeric: true) }
+        package static func int<I: BinaryInteger>(_ v: I?) -> Cell {
+            Cell(raw: v.map { String($0) } ?? "", display: v.map { String($0) } ?? "—", numeric: true)
+        }
+        package static func rate(_ v: Double?) -> Cell {
+            Cell(raw: v.map { String($0) } ?? "", display: v.map { Humanize.percent($0) } ?? "—", numeric: true)
+        }
+        package static func seconds(_ v: Double?) -> Cell {
+            Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.duration($0) } ?? "—", numeric: true)
+        }
         package static func seconds(_ v: Int64?) -> Cell { seconds(v.map(Double.init)) }
-        package static func number(_ v: Double?) -> Cell { Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.number($0, digits: 2) } ?? "—", numeric: true) }
-        package static func time(_ v: Int64?, utc: Bool) -> Cell { Cell(raw: v.map { Humanize.isoTime($0) } ?? "", display: v.map { Humanize.time($0, utc: utc) } ?? "—") }
+        package static func number(_ v: Double?) -> Cell {
+            Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.number($0, digits: 2) } ?? "—", numeric: true)
+        }
+        package static func time(_ v: Int64?, utc: Bool) -> Cell {
+            Cell(raw: v.map { Humanize.isoTime($0) } ?? "", display: v.map { Humanize.time($0, utc: utc) } ?? "—")
+        }
     }
 
     package var title: String?
@@ -34,7 +44,9 @@ package struct TextTable {
     /// (`\u001b`); CSV keeps them, neutralised against formulas (`SafeText`).
     package func render(_ format: ReportFormat) -> String {
         let title = self.title.map(SafeText.escape)
-        let rows = format == .csv ? self.rows : self.rows.map { $0.map { Cell(raw: $0.raw, display: SafeText.escape($0.display), numeric: $0.numeric, bar: $0.bar) } }
+        let rows =
+            format == .csv
+            ? self.rows : self.rows.map { $0.map { Cell(raw: $0.raw, display: SafeText.escape($0.display), numeric: $0.numeric, bar: $0.bar) } }
         switch format {
         case .csv:
             return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(SafeText.csvField).joined(separator: ",") + "\r\n" }.joined()

@@ -43,8 +43,10 @@ public struct AnomaliesReport: Sendable {
         findings.count { $0.kind == kind && $0.severity == severity }
     }
 
-    package static func run(_ archive: CallArchive, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: Thresholds,
-                    utc: Bool, timeZone: TimeZone) throws -> AnomaliesReport {
+    package static func run(
+        _ archive: CallArchive, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: Thresholds,
+        utc: Bool, timeZone: TimeZone
+    ) throws -> AnomaliesReport {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
         let time = { (unix: Int64) in Humanize.time(unix, utc: utc) }
@@ -56,9 +58,15 @@ public struct AnomaliesReport: Sendable {
             findings.append(stale)
         }
         findings += try DayAnomalies.judge(archive, since: since, until: until, labels: labels, now: now, thresholds: t, calendar: calendar, utc: utc)
-        findings += try AnomalyFacts.stuckCalls(archive.backend.sql, activeBefore: SafeMath.plus(now, -t.stuckAfter), labels: labels).map { stuck($0, now: now, time: time) }
-        findings += try AnomalyFacts.failingCalls(archive.backend.sql, atLeast: t.failuresInARow, since: since, until: until, labels: labels).map { failing($0, time: time) }
-        findings += try AnomalyFacts.finalStatusChanges(archive.backend.sql, since: since, until: until, labels: labels).map { changed($0, time: time) }
+        findings += try AnomalyFacts.stuckCalls(archive.backend.sql, activeBefore: SafeMath.plus(now, -t.stuckAfter), labels: labels).map {
+            stuck($0, now: now, time: time)
+        }
+        findings += try AnomalyFacts.failingCalls(archive.backend.sql, atLeast: t.failuresInARow, since: since, until: until, labels: labels).map {
+            failing($0, time: time)
+        }
+        findings += try AnomalyFacts.finalStatusChanges(archive.backend.sql, since: since, until: until, labels: labels).map {
+            changed($0, time: time)
+        }
         findings += try archive.backend.suspectCalls(CallFilter(since: since, until: until, labels: labels))
             .flatMap { impossible($0, tolerance: t.durationTolerance) }
         return AnomaliesReport(since: since, until: until, findings: Anomaly.listed(findings))
@@ -66,23 +74,29 @@ public struct AnomaliesReport: Sendable {
 
     /// archive_stale: archive runs exist, and none succeeded within `maxAge`.
     /// An archive filled only by `import` has no archive runs: nothing to say.
-    package static func archiveStale(lastSuccess: Int64?, runsSince: [RunsReport.Row], now: Int64, maxAge: Int64,
-                             time: (Int64) -> String) -> Anomaly? {
+    package static func archiveStale(
+        lastSuccess: Int64?, runsSince: [RunsReport.Row], now: Int64, maxAge: Int64,
+        time: (Int64) -> String
+    ) -> Anomaly? {
         let action = "Read the nightly job's log and `callhist report runs`; `callhist doctor` checks the set-up. Reports miss every call since."
         let latest = runsSince.max { $0.runID < $1.runID }
-        let since = latest.map { r in
-            " \(runsSince.count) archive run\(runsSince.count == 1 ? "" : "s") since; the last, #\(r.runID) started \(time(r.startedAt)), "
-                + (r.exitCode.map { "exited \($0)" } ?? "has not ended (running, or killed)") + (r.message.map { ": \($0)" } ?? "") + "."
-        } ?? " No archive run since."
+        let since =
+            latest.map { r in
+                " \(runsSince.count) archive run\(runsSince.count == 1 ? "" : "s") since; the last, #\(r.runID) started \(time(r.startedAt)), "
+                    + (r.exitCode.map { "exited \($0)" } ?? "has not ended (running, or killed)") + (r.message.map { ": \($0)" } ?? "") + "."
+            } ?? " No archive run since."
         guard let lastSuccess else {
             guard latest != nil else { return nil }
             return Anomaly(.error, .archiveStale, subject: "archive", detail: "No archive run has succeeded (exit 0) yet." + since, action: action)
         }
         let age = SafeMath.minus(now, lastSuccess) ?? .max
         guard age > maxAge else { return nil }
-        return Anomaly(.error, .archiveStale, subject: "archive",
-                       detail: "The last successful archive run ended \(time(lastSuccess)), \(TimeSpan.describe(age)) ago (more than \(TimeSpan.describe(maxAge)))." + since,
-                       action: action)
+        return Anomaly(
+            .error, .archiveStale, subject: "archive",
+            detail:
+                "The last successful archive run ended \(time(lastSuccess)), \(TimeSpan.describe(age)) ago (more than \(TimeSpan.describe(maxAge)))."
+                + since,
+            action: action)
     }
 
     package static func stuck(_ c: AnomalyFacts.StuckCall, now: Int64, time: (Int64) -> String) -> Anomaly {
@@ -90,8 +104,11 @@ public struct AnomaliesReport: Sendable {
         var detail = "Status \(c.status) and nothing new since \(time(c.lastActivity)) (\(what)), \(span(now, c.lastActivity)) ago"
         if let attempts = c.attempts { detail += "; attempt \(attempts)" + (c.maxAttempts.map { " of \($0)" } ?? "") }
         if let fetched = c.lastFetched { detail += "; last checked \(time(fetched))" }
-        return Anomaly(.warning, .stuckCall, subject: c.id, detail: detail + ".",
-                       action: "Look the call up in Fuse (`callhist report call \(c.id)` shows what was archived); callhist re-checks it until it is final, or stale after --stale-after.")
+        return Anomaly(
+            .warning, .stuckCall, subject: c.id, detail: detail + ".",
+            action:
+                "Look the call up in Fuse (`callhist report call \(c.id)` shows what was archived); callhist re-checks it until it is final, or stale after --stale-after."
+        )
     }
 
     package static func failing(_ c: AnomalyFacts.FailingCall, time: (Int64) -> String) -> Anomaly {
@@ -100,19 +117,24 @@ public struct AnomaliesReport: Sendable {
         detail += "; the last " + (c.lastFetched.map { "at \(time($0)): " } ?? ": ") + outcome + (c.lastHTTPCode.map { ", HTTP \($0)" } ?? "")
         if let error = c.lastError { detail += " (\(error))" }
         detail += c.hasData ? ". What was archived before is kept." : ". Nothing has been archived for it."
-        let action = switch outcome {
-        case "not_found": "Check the id with whoever supplied it (a typo, or another account's call); `callhist forget \(c.id)` drops an id that never existed."
-        case "forbidden": "The call belongs to another Fuse account: check FUSE_EMAIL and the key, or `callhist forget \(c.id)`."
-        case "malformed": "The API keeps sending this call a body callhist cannot read: send Plum the id; callhist keeps retrying with backoff."
-        default: "The API keeps failing for this id: send Plum the id and the error; callhist keeps retrying with backoff."
-        }
+        let action =
+            switch outcome {
+            case "not_found":
+                "Check the id with whoever supplied it (a typo, or another account's call); `callhist forget \(c.id)` drops an id that never existed."
+            case "forbidden": "The call belongs to another Fuse account: check FUSE_EMAIL and the key, or `callhist forget \(c.id)`."
+            case "malformed": "The API keeps sending this call a body callhist cannot read: send Plum the id; callhist keeps retrying with backoff."
+            default: "The API keeps failing for this id: send Plum the id and the error; callhist keeps retrying with backoff."
+            }
         return Anomaly(.warning, .repeatedFailure, subject: c.id, detail: detail, action: action)
     }
 
     package static func changed(_ c: AnomalyFacts.FinalChange, time: (Int64) -> String) -> Anomaly {
-        Anomaly(.warning, .finalStatusChanged, subject: c.id,
-                detail: "Final status \(c.old) became \(c.new), seen \(time(c.observedAt))" + (c.runID.map { " by run #\($0)" } ?? "") + ".",
-                action: "A final status should never change: reports and exports made before then counted it as \(c.old). Ask Plum which is right; `callhist report call \(c.id)` lists every change.")
+        Anomaly(
+            .warning, .finalStatusChanged, subject: c.id,
+            detail: "Final status \(c.old) became \(c.new), seen \(time(c.observedAt))" + (c.runID.map { " by run #\($0)" } ?? "") + ".",
+            action:
+                "A final status should never change: reports and exports made before then counted it as \(c.old). Ask Plum which is right; `callhist report call \(c.id)` lists every change."
+        )
     }
 
     /// `a - b` in words; an overflow (values another tool wrote) says so.
@@ -128,7 +150,11 @@ public struct AnomaliesReport: Sendable {
         if let a = c.attempts, let m = c.maxAttempts, a > m { problems.append((.warning, "attempts \(a) is more than max_attempts \(m)")) }
         if let s = c.start, let e = c.end, e < s { problems.append((.warning, "end_timestamp \(e) is \(span(s, e)) before start_timestamp \(s)")) }
         if let d = c.disorder {
-            problems.append((.info, "event #\(d.seq) (\(d.event)) at \(d.timestamp) is \(span(d.latestBefore, d.timestamp)) earlier than an event before it (\(d.latestBefore))"))
+            problems.append(
+                (
+                    .info,
+                    "event #\(d.seq) (\(d.event)) at \(d.timestamp) is \(span(d.latestBefore, d.timestamp)) earlier than an event before it (\(d.latestBefore))"
+                ))
         }
         if let d = c.duration, let e = c.eventDuration, SafeMath.minus(d, e).map({ $0 > tolerance || $0 < -tolerance }) ?? true {
             problems.append((.info, "duration \(d) s, but its events say \(e) s (connected to disconnected): more than \(tolerance) s apart"))
@@ -136,8 +162,11 @@ public struct AnomaliesReport: Sendable {
         if c.completedWithoutConnected { problems.append((.warning, "completed, but none of its \(c.events) events is connected")) }
         if let refusal = c.refusal { problems.append((.warning, "callhist " + refusal)) }
         return problems.map { severity, text in
-            Anomaly(severity, .impossibleData, subject: c.id, detail: text.prefix(1).uppercased() + text.dropFirst() + ".",
-                    action: "Send Plum the call id and its body (`callhist report call \(c.id)`; call_snapshots keeps it verbatim). Reports use what could be stored.")
+            Anomaly(
+                severity, .impossibleData, subject: c.id, detail: text.prefix(1).uppercased() + text.dropFirst() + ".",
+                action:
+                    "Send Plum the call id and its body (`callhist report call \(c.id)`; call_snapshots keeps it verbatim). Reports use what could be stored."
+            )
         }
     }
 }

@@ -16,7 +16,10 @@ package enum AnomalyFacts {
         /// queue time, else when callhist first saw the id.
         package var lastActivity: Int64 { newestEvent ?? queued ?? firstSeen }
 
-        package init(id: String, status: String, attempts: Int64? = nil, maxAttempts: Int64? = nil, queued: Int64? = nil, newestEvent: Int64? = nil, lastFetched: Int64? = nil, firstSeen: Int64) {
+        package init(
+            id: String, status: String, attempts: Int64? = nil, maxAttempts: Int64? = nil, queued: Int64? = nil, newestEvent: Int64? = nil,
+            lastFetched: Int64? = nil, firstSeen: Int64
+        ) {
             self.id = id
             self.status = status
             self.attempts = attempts
@@ -46,7 +49,11 @@ package enum AnomalyFacts {
         /// `last_error` naming numbers refused when the body was stored.
         package var refusal: String?
 
-        package init(id: String, status: String, attempts: Int64? = nil, maxAttempts: Int64? = nil, start: Int64? = nil, end: Int64? = nil, duration: Int64? = nil, eventDuration: Int64? = nil, disorder: Disorder? = nil, completedWithoutConnected: Bool, events: Int, refusal: String? = nil) {
+        package init(
+            id: String, status: String, attempts: Int64? = nil, maxAttempts: Int64? = nil, start: Int64? = nil, end: Int64? = nil,
+            duration: Int64? = nil, eventDuration: Int64? = nil, disorder: Disorder? = nil, completedWithoutConnected: Bool, events: Int,
+            refusal: String? = nil
+        ) {
             self.id = id
             self.status = status
             self.attempts = attempts
@@ -105,7 +112,10 @@ package enum AnomalyFacts {
         package var lastFetched: Int64?
         package var hasData: Bool
 
-        package init(id: String, failures: Int, lastOutcome: String? = nil, lastHTTPCode: Int? = nil, lastError: String? = nil, lastFetched: Int64? = nil, hasData: Bool) {
+        package init(
+            id: String, failures: Int, lastOutcome: String? = nil, lastHTTPCode: Int? = nil, lastError: String? = nil, lastFetched: Int64? = nil,
+            hasData: Bool
+        ) {
             self.id = id
             self.failures = failures
             self.lastOutcome = lastOutcome
@@ -125,14 +135,17 @@ package enum AnomalyFacts {
         // index range (calls_due); each one's newest event a primary-key
         // range. The last test is made here: in SQL it would run that
         // subquery twice.
-        return try db.rows("""
+        return try db.rows(
+            """
             SELECT c.call_id, c.status, c.attempts, c.max_attempts, c.queued_timestamp,
                    (SELECT max(e.timestamp) FROM call_events e WHERE e.call_id = c.call_id), c.last_fetched_at, c.first_seen_at
             FROM calls c
             WHERE c.is_final = 0 AND c.is_stale = 0 AND \(ReportSQL.openedAt()) < ? AND c.status IS NOT NULL\(labelSQL)
-            """, [.integer(cutoff)] + labelValues) { r in
-            StuckCall(id: r.string(0), status: r.string(1), attempts: r.optionalInt64(2), maxAttempts: r.optionalInt64(3),
-                      queued: r.optionalInt64(4), newestEvent: r.optionalInt64(5), lastFetched: r.optionalInt64(6), firstSeen: r.int64(7))
+            """, [.integer(cutoff)] + labelValues
+        ) { r in
+            StuckCall(
+                id: r.string(0), status: r.string(1), attempts: r.optionalInt64(2), maxAttempts: r.optionalInt64(3),
+                queued: r.optionalInt64(4), newestEvent: r.optionalInt64(5), lastFetched: r.optionalInt64(6), firstSeen: r.int64(7))
         }.filter { $0.lastActivity < cutoff }
     }
 
@@ -140,27 +153,34 @@ package enum AnomalyFacts {
     /// (the partial index status_changes_from_final).
     package static func finalStatusChanges(_ db: any SQLDatabase, since: Int64, until: Int64, labels: [Label]) throws -> [FinalChange] {
         let (labelSQL, labelValues) = CallFilter.labelTerms(labels, "call_id")
-        return try db.rows("""
+        return try db.rows(
+            """
             SELECT call_id, old_status, new_status, observed_at, run_id FROM status_changes
             WHERE old_status IN \(ReportSQL.finalStatuses) AND new_status <> old_status AND observed_at >= ? AND observed_at < ?\(labelSQL)
-            """, [.integer(since), .integer(until)] + labelValues) { r in
+            """, [.integer(since), .integer(until)] + labelValues
+        ) { r in
             FinalChange(id: r.string(0), old: r.string(1), new: r.string(2), observedAt: r.int64(3), runID: r.optionalInt64(4))
         }
     }
 
     /// Ids whose last `minimum` or more fetches brought no body, last tried in `[since, until)`.
-    package static func failingCalls(_ db: any SQLDatabase, atLeast minimum: Int, since: Int64, until: Int64,
-                                     labels: [Label]) throws -> [FailingCall] {
+    package static func failingCalls(
+        _ db: any SQLDatabase, atLeast minimum: Int, since: Int64, until: Int64,
+        labels: [Label]
+    ) throws -> [FailingCall] {
         // No ORDER BY: it would make SQLite walk the primary key instead of
         // `calls_failing`; the findings are sorted when listed.
         let (labelSQL, labelValues) = CallFilter.labelTerms(labels, "call_id")
-        return try db.rows("""
+        return try db.rows(
+            """
             SELECT call_id, failed_checks, last_outcome, last_http_code, last_error, last_fetched_at,
                    CASE WHEN status IS NOT NULL THEN 1 ELSE 0 END FROM calls
             WHERE failed_checks > 0 AND failed_checks >= ? AND last_fetched_at >= ? AND last_fetched_at < ?\(labelSQL)
-            """, [.integer(Int64(minimum)), .integer(since), .integer(until)] + labelValues) { r in
-            FailingCall(id: r.string(0), failures: r.int(1), lastOutcome: r.optionalString(2), lastHTTPCode: r.optionalInt(3),
-                        lastError: r.optionalString(4), lastFetched: r.optionalInt64(5), hasData: r.int(6) != 0)
+            """, [.integer(Int64(minimum)), .integer(since), .integer(until)] + labelValues
+        ) { r in
+            FailingCall(
+                id: r.string(0), failures: r.int(1), lastOutcome: r.optionalString(2), lastHTTPCode: r.optionalInt(3),
+                lastError: r.optionalString(4), lastFetched: r.optionalInt64(5), hasData: r.int(6) != 0)
         }
     }
 }

@@ -16,7 +16,8 @@ public struct AttemptsReport: Equatable, Sendable {
 
     /// Folds the final calls' (attempts, max_attempts) groups into both views.
     package static func build(_ groups: [AttemptGroup]) -> AttemptsReport {
-        var byAttempts: [Int64?: Row] = [:], byMax: [Int64?: Row] = [:]
+        var byAttempts: [Int64?: Row] = [:]
+        var byMax: [Int64?: Row] = [:]
         for g in groups {
             for (key, table) in [(g.attempts, 0), (g.maxAttempts, 1)] {
                 var row = (table == 0 ? byAttempts[key] : byMax[key]) ?? Row(attempts: key, final: 0, completed: 0, exhausted: 0)

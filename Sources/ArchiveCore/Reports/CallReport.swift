@@ -1,4 +1,3 @@
-
 /// `report call ID`: one call's fields, its event timeline with the gaps
 /// between events, its status changes and its snapshot history.
 public struct CallReport: Sendable {
@@ -56,15 +55,15 @@ public struct CallReport: Sendable {
     public var statusChanges: [StatusChange] = []
     public var snapshots: [Snapshot] = []
 
-
     /// Events in time order (then list order) with the seconds since the
     /// previous timed one: every backend's rows become the same timeline.
     package static func timeline(_ rows: [(seq: Int, event: String, timestamp: Int64?)]) -> [Event] {
         var previous: Int64?
         return rows.map { r in
             defer { if r.timestamp != nil { previous = r.timestamp } }
-            return Event(seq: r.seq, event: r.event, timestamp: r.timestamp,
-                         sincePrevious: r.timestamp.flatMap { t in previous.flatMap { SafeMath.minus(t, $0) } })
+            return Event(
+                seq: r.seq, event: r.event, timestamp: r.timestamp,
+                sincePrevious: r.timestamp.flatMap { t in previous.flatMap { SafeMath.minus(t, $0) } })
         }
     }
 
@@ -83,7 +82,10 @@ public struct CallReport: Sendable {
         }
     }
 
-    package init(fields: [(name: String, value: SQLValue)] = [], events: [Event] = [], queueWait: Int64? = nil, ringTime: Int64? = nil, talkTime: Int64? = nil, statusChanges: [StatusChange] = [], snapshots: [Snapshot] = []) {
+    package init(
+        fields: [(name: String, value: SQLValue)] = [], events: [Event] = [], queueWait: Int64? = nil, ringTime: Int64? = nil, talkTime: Int64? = nil,
+        statusChanges: [StatusChange] = [], snapshots: [Snapshot] = []
+    ) {
         self.fields = fields
         self.events = events
         self.queueWait = queueWait
@@ -97,25 +99,37 @@ public struct CallReport: Sendable {
     /// Integer columns come as integers and text as text on either backend.
     package static func read(_ db: any SQLDatabase, id: String) throws -> CallReport? {
         var report = CallReport()
-        guard try db.first("SELECT * FROM calls WHERE call_id = ?", [.text(id)], { r in
-            report.fields = Array(zip(r.columns, r.values))
-        }) != nil else { return nil }
+        guard
+            try db.first(
+                "SELECT * FROM calls WHERE call_id = ?", [.text(id)],
+                { r in
+                    report.fields = Array(zip(r.columns, r.values))
+                }) != nil
+        else { return nil }
         // Time order (then list order): the API's list may be out of order.
-        report.events = timeline(try db.rows("""
-            SELECT seq, event, timestamp FROM call_events WHERE call_id = ? ORDER BY timestamp IS NULL, timestamp, seq
-            """, [.text(id)]) { (seq: $0.int(0), event: $0.string(1), timestamp: $0.optionalInt64(2)) })
+        report.events = timeline(
+            try db.rows(
+                """
+                SELECT seq, event, timestamp FROM call_events WHERE call_id = ? ORDER BY timestamp IS NULL, timestamp, seq
+                """, [.text(id)]
+            ) { (seq: $0.int(0), event: $0.string(1), timestamp: $0.optionalInt64(2)) })
         report.deriveTimes()
-        report.statusChanges = try db.rows("SELECT old_status, new_status, observed_at, run_id FROM status_changes WHERE call_id = ? ORDER BY change_id",
-                                           [.text(id)]) {
+        report.statusChanges = try db.rows(
+            "SELECT old_status, new_status, observed_at, run_id FROM status_changes WHERE call_id = ? ORDER BY change_id",
+            [.text(id)]
+        ) {
             StatusChange(oldStatus: $0.optionalString(0), newStatus: $0.string(1), observedAt: $0.int64(2), runID: $0.optionalInt64(3))
         }
-        report.snapshots = try db.rows("""
+        report.snapshots = try db.rows(
+            """
             SELECT s.snapshot_id, s.body_sha256, s.format, s.first_seen_at, s.last_seen_at, s.times_seen,
                    CASE WHEN s.snapshot_id = c.snapshot_id THEN 1 ELSE 0 END
             FROM call_snapshots s JOIN calls c USING (call_id) WHERE s.call_id = ? ORDER BY s.snapshot_id
-            """, [.text(id)]) {
-            Snapshot(snapshotID: $0.int64(0), sha256: $0.string(1), format: $0.string(2), firstSeenAt: $0.int64(3), lastSeenAt: $0.int64(4),
-                     timesSeen: $0.int(5), current: $0.int(6) != 0)
+            """, [.text(id)]
+        ) {
+            Snapshot(
+                snapshotID: $0.int64(0), sha256: $0.string(1), format: $0.string(2), firstSeenAt: $0.int64(3), lastSeenAt: $0.int64(4),
+                timesSeen: $0.int(5), current: $0.int(6) != 0)
         }
         return report
     }

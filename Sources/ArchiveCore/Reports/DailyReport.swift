@@ -66,12 +66,13 @@ public struct DailyReport: Sendable {
 
     /// The local period holding `unix`: [start, end) in unix seconds.
     package static func interval(_ unix: Int64, _ period: Period, _ calendar: Calendar) -> (start: Int64, end: Int64) {
-        let component: Calendar.Component = switch period {
-        case .hour: .hour
-        case .day: .day
-        case .week: .weekOfYear
-        case .month: .month
-        }
+        let component: Calendar.Component =
+            switch period {
+            case .hour: .hour
+            case .day: .day
+            case .week: .weekOfYear
+            case .month: .month
+            }
         let date = Date(timeIntervalSince1970: TimeInterval(unix))
         guard let i = calendar.dateInterval(of: component, for: date) else { return (unix, unix + 1) }
         return (Int64(i.start.timeIntervalSince1970), Int64(i.end.timeIntervalSince1970))

@@ -16,8 +16,10 @@ package enum DayAnomalies {
         package var completed = 0
     }
 
-    package static func judge(_ archive: CallArchive, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: AnomaliesReport.Thresholds,
-                      calendar: Calendar, utc: Bool) throws -> [Anomaly] {
+    package static func judge(
+        _ archive: CallArchive, since: Int64, until: Int64, labels: [Label], now: Int64, thresholds t: AnomaliesReport.Thresholds,
+        calendar: Calendar, utc: Bool
+    ) throws -> [Anomaly] {
         // No day before the archive's first call can be judged (its baseline
         // has no calls): start there, so `--since @0` walks no empty decades.
         // Finished days only: a day still under way has not had its calls yet.
@@ -29,8 +31,9 @@ package enum DayAnomalies {
         guard let first = days.first, let last = days.last else { return [] }
         let judged = days.count
         days = Self.days(from: back(first.start, days: t.baselineDays, calendar), to: first.start, calendar: calendar, utc: utc) + days
-        let rows = DailyReport.build(try archive.backend.quarterHours(CallFilter(since: days[0].start, until: last.end, labels: labels)), by: .day,
-                                     utc: utc, timeZone: calendar.timeZone)
+        let rows = DailyReport.build(
+            try archive.backend.quarterHours(CallFilter(since: days[0].start, until: last.end, labels: labels)), by: .day,
+            utc: utc, timeZone: calendar.timeZone)
         let byStart = Dictionary(rows.map { ($0.start, $0) }, uniquingKeysWith: { a, _ in a })
         for i in days.indices {
             guard let row = byStart[days[i].start] else { continue }
@@ -49,21 +52,31 @@ package enum DayAnomalies {
         func closeSilence() {
             guard let s = silent else { return }
             let span = s.first.start == s.last.start ? "on \(s.first.label)" : "from \(s.first.label) to \(s.last.label)"
-            findings.append(Anomaly(.error, .volumeDrop, subject: s.first.start == s.last.start ? s.first.label : "\(s.first.label) to \(s.last.label)",
-                                    detail: "No calls queued \(span), after a median of \(Humanize.number(s.median)) a day over the \(describe(s.baseline)).",
-                                    action: "Check that the campaign is placing calls and that callhist is given their ids (the ids file and what feeds it); `callhist report daily` shows the days around it."))
+            findings.append(
+                Anomaly(
+                    .error, .volumeDrop, subject: s.first.start == s.last.start ? s.first.label : "\(s.first.label) to \(s.last.label)",
+                    detail: "No calls queued \(span), after a median of \(Humanize.number(s.median)) a day over the \(describe(s.baseline)).",
+                    action:
+                        "Check that the campaign is placing calls and that callhist is given their ids (the ids file and what feeds it); `callhist report daily` shows the days around it."
+                ))
             silent = nil
         }
         for i in days.indices where i >= from && i >= t.baselineDays {
-            let day = days[i], baseline = days[(i - t.baselineDays)..<i]
+            let day = days[i]
+            let baseline = days[(i - t.baselineDays)..<i]
             if let median = volumeBaseline(baseline, t), Double(day.calls) < t.volumeRatio * median {
                 if day.calls == 0 {
                     if silent == nil { silent = (day, day, median, baseline) } else { silent!.last = day }
                     continue
                 }
-                findings.append(Anomaly(.warning, .volumeDrop, subject: day.label,
-                                        detail: "\(day.calls) calls queued, fewer than \(Humanize.number(t.volumeRatio * 100))% of the median of \(Humanize.number(median)) a day over the \(describe(baseline)).",
-                                        action: "Check whether fewer calls were placed than planned (a list not loaded, a paused campaign) or fewer ids were given to callhist; `callhist report daily` shows the days around it."))
+                findings.append(
+                    Anomaly(
+                        .warning, .volumeDrop, subject: day.label,
+                        detail:
+                            "\(day.calls) calls queued, fewer than \(Humanize.number(t.volumeRatio * 100))% of the median of \(Humanize.number(median)) a day over the \(describe(baseline)).",
+                        action:
+                            "Check whether fewer calls were placed than planned (a list not loaded, a paused campaign) or fewer ids were given to callhist; `callhist report daily` shows the days around it."
+                    ))
             }
             closeSilence()
             if let drop = completionDrop(day, baseline, t) { findings.append(drop) }
@@ -76,7 +89,9 @@ package enum DayAnomalies {
     /// by: at least `minBaselineDays` days with calls, averaging `minDailyCalls`.
     package static func volumeBaseline(_ baseline: ArraySlice<Day>, _ t: AnomaliesReport.Thresholds) -> Double? {
         let active = baseline.filter { $0.calls > 0 }
-        guard active.count >= t.minBaselineDays, Double(active.reduce(0) { $0 + $1.calls }) / Double(active.count) >= t.minDailyCalls else { return nil }
+        guard active.count >= t.minBaselineDays, Double(active.reduce(0) { $0 + $1.calls }) / Double(active.count) >= t.minDailyCalls else {
+            return nil
+        }
         let sorted = baseline.map(\.calls).sorted()
         let mid = sorted.count / 2
         return sorted.count % 2 == 1 ? Double(sorted[mid]) : Double(sorted[mid - 1] + sorted[mid]) / 2
@@ -90,16 +105,22 @@ package enum DayAnomalies {
     package static func completionDrop(_ day: Day, _ baseline: ArraySlice<Day>, _ t: AnomaliesReport.Thresholds) -> Anomaly? {
         let active = baseline.filter { $0.final > 0 }
         guard day.final >= t.minFinalCalls, active.count >= t.minBaselineDays else { return nil }
-        let baseFinal = active.reduce(0) { $0 + $1.final }, baseCompleted = active.reduce(0) { $0 + $1.completed }
-        let p = Double(baseCompleted) / Double(baseFinal), n = Double(day.final)
+        let baseFinal = active.reduce(0) { $0 + $1.final }
+        let baseCompleted = active.reduce(0) { $0 + $1.completed }
+        let p = Double(baseCompleted) / Double(baseFinal)
+        let n = Double(day.final)
         guard n * p >= 5, n * (1 - p) >= 5 else { return nil }
         let se = (p * (1 - p) / n).squareRoot()
         let rate = Double(day.completed) / n
         let z = (p - rate) / se
         guard z > t.completionSigmas else { return nil }
-        return Anomaly(.warning, .completionDrop, subject: day.label,
-                       detail: "Completion \(Humanize.percent(rate)) (\(day.completed) of \(day.final) final calls) against \(Humanize.percent(p)) (\(baseCompleted) of \(baseFinal)) over the \(describe(baseline)): \(String(format: "%.1f", z)) standard errors below (one is \(String(format: "%.1f", se * 100)) points).",
-                       action: "Look at how the day's calls ended (`callhist report summary --since \(day.label) --until` the next day): many failed or rejected calls point at the numbers dialled, the calling hours or the line.")
+        return Anomaly(
+            .warning, .completionDrop, subject: day.label,
+            detail:
+                "Completion \(Humanize.percent(rate)) (\(day.completed) of \(day.final) final calls) against \(Humanize.percent(p)) (\(baseCompleted) of \(baseFinal)) over the \(describe(baseline)): \(String(format: "%.1f", z)) standard errors below (one is \(String(format: "%.1f", se * 100)) points).",
+            action:
+                "Look at how the day's calls ended (`callhist report summary --since \(day.label) --until` the next day): many failed or rejected calls point at the numbers dialled, the calling hours or the line."
+        )
     }
 
     /// "14 days before (2026-11-06 to 2026-11-19)".

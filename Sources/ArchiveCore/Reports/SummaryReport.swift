@@ -32,7 +32,9 @@ public struct SummaryReport: Equatable, Sendable {
         }
         r.completionRate = r.final > 0 ? Double(r.completed) / Double(r.final) : nil
         r.duration = DurationStats(histogram: durations)
-        var attemptSum = 0.0, attemptCount = 0, firstAttempt = 0
+        var attemptSum = 0.0
+        var attemptCount = 0
+        var firstAttempt = 0
         var distribution: [Int64?: Int] = [:]
         for g in finalGroups {
             distribution[g.attempts, default: 0] += g.final

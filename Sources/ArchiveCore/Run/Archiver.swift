@@ -94,7 +94,6 @@ public final class Archiver {
     /// `addFileLabels` (CSV columns besides the id).
     private var deferredLabelFiles: Set<String> = []
 
-
     /// Over any backend's rows (`SQLiteRunRows`, `PostgresRunRows`).
     package init(rows: any ArchiveRunRows, options: Options, now: @escaping () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.rows = rows
@@ -160,7 +159,8 @@ public final class Archiver {
         // ids the archive held (checked while read), is read once.
         let files = options.idFiles.filter { deferredLabelFiles.contains($0) }
         guard !files.isEmpty else { return 0 }
-        var added = 0, read = 0
+        var added = 0
+        var read = 0
         try rows.transaction {
             for file in files {
                 try IDFileReader.read(file) { id, _, labels in
@@ -182,8 +182,9 @@ public final class Archiver {
     }
 
     private func inputs(at t: Int64, markStale: Bool) -> Schedule.Inputs {
-        Schedule.Inputs(now: t, staleAfter: options.staleAfter, markStale: markStale, refresh: options.refresh,
-                        refreshAll: options.refreshAll, force: options.force)
+        Schedule.Inputs(
+            now: t, staleAfter: options.staleAfter, markStale: markStale, refresh: options.refresh,
+            refreshAll: options.refreshAll, force: options.force)
     }
 
     /// Says what a run would do, without writing or fetching anything;
@@ -206,9 +207,11 @@ public final class Archiver {
     /// then nothing more starts, what is in flight finishes (bounded), and
     /// the run is recorded as interrupted. `started` gets the run's id as
     /// soon as it has one (the run lock shows it to a waiting run).
-    public func run(client: FuseClient, exitCode: (RunOutcome) -> Int32,
-                    interruption: @escaping @Sendable () -> String? = { nil }, started: (Int64) -> Void = { _ in },
-                    progress: (Progress) -> Void = { _ in }) throws -> Report {
+    public func run(
+        client: FuseClient, exitCode: (RunOutcome) -> Int32,
+        interruption: @escaping @Sendable () -> String? = { nil }, started: (Int64) -> Void = { _ in },
+        progress: (Progress) -> Void = { _ in }
+    ) throws -> Report {
         let runID = try rows.startRun(kind: "archive", at: now())
         started(runID)
         var counts = RunCounts()
@@ -238,7 +241,9 @@ public final class Archiver {
             // nothing changes and the operator is told.
             let behind = try clockBehind(t, excluding: runID)
             if let behind {
-                warnings.append("the clock (unix \(t)) is earlier than the start of the last run (unix \(behind)): nothing was marked stale or un-stale. Check the system clock.")
+                warnings.append(
+                    "the clock (unix \(t)) is earlier than the start of the last run (unix \(behind)): nothing was marked stale or un-stale. Check the system clock."
+                )
             } else {
                 try rows.markStale(openedBefore: SafeMath.plus(t, -options.staleAfter))
             }
@@ -280,7 +285,9 @@ public final class Archiver {
             throw error
         }
 
-        let writer = BatchWriter(rows: rows, maxRows: options.batchSize, maxInterval: options.batchInterval) { try self.rows.updateRun(runID, counts) }
+        let writer = BatchWriter(rows: rows, maxRows: options.batchSize, maxInterval: options.batchInterval) {
+            try self.rows.updateRun(runID, counts)
+        }
         let startedAt = ContinuousClock.now
         let reachable = min(counts.requested, client.configuration.maxRequests ?? .max)
         let deadline = client.configuration.deadline
@@ -292,7 +299,13 @@ public final class Archiver {
         do {
             // Whenever no answer is waiting, what was received is committed:
             // no write transaction is held while the fetch waits on the network.
-            while case let batch = try queue.takeAll(idleEvery: writer.idleEvery, idle: { try topUp(); try writer.idle() }), !batch.isEmpty {
+            while case let batch = try queue.takeAll(
+                idleEvery: writer.idleEvery,
+                idle: {
+                    try topUp()
+                    try writer.idle()
+                }), !batch.isEmpty
+            {
                 try store.prefetch(batch.compactMap { if case .found = $0.outcome { $0.callID } else { nil } })
                 for result in batch {
                     counts.httpRequests += result.requests
@@ -302,7 +315,9 @@ public final class Archiver {
                         case .found(let status):
                             counts.fetched += 1
                             switch try store.store(result.callID, status, at: t) {
-                            case .new: counts.new += 1; counts.changed += 1
+                            case .new:
+                                counts.new += 1
+                                counts.changed += 1
                             case .changed: counts.changed += 1
                             case .unchanged, .older: counts.unchanged += 1
                             }
@@ -321,14 +336,17 @@ public final class Archiver {
                             if failure.unreachable { unreachableFailures += 1 }
                             if failure.untrustedCertificate { untrusted = true }
                             lastFailure = "\(result.callID): \(failure.reason)"
-                            try store.recordProblem(result.callID, outcome: failure.malformed ? "malformed" : "failed",
-                                                    httpStatus: failure.httpStatus, message: failure.reason, at: t)
+                            try store.recordProblem(
+                                result.callID, outcome: failure.malformed ? "malformed" : "failed",
+                                httpStatus: failure.httpStatus, message: failure.reason, at: t)
                         }
                     }
                 }
                 try topUp()
-                progress(Progress(done: counts.done, total: counts.requested, reachable: reachable, failed: counts.failed,
-                                  elapsed: ContinuousClock.now - startedAt, runtimeLeft: deadline.map { $0 - ContinuousClock.now }))
+                progress(
+                    Progress(
+                        done: counts.done, total: counts.requested, reachable: reachable, failed: counts.failed,
+                        elapsed: ContinuousClock.now - startedAt, runtimeLeft: deadline.map { $0 - ContinuousClock.now }))
             }
         } catch {
             fetched.stop()
@@ -353,28 +371,33 @@ public final class Archiver {
         if let misconfigured {
             outcome = .misconfigured
             stopCause = .misconfigured
-            message = "the server at \(base) is not the Fuse API: it answered \(misconfigured). Check --base-url (it normally ends in /api, like \(FuseEndpoint.defaultBaseURL)); the run stopped at once and recorded no call as not found."
+            message =
+                "the server at \(base) is not the Fuse API: it answered \(misconfigured). Check --base-url (it normally ends in /api, like \(FuseEndpoint.defaultBaseURL)); the run stopped at once and recorded no call as not found."
         } else if let unauthorized {
             outcome = .unauthorized
             stopCause = .unauthorized
-            message = "authentication refused (HTTP 401: \(unauthorized)). Check FUSE_EMAIL and FUSE_DEVELOPER_KEY (or the netrc file); the run stopped at once."
+            message =
+                "authentication refused (HTTP 401: \(unauthorized)). Check FUSE_EMAIL and FUSE_DEVELOPER_KEY (or the netrc file); the run stopped at once."
         } else if summary.interrupted {
             outcome = .interrupted
             stopCause = .interrupted
             message = interruptedMessage(interruption() ?? "a signal", "\(counts.done) ids done, \(counts.leftOver) left")
         } else if counts.failed > 0 && summary.answered == 0 && unreachableFailures == counts.failed {
             outcome = .unreachable
-            message = untrusted
+            message =
+                untrusted
                 ? "the API's certificate is not trusted (\(lastFailure ?? "TLS failed")). If your network inspects TLS with its own CA, pass --cacert FILE (or set CALLHIST_CA_BUNDLE); the ids stay due."
                 : "the API could not be reached (\(lastFailure ?? "no answer")). Check --base-url, --proxy and the network; the ids stay due for the next run."
         } else if counts.failed > 0 {
             outcome = .partial
-            message = "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
+            message =
+                "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
         }
         if stopCause == nil, counts.leftOver > 0, summary.budgetExhausted { stopCause = .budget }
         try rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(outcome), message: message, at: now()) }
-        return Report(counts: counts, outcome: outcome, message: message, warnings: warnings, runID: runID, skipped: skipped, stopCause: stopCause,
-                      labelsAdded: labelsAdded)
+        return Report(
+            counts: counts, outcome: outcome, message: message, warnings: warnings, runID: runID, skipped: skipped, stopCause: stopCause,
+            labelsAdded: labelsAdded)
     }
 }
 

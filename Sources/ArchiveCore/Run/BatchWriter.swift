@@ -1,4 +1,3 @@
-
 /// Groups many small writes into few transactions: one commit per
 /// `maxRows` writes or per `maxInterval`, whichever comes first. A crash
 /// loses at most the batch in flight; committed batches are durable.

@@ -26,7 +26,6 @@ public final class CallStore {
     /// The wait after the first unchanged check; it doubles each time.
     public static let firstBackoff: Int64 = 3_600
 
-
     /// Over any backend's rows: the rules below are the same for all.
     package init(rows: any CallRows, runID: Int64?) throws {
         self.rows = rows
@@ -63,7 +62,8 @@ public final class CallStore {
     private func storeInTransaction(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
         let current = try rows.current(id)
         // The body byte for byte, valid UTF-8 or not; its hash is over the same bytes.
-        let snapshotID = try rows.snapshot(id, sha256: SHA256.hex(status.body), format: status.format.rawValue, body: status.body, at: now, run: runID)
+        let snapshotID = try rows.snapshot(
+            id, sha256: SHA256.hex(status.body), format: status.format.rawValue, body: status.body, at: now, run: runID)
         guard let current else {
             // Never seen: one INSERT carries the whole row.
             try rows.insertCall(derived(id, status, snapshotID), refusal: Self.refusal(status), at: now, run: runID)
@@ -82,8 +82,9 @@ public final class CallStore {
             if old.sameFacts(as: status) {
                 change = .unchanged
             } else if HistoryOrder.isOlder(status, than: old) {
-                try quiet(id, quietChecks: current.quiet + 1, outcome: "older",
-                          error: "an older answer (\(SafeText.escape(status.status))) was kept in call_snapshots only", at: now)
+                try quiet(
+                    id, quietChecks: current.quiet + 1, outcome: "older",
+                    error: "an older answer (\(SafeText.escape(status.status))) was kept in call_snapshots only", at: now)
                 return .older
             } else {
                 change = .changed
@@ -95,14 +96,17 @@ public final class CallStore {
             try rows.statusChange(id, old: current.status, new: status.status, at: now, run: runID)
         }
         let quiet = change == .unchanged ? current.quiet + 1 : 0
-        try rows.updateCall(derived(id, status, snapshotID), refusal: Self.refusal(status), at: now, quiet: quiet,
-                            nextCheck: now + Self.backoff(afterQuietChecks: quiet), outcome: change == .unchanged ? "unchanged" : "ok")
+        try rows.updateCall(
+            derived(id, status, snapshotID), refusal: Self.refusal(status), at: now, quiet: quiet,
+            nextCheck: now + Self.backoff(afterQuietChecks: quiet), outcome: change == .unchanged ? "unchanged" : "ok")
         try rows.syncEvents(id, status.events)
         return change
     }
 
     private func quiet(_ id: String, quietChecks: Int, outcome: String, error: String?, at now: Int64) throws {
-        try rows.quiet(id, at: now, quiet: quietChecks, nextCheck: SafeMath.plus(now, Self.backoff(afterQuietChecks: quietChecks)), outcome: outcome, error: error)
+        try rows.quiet(
+            id, at: now, quiet: quietChecks, nextCheck: SafeMath.plus(now, Self.backoff(afterQuietChecks: quietChecks)), outcome: outcome,
+            error: error)
     }
 
     /// What `last_error` says of a body whose numbers were refused, or nil.
@@ -119,10 +123,11 @@ public final class CallStore {
     }
 
     private func derived(_ id: String, _ s: CallStatus, _ snapshotID: Int64) -> DerivedRow {
-        DerivedRow(id: id, status: s.status, phoneNumber: s.phoneNumber, attempts: s.attempts, maxAttempts: s.maxAttempts, queued: s.queuedTimestamp,
-                   start: s.startTimestamp, end: s.endTimestamp, lastAttempt: s.lastAttemptTimestamp, reattemptWait: s.reattemptWait,
-                   duration: s.duration, success: s.success, snapshotID: snapshotID, isFinal: s.isFinal,
-                   eventDuration: Self.eventDuration(s.events), eventDisorder: Self.eventDisorder(s.events).map(Int64.init))
+        DerivedRow(
+            id: id, status: s.status, phoneNumber: s.phoneNumber, attempts: s.attempts, maxAttempts: s.maxAttempts, queued: s.queuedTimestamp,
+            start: s.startTimestamp, end: s.endTimestamp, lastAttempt: s.lastAttemptTimestamp, reattemptWait: s.reattemptWait,
+            duration: s.duration, success: s.success, snapshotID: snapshotID, isFinal: s.isFinal,
+            eventDuration: Self.eventDuration(s.events), eventDisorder: Self.eventDisorder(s.events).map(Int64.init))
     }
 
     /// Seconds from the first `connected` event to the first `disconnected`
@@ -130,7 +135,7 @@ public final class CallStore {
     /// Reports use it where the API gave no `duration` (docs/reports.md).
     package static func eventDuration(_ events: [CallStatus.Event]) -> Int64? {
         guard let connected = events.filter({ $0.event == "connected" }).compactMap(\.timestamp).min(),
-              let end = events.filter({ $0.event == "disconnected" }).compactMap(\.timestamp).filter({ $0 >= connected }).min()
+            let end = events.filter({ $0.event == "disconnected" }).compactMap(\.timestamp).filter({ $0 >= connected }).min()
         else { return nil }
         return SafeMath.minus(end, connected)
     }
@@ -155,8 +160,9 @@ public final class CallStore {
         // The first problem leaves the id due on the next run; repeats back off
         // (the same `backoff` as unchanged answers: one formula).
         let problems = try rows.problems(id)
-        try rows.problem(id, at: now, outcome: outcome, http: httpStatus, message: SafeText.escape(message),
-                         nextCheck: SafeMath.plus(now, Self.backoff(afterQuietChecks: problems)), problems: problems + 1)
+        try rows.problem(
+            id, at: now, outcome: outcome, http: httpStatus, message: SafeText.escape(message),
+            nextCheck: SafeMath.plus(now, Self.backoff(afterQuietChecks: problems)), problems: problems + 1)
     }
 
     /// The archived facts of `id` (derived columns and events), without a body.

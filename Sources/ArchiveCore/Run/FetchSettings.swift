@@ -22,8 +22,10 @@ public struct FetchSettings: Sendable {
     /// Counted from when the run starts fetching.
     public var maxRuntime: Duration?
 
-    public init(baseURL: String? = nil, netrcFile: String? = nil, caBundle: String? = nil, proxy: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        baseURL: String? = nil, netrcFile: String? = nil, caBundle: String? = nil, proxy: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.baseURL = baseURL
         self.netrcFile = netrcFile
         self.caBundle = caBundle
@@ -38,7 +40,8 @@ public struct FetchSettings: Sendable {
         guard let path = resolvedCABundle else { return nil }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              FileManager.default.isReadableFile(atPath: path) else {
+            FileManager.default.isReadableFile(atPath: path)
+        else {
             throw ConfigurationError("the CA bundle \(path) (--cacert or CALLHIST_CA_BUNDLE) is not a readable file")
         }
         return path
@@ -47,7 +50,8 @@ public struct FetchSettings: Sendable {
     package func checkedProxy() throws(ConfigurationError) -> String? {
         guard let proxy else { return nil }
         guard !proxy.isEmpty, !proxy.contains(where: { $0.isWhitespace || $0.isNewline }), let scheme = proxy.split(separator: ":").first,
-              ["http", "https", "socks4", "socks4a", "socks5", "socks5h"].contains(scheme.lowercased()), proxy.contains("://") else {
+            ["http", "https", "socks4", "socks4a", "socks5", "socks5h"].contains(scheme.lowercased()), proxy.contains("://")
+        else {
             throw ConfigurationError("--proxy \(proxy.debugDescription) is not a proxy URL (expected http://host:port, https://… or socks5://…)")
         }
         return proxy
@@ -67,19 +71,22 @@ public struct FetchSettings: Sendable {
     package func credentials() throws(ConfigurationError) -> FuseCredentials {
         if let netrcFile {
             guard FileManager.default.isReadableFile(atPath: netrcFile),
-                  let text = try? String(contentsOfFile: netrcFile, encoding: .utf8) else {
+                let text = try? String(contentsOfFile: netrcFile, encoding: .utf8)
+            else {
                 throw ConfigurationError("the netrc file \(netrcFile) does not exist or cannot be read")
             }
             let host = try endpoint().host
             guard Netrc.hasEntry(for: host, in: text) else {
-                throw ConfigurationError("the netrc file \(netrcFile) has no entry for \(host): add a line \"machine \(host) login YOUR_EMAIL password YOUR_DEVELOPER_KEY\"")
+                throw ConfigurationError(
+                    "the netrc file \(netrcFile) has no entry for \(host): add a line \"machine \(host) login YOUR_EMAIL password YOUR_DEVELOPER_KEY\""
+                )
             }
             return .netrc(path: netrcFile)
         }
         let email = environment["FUSE_EMAIL"].flatMap { $0.isEmpty ? nil : $0 }
         let key = environment["FUSE_DEVELOPER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         switch (email, key) {
-        case let (email?, key?): return .basic(email: email, developerKey: key)
+        case (let email?, let key?): return .basic(email: email, developerKey: key)
         case (nil, nil): throw ConfigurationError("no credentials: set FUSE_EMAIL and FUSE_DEVELOPER_KEY in the environment, or pass --netrc-file")
         case (nil, _): throw ConfigurationError("FUSE_DEVELOPER_KEY is set but FUSE_EMAIL is not: set both")
         case (_, nil): throw ConfigurationError("FUSE_EMAIL is set but FUSE_DEVELOPER_KEY is not: set both")
@@ -133,9 +140,13 @@ public struct FetchSettings: Sendable {
                 return .init(.ok, "API \(config.endpoint.baseURL) answered\(via) and accepted the credentials")
             case .unauthorized(let message)?: return .init(.fail, "API refused the credentials (401: \(message))")
             case .misconfigured(let message)?:
-                return .init(.fail, "\(config.endpoint.baseURL) is not the Fuse API: it answered \(message). Check --base-url (it normally ends in /api)")
+                return .init(
+                    .fail, "\(config.endpoint.baseURL) is not the Fuse API: it answered \(message). Check --base-url (it normally ends in /api)")
             case .failed(let f)? where f.untrustedCertificate:
-                return .init(.fail, "API \(config.endpoint.baseURL): \(f.reason) — certificate not trusted: pass --cacert FILE (or set CALLHIST_CA_BUNDLE) with the CA your network uses")
+                return .init(
+                    .fail,
+                    "API \(config.endpoint.baseURL): \(f.reason) — certificate not trusted: pass --cacert FILE (or set CALLHIST_CA_BUNDLE) with the CA your network uses"
+                )
             case .failed(let f)?: return .init(.fail, "API \(config.endpoint.baseURL): \(f.reason)")
             case nil: return .init(.fail, "API gave no answer")
             }

@@ -24,9 +24,11 @@ package final class FetchThread: Sendable {
 
     package func start() {
         let thread = Thread { [self] in
-            let result = client.fetch(from: { self.feed.next() }, deliver: { r in
-                if !queue.put(r) { stopped.withLock { $0 = true } }
-            }, shouldStop: { stopped.withLock { $0 } }, shouldFinish: shouldFinish)
+            let result = client.fetch(
+                from: { self.feed.next() },
+                deliver: { r in
+                    if !queue.put(r) { stopped.withLock { $0 = true } }
+                }, shouldStop: { stopped.withLock { $0 } }, shouldFinish: shouldFinish)
             summary.withLock { $0 = result }
             queue.close()
             done.signal()

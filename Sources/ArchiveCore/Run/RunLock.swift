@@ -88,7 +88,11 @@ public final class RunLock {
         guard fd >= 0 else {
             let error = errno
             if error == ELOOP {
-                throw ArchiveError.cannotOpen(path: archivePath, detail: "its lock file \(path) is a symbolic link; callhist never follows one there (it would overwrite the file it points to). Remove the link and run again")
+                throw ArchiveError.cannotOpen(
+                    path: archivePath,
+                    detail:
+                        "its lock file \(path) is a symbolic link; callhist never follows one there (it would overwrite the file it points to). Remove the link and run again"
+                )
             }
             throw ArchiveError.cannotOpen(path: archivePath, detail: PrivateFile.reason(error, archivePath))
         }
@@ -108,7 +112,11 @@ public final class RunLock {
             }
         if let problem {
             close(fd)
-            throw ArchiveError.cannotOpen(path: archivePath, detail: "its lock file \(path) \(problem); callhist writes into its lock file, so it uses only a plain file of its own. Remove it and run again")
+            throw ArchiveError.cannotOpen(
+                path: archivePath,
+                detail:
+                    "its lock file \(path) \(problem); callhist writes into its lock file, so it uses only a plain file of its own. Remove it and run again"
+            )
         }
         // Back to blocking: `flock(LOCK_EX)` below waits when asked to.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)

@@ -1,5 +1,3 @@
-
-
 /// The one schedule every id of a run goes through (docs/reliability.md,
 /// "Which ids a run fetches"): ids from files and ids found in the archive
 /// follow the same rules, so an ids file that only grows costs nothing for
@@ -71,8 +69,10 @@ public enum Schedule {
 
     /// The parameters of `statement`, by name, with their values for `i`.
     package static func parameters(_ i: Inputs) -> [(name: String, value: Int64)] {
-        [("mark", i.markStale ? 1 : 0), ("staleBefore", SafeMath.plus(i.now, -i.staleAfter)), ("refresh", i.refresh ? 1 : 0),
-         ("force", i.force ? 1 : 0), ("refreshAll", i.refreshAll ? 1 : 0), ("now", i.now), ("staleAfter", i.staleAfter)]
+        [
+            ("mark", i.markStale ? 1 : 0), ("staleBefore", SafeMath.plus(i.now, -i.staleAfter)), ("refresh", i.refresh ? 1 : 0),
+            ("force", i.force ? 1 : 0), ("refreshAll", i.refreshAll ? 1 : 0), ("now", i.now), ("staleAfter", i.staleAfter),
+        ]
     }
 
     /// The classification as one INSERT into `<temp>.plan` (seq, call_id,

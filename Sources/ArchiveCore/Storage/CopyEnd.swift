@@ -25,7 +25,9 @@ package struct CopyEnd {
                 case .integer: return value
                 case .real(let v) where v == v.rounded() && abs(v) < 9e18: return .integer(Int64(v))
                 default:
-                    throw InputError("\(name): \(table.name).\(column) holds \(value) where an integer belongs (row of \(row.string(0))); fix that row, then copy again")
+                    throw InputError(
+                        "\(name): \(table.name).\(column) holds \(value) where an integer belongs (row of \(row.string(0))); fix that row, then copy again"
+                    )
                 }
             }
         }
@@ -45,8 +47,9 @@ package struct CopyEnd {
 
     package func labels(after: (String, String, String)?, limit: Int) throws -> [[SQLValue]] {
         let a = after ?? ("", "", "")
-        return try read(CopyTable.labels, "\(select(.labels)) WHERE (call_id, name, value) > (?, ?, ?) ORDER BY call_id, name, value LIMIT ?",
-                        [.text(a.0), .text(a.1), .text(a.2), .integer(Int64(limit))])
+        return try read(
+            CopyTable.labels, "\(select(.labels)) WHERE (call_id, name, value) > (?, ?, ?) ORDER BY call_id, name, value LIMIT ?",
+            [.text(a.0), .text(a.1), .text(a.2), .integer(Int64(limit))])
     }
 
     package func lastCallID() throws -> String? { try db.first("SELECT max(call_id) FROM calls") { $0.optionalString(0) } ?? nil }

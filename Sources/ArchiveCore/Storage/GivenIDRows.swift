@@ -41,8 +41,10 @@ package final class GivenIDRows {
     package func unknownGiven(limit: Int) throws -> (ids: [String], count: Int) {
         try flush()
         let absent = "FROM \(given) g WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = g.call_id)"
-        return (try db.rows("SELECT call_id \(absent) ORDER BY call_id LIMIT ?", [.integer(Int64(limit))]) { $0.string(0) },
-                Int(try db.integer("SELECT count(*) \(absent)") ?? 0))
+        return (
+            try db.rows("SELECT call_id \(absent) ORDER BY call_id LIMIT ?", [.integer(Int64(limit))]) { $0.string(0) },
+            Int(try db.integer("SELECT count(*) \(absent)") ?? 0)
+        )
     }
 
     /// Given ids with archived data (any body: a snapshot, whether or not
@@ -53,8 +55,10 @@ package final class GivenIDRows {
             FROM \(given) g JOIN calls c USING (call_id)
             WHERE c.snapshot_id IS NOT NULL OR EXISTS (SELECT 1 FROM call_snapshots s WHERE s.call_id = c.call_id)
             """
-        return (try db.rows("SELECT c.call_id \(withData) ORDER BY c.call_id LIMIT ?", [.integer(Int64(limit))]) { $0.string(0) },
-                Int(try db.integer("SELECT count(*) \(withData)") ?? 0))
+        return (
+            try db.rows("SELECT c.call_id \(withData) ORDER BY c.call_id LIMIT ?", [.integer(Int64(limit))]) { $0.string(0) },
+            Int(try db.integer("SELECT count(*) \(withData)") ?? 0)
+        )
     }
 
     /// Given ids the archive holds.
@@ -81,7 +85,8 @@ package final class GivenIDRows {
     package func removeLabel(name: String, value: String?) throws -> Int {
         try flush()
         let value: SQLValue = value.map(SQLValue.text) ?? .null
-        return try db.run("""
+        return try db.run(
+            """
             DELETE FROM call_labels WHERE call_id IN (SELECT call_id FROM \(given)) AND name = ? AND (CAST(? AS TEXT) IS NULL OR value = ?)
             """, [.text(name), value, value])
     }
@@ -90,7 +95,8 @@ package final class GivenIDRows {
     /// never deadlock); how many were new.
     package func addLabel(_ label: Label) throws -> Int {
         try flush()
-        return try db.run("""
+        return try db.run(
+            """
             INSERT INTO call_labels (call_id, name, value) SELECT call_id, ?, ? FROM \(given) ORDER BY call_id ON CONFLICT DO NOTHING
             """, [.text(label.name), .text(label.value)])
     }

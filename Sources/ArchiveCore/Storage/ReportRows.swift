@@ -62,7 +62,9 @@ package struct QuarterHour: Sendable, Equatable {
     package var durationSum: Double
     package var durationCount: Int
 
-    package init(quarter: Int64, calls: Int, final: Int, completed: Int, failed: Int, canceled: Int, rejected: Int, durationSum: Double, durationCount: Int) {
+    package init(
+        quarter: Int64, calls: Int, final: Int, completed: Int, failed: Int, canceled: Int, rejected: Int, durationSum: Double, durationCount: Int
+    ) {
         self.quarter = quarter
         self.calls = calls
         self.final = final

@@ -9,8 +9,11 @@ package struct RunLog {
     /// Starts a run of `kind` ("archive", "import", "rebuild").
     package init(_ db: any SQLDatabase, kind: String, at now: Int64) throws {
         self.db = db
-        runID = try db.first("INSERT INTO archive_runs (kind, started_at, version, host) VALUES (?, ?, ?, ?) RETURNING run_id",
-                             [.text(kind), .integer(now), .text(CallhistVersion.string), .text(RunHost.name)]) { $0.int64(0) } ?? 0
+        runID =
+            try db.first(
+                "INSERT INTO archive_runs (kind, started_at, version, host) VALUES (?, ?, ?, ?) RETURNING run_id",
+                [.text(kind), .integer(now), .text(CallhistVersion.string), .text(RunHost.name)]
+            ) { $0.int64(0) } ?? 0
     }
 
     /// The row of a run that has one.
@@ -20,18 +23,23 @@ package struct RunLog {
     }
 
     package func update(_ c: RunCounts) throws {
-        try db.run("""
+        try db.run(
+            """
             UPDATE archive_runs SET requested = ?, fetched = ?, changed = ?, unchanged = ?, not_found = ?,
                 forbidden = ?, failed = ?, left_over = ?, http_requests = ?
             WHERE run_id = ?
-            """, [c.requested, c.fetched, c.changed, c.unchanged, c.notFound, c.forbidden, c.failed, c.leftOver, c.httpRequests].map { .integer(Int64($0)) }
+            """,
+            [c.requested, c.fetched, c.changed, c.unchanged, c.notFound, c.forbidden, c.failed, c.leftOver, c.httpRequests].map {
+                .integer(Int64($0))
+            }
                 + [.integer(runID)])
     }
 
     package func finish(_ c: RunCounts, exitCode: Int32, message: String?, at now: Int64) throws {
         try update(c)
-        try db.run("UPDATE archive_runs SET ended_at = ?, exit_code = ?, message = ? WHERE run_id = ?",
-                   [.integer(now), .integer(Int64(exitCode)), message.map(SQLValue.text) ?? .null, .integer(runID)])
+        try db.run(
+            "UPDATE archive_runs SET ended_at = ?, exit_code = ?, message = ? WHERE run_id = ?",
+            [.integer(now), .integer(Int64(exitCode)), message.map(SQLValue.text) ?? .null, .integer(runID)])
     }
 
     /// The latest start of a run other than `run`: a clock behind it went back.

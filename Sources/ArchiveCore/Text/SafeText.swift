@@ -65,7 +65,8 @@ public enum SafeText {
         var u = Substring(s).utf8
         if let f = u.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { u = u.dropFirst() }
         guard !u.isEmpty else { return false }
-        var dot = false, digits = 0
+        var dot = false
+        var digits = 0
         for b in u {
             if b == UInt8(ascii: ".") {
                 if dot { return false }

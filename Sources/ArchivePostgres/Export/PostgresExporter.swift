@@ -23,12 +23,14 @@ package struct PostgresExporter {
         switch (table, format) {
         case (.calls, .ndjson):
             let events = try db.prepare("SELECT event, timestamp FROM call_events WHERE call_id = $1 ORDER BY seq")
-            try db.cursor("""
+            try db.cursor(
+                """
                 SELECT c.call_id, c.status, c.attempts, c.max_attempts, c.phone_number, c.queued_timestamp, c.start_timestamp, c.end_timestamp,
                        c.last_attempt_timestamp, c.reattempt_wait, c.duration, c.success, s.format, s.body, \(Self.labelList)
                 FROM calls c JOIN call_snapshots s ON s.snapshot_id = c.snapshot_id
                 WHERE \(w) ORDER BY c.call_id
-                """, q.values) { r in
+                """, q.values
+            ) { r in
                 rows += 1
                 try sink.write(try Self.ndjsonLine(r, events: events) + "\n")
             }
@@ -38,24 +40,29 @@ package struct PostgresExporter {
             try db.cursor("SELECT \(selected) FROM calls c WHERE \(w) ORDER BY c.call_id", q.values) { r in
                 rows += 1
                 let labelsColumn = Exporter.callColumns.count - 1
-                let fields = (0..<labelsColumn).map { r.isNull($0) ? "" : SafeText.csvField(r.string($0)) }
+                let fields =
+                    (0..<labelsColumn).map { r.isNull($0) ? "" : SafeText.csvField(r.string($0)) }
                     + [SafeText.csvField(SQLiteJSON.labels(Self.labels(r.optionalString(labelsColumn))))]
                 try sink.write(fields.joined(separator: ",") + "\r\n")
             }
         case (.events, _):
             if format == .csv { try sink.write(Exporter.eventColumns.joined(separator: ",") + "\r\n") }
-            try db.cursor("""
+            try db.cursor(
+                """
                 SELECT e.call_id, e.seq, e.event, e.timestamp FROM call_events e JOIN calls c USING (call_id) WHERE \(w) ORDER BY e.call_id, e.seq
-                """, q.values) { r in
+                """, q.values
+            ) { r in
                 rows += 1
                 try sink.write(Self.line(format, Exporter.eventColumns, r, integers: [1, 3]))
             }
         case (.snapshots, _):
             if format == .csv { try sink.write(Exporter.snapshotColumns.joined(separator: ",") + "\r\n") }
             let columns = Exporter.snapshotColumns.map { "s.\($0)" }.joined(separator: ", ")
-            try db.cursor("""
+            try db.cursor(
+                """
                 SELECT \(columns) FROM call_snapshots s JOIN calls c USING (call_id) WHERE \(w) ORDER BY s.call_id, s.snapshot_id
-                """, q.values) { r in
+                """, q.values
+            ) { r in
                 rows += 1
                 try sink.write(Self.line(format, Exporter.snapshotColumns, r, integers: [0, 4, 5, 6], bytes: 7))
             }
@@ -99,7 +106,8 @@ package struct PostgresExporter {
         let id = r.string(0)
         var details: String?
         if r.string(12) == "json", let body = r.bytes(13), let minified = SQLiteJSON.minified(body),
-           let member = SQLiteJSON.member(minified, "call_details"), member.isObject {
+            let member = SQLiteJSON.member(minified, "call_details"), member.isObject
+        {
             details = String(decoding: member.text, as: UTF8.self)
         }
         if details == nil {
@@ -110,7 +118,8 @@ package struct PostgresExporter {
             let list = try events.query([id]).map { e in
                 "{\"event\":\(SQLiteJSON.quote(e.string(0))),\"timestamp\":\(e.optionalString(1) ?? "null")}"
             }
-            details = "{\"status\":\(text(1)),\"attempts\":\(number(2)),\"max_attempts\":\(number(3)),\"phone_number\":\(text(4)),"
+            details =
+                "{\"status\":\(text(1)),\"attempts\":\(number(2)),\"max_attempts\":\(number(3)),\"phone_number\":\(text(4)),"
                 + "\"queued_timestamp\":\(number(5)),\"start_timestamp\":\(number(6)),\"end_timestamp\":\(number(7)),"
                 + "\"last_attempt_timestamp\":\(number(8)),\"reattempt_wait\":\(number(9)),\"duration\":\(number(10)),"
                 + "\"success\":\(success),\"events\":[\(list.joined(separator: ","))]}"

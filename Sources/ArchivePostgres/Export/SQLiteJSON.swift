@@ -47,7 +47,12 @@ package enum SQLiteJSON {
     package static func minified(_ bytes: [UInt8]) -> [UInt8]? {
         var parser = Parser(bytes: bytes)
         parser.skipSpace()
-        guard parser.value(depth: 0), ({ parser.skipSpace(); return parser.at == bytes.count }()) else { return nil }
+        guard parser.value(depth: 0),
+            ({
+                parser.skipSpace()
+                return parser.at == bytes.count
+            }())
+        else { return nil }
         return parser.out
     }
 
@@ -58,12 +63,12 @@ package enum SQLiteJSON {
         var i = 1
         while i < minified.count && minified[i] != UInt8(ascii: "}") {
             let keyEnd = Parser.end(of: minified, at: i)
-            let valueStart = keyEnd + 1   // after ':'
+            let valueStart = keyEnd + 1  // after ':'
             let valueEnd = Parser.end(of: minified, at: valueStart)
             if Array(minified[i..<keyEnd]) == label {
                 return (Array(minified[valueStart..<valueEnd]), minified[valueStart] == UInt8(ascii: "{"))
             }
-            i = valueEnd + 1   // after ','
+            i = valueEnd + 1  // after ','
         }
         return nil
     }
@@ -161,7 +166,11 @@ package enum SQLiteJSON {
 
         private mutating func digits() -> Int {
             var n = 0
-            while at < bytes.count, bytes[at] >= 0x30, bytes[at] <= 0x39 { out.append(bytes[at]); at += 1; n += 1 }
+            while at < bytes.count, bytes[at] >= 0x30, bytes[at] <= 0x39 {
+                out.append(bytes[at])
+                at += 1
+                n += 1
+            }
             return n
         }
 
@@ -193,8 +202,14 @@ package enum SQLiteJSON {
             while i < text.count {
                 let c = text[i]
                 if inString {
-                    if c == UInt8(ascii: "\\") { i += 2; continue }
-                    if c == UInt8(ascii: "\"") { inString = false; if depth == 0 { return i + 1 } }
+                    if c == UInt8(ascii: "\\") {
+                        i += 2
+                        continue
+                    }
+                    if c == UInt8(ascii: "\"") {
+                        inString = false
+                        if depth == 0 { return i + 1 }
+                    }
                 } else {
                     switch c {
                     case UInt8(ascii: "\""): inString = true
@@ -214,6 +229,6 @@ package enum SQLiteJSON {
     }
 }
 
-private extension String {
+extension String {
     package func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -31,26 +31,35 @@ package struct PostgresCallBuffer {
         """
 
     /// The staged columns: the id, the derived ones, then the bookkeeping.
-    private static let callColumns = ["call_id"] + CallStore.derivedColumns + [
-        "last_error", "first_seen_at", "first_seen_run", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks", "last_outcome",
-        "last_http_code",
-    ]
+    private static let callColumns =
+        ["call_id"] + CallStore.derivedColumns + [
+            "last_error", "first_seen_at", "first_seen_run", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks",
+            "last_outcome",
+            "last_http_code",
+        ]
 
     private static func field(_ v: Int64?) -> PostgresCopyWriter.Field { v.map { .integer($0) } ?? .null }
     private static func field(_ v: String?) -> PostgresCopyWriter.Field { v.map { .text($0) } ?? .null }
 
-    package mutating func snapshot(_ snapshotID: Int64, _ id: String, sha256: String, format: String, body: [UInt8], json: String?, at now: Int64, run: Int64?) {
+    package mutating func snapshot(
+        _ snapshotID: Int64, _ id: String, sha256: String, format: String, body: [UInt8], json: String?, at now: Int64, run: Int64?
+    ) {
         ids.insert(id)
-        snapshots.append([.integer(snapshotID), .text(id), .text(sha256), .text(format), .bytes(body), .integer(now), .integer(now),
-                          Self.field(run), .integer(1), Self.field(json)])
+        snapshots.append([
+            .integer(snapshotID), .text(id), .text(sha256), .text(format), .bytes(body), .integer(now), .integer(now),
+            Self.field(run), .integer(1), Self.field(json),
+        ])
     }
 
-    package mutating func call(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?, quiet: Int, nextCheck: Int64, outcome: String, absent: Bool) {
+    package mutating func call(
+        _ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?, quiet: Int, nextCheck: Int64, outcome: String, absent: Bool
+    ) {
         ids.insert(d.id)
-        let row: [PostgresCopyWriter.Field] = d.values.map(PostgresDatabase.field) + [
-            Self.field(refusal), .integer(now), Self.field(run), .integer(now), .integer(now), .integer(nextCheck), .integer(Int64(quiet)),
-            .text(outcome), .integer(200),
-        ]
+        let row: [PostgresCopyWriter.Field] =
+            d.values.map(PostgresDatabase.field) + [
+                Self.field(refusal), .integer(now), Self.field(run), .integer(now), .integer(now), .integer(nextCheck), .integer(Int64(quiet)),
+                .text(outcome), .integer(200),
+            ]
         if absent { inserts.append(row) } else { upserts.append(row) }
     }
 
@@ -74,16 +83,21 @@ package struct PostgresCallBuffer {
             // catalog at every batch.
             try db.execute("CREATE TEMP TABLE IF NOT EXISTS call_stage (LIKE calls INCLUDING DEFAULTS)")
             try db.copyIn("COPY pg_temp.call_stage (\(columns)) FROM STDIN") { w in for row in upserts { try w.row(row) } }
-            try db.execute("""
+            try db.execute(
+                """
                 INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(Self.upsert);
                 DELETE FROM pg_temp.call_stage;
                 """)
         }
-        try db.copyIn("""
+        try db.copyIn(
+            """
             COPY call_snapshots (snapshot_id, call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id, times_seen, body_json) FROM STDIN
-            """) { w in for row in snapshots { try w.row(row) } }
+            """
+        ) { w in for row in snapshots { try w.row(row) } }
         if !changes.isEmpty {
-            try db.copyIn("COPY status_changes (call_id, old_status, new_status, observed_at, run_id) FROM STDIN") { w in for row in changes { try w.row(row) } }
+            try db.copyIn("COPY status_changes (call_id, old_status, new_status, observed_at, run_id) FROM STDIN") { w in
+                for row in changes { try w.row(row) }
+            }
         }
         if !events.isEmpty {
             try db.copyIn("COPY call_events (call_id, seq, event, timestamp) FROM STDIN") { w in for row in events { try w.row(row) } }

@@ -38,8 +38,10 @@ package final class PostgresCallRows: CallRows {
 
     package init(db: PostgresConnection) throws {
         self.db = db
-        rememberStatement = try db.prepare("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES ($1, $2, $3) ON CONFLICT (call_id) DO NOTHING")
-        snapshotStatement = try db.prepare("""
+        rememberStatement = try db.prepare(
+            "INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES ($1, $2, $3) ON CONFLICT (call_id) DO NOTHING")
+        snapshotStatement = try db.prepare(
+            """
             INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id, body_json)
             VALUES ($1, $2, $3, $4, $5, $5, $6, $7::jsonb)
             ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = call_snapshots.times_seen + 1
@@ -50,40 +52,47 @@ package final class PostgresCallRows: CallRows {
         let n = columns.count + 1
         let derivedParameters = (2...n).map { "$\($0)" }.joined(separator: ", ")
         let assignments = columns.enumerated().map { "\($1) = $\($0 + 2)" }.joined(separator: ", ")
-        insertCallStatement = try db.prepare("""
+        insertCallStatement = try db.prepare(
+            """
             INSERT INTO calls (call_id, \(columns.joined(separator: ", ")), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at,
                                next_check_at, last_outcome, last_http_code)
             VALUES ($1, \(derivedParameters), $\(n + 1), $\(n + 2), $\(n + 3), $\(n + 2), $\(n + 2), $\(n + 2), 'ok', 200)
             \(PostgresCallBuffer.upsert)
             """)
-        deriveStatement = try db.prepare("""
+        deriveStatement = try db.prepare(
+            """
             UPDATE calls SET \(assignments), last_error = $\(n + 1),
                 last_fetched_at = $\(n + 2), last_success_at = $\(n + 2), unchanged_checks = $\(n + 3), next_check_at = $\(n + 4),
                 is_stale = 0, last_outcome = $\(n + 5), last_http_code = 200, failed_checks = 0
             WHERE call_id = $1
             """)
         rederiveStatement = try db.prepare("UPDATE calls SET \(assignments) WHERE call_id = $1")
-        quietStatement = try db.prepare("""
+        quietStatement = try db.prepare(
+            """
             UPDATE calls SET last_fetched_at = $2, last_success_at = $2, unchanged_checks = $3, next_check_at = $4,
                 is_stale = 0, last_outcome = $5, last_http_code = 200, last_error = $6, failed_checks = 0
             WHERE call_id = $1
             """)
         problemsStatement = try db.prepare("SELECT unchanged_checks FROM calls WHERE call_id = $1")
-        problemStatement = try db.prepare("""
+        problemStatement = try db.prepare(
+            """
             UPDATE calls SET last_fetched_at = $2, last_outcome = $3, last_http_code = $4, last_error = $5,
                 next_check_at = $6, unchanged_checks = $7, failed_checks = failed_checks + 1
             WHERE call_id = $1
             """)
-        statusChangeStatement = try db.prepare("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES ($1, $2, $3, $4, $5)")
+        statusChangeStatement = try db.prepare(
+            "INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES ($1, $2, $3, $4, $5)")
         trimEventsStatement = try db.prepare("DELETE FROM call_events WHERE call_id = $1 AND seq >= $2")
         // All of a call's events in one statement: its lists, unnested.
-        upsertEventsStatement = try db.prepare("""
+        upsertEventsStatement = try db.prepare(
+            """
             INSERT INTO call_events (call_id, seq, event, timestamp)
             SELECT $1, e.seq - 1, e.event, e.timestamp FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS e(event, timestamp, seq)
             ON CONFLICT (call_id, seq) DO UPDATE SET event = excluded.event, timestamp = excluded.timestamp
             WHERE call_events.event IS DISTINCT FROM excluded.event OR call_events.timestamp IS DISTINCT FROM excluded.timestamp
             """)
-        factsStatement = try db.prepare("""
+        factsStatement = try db.prepare(
+            """
             SELECT status, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp,
                    reattempt_wait, duration, phone_number, success
             FROM calls WHERE call_id = $1 AND status IS NOT NULL
@@ -113,7 +122,8 @@ package final class PostgresCallRows: CallRows {
         let ids = ids.filter { !buffer.holds($0) }
         known.removeAll(keepingCapacity: true)
         for id in ids { known[id] = .some(nil) }
-        let rows = try db.query("""
+        let rows = try db.query(
+            """
             SELECT c.call_id, c.snapshot_id, c.status, c.unchanged_checks, EXISTS (SELECT 1 FROM call_snapshots s WHERE s.call_id = c.call_id)
             FROM calls c WHERE c.call_id = ANY($1::text[])
             """, [PostgresArray.text(ids)])
@@ -166,7 +176,10 @@ package final class PostgresCallRows: CallRows {
                 freshAbsent = true
                 return nil
             }
-            if found.fresh { fresh = id; freshAbsent = false }
+            if found.fresh {
+                fresh = id
+                freshAbsent = false
+            }
             return (found.snapshot, found.status, found.quiet)
         }
         try settle(id)
@@ -244,10 +257,11 @@ package final class PostgresCallRows: CallRows {
         let rows = try factsStatement.query([id])
         guard rows.count == 1 else { return nil }
         let r = rows[0]
-        var s = CallStatus(status: r.string(0), attempts: r.optionalInt64(1), maxAttempts: r.optionalInt64(2), queuedTimestamp: r.optionalInt64(3),
-                           startTimestamp: r.optionalInt64(4), endTimestamp: r.optionalInt64(5), lastAttemptTimestamp: r.optionalInt64(6),
-                           reattemptWait: r.optionalInt64(7), duration: r.optionalInt64(8), phoneNumber: r.optionalString(9),
-                           success: r.optionalInt64(10).map { $0 != 0 })
+        var s = CallStatus(
+            status: r.string(0), attempts: r.optionalInt64(1), maxAttempts: r.optionalInt64(2), queuedTimestamp: r.optionalInt64(3),
+            startTimestamp: r.optionalInt64(4), endTimestamp: r.optionalInt64(5), lastAttemptTimestamp: r.optionalInt64(6),
+            reattemptWait: r.optionalInt64(7), duration: r.optionalInt64(8), phoneNumber: r.optionalString(9),
+            success: r.optionalInt64(10).map { $0 != 0 })
         s.events = try eventsStatement.query([id]).map { CallStatus.Event(event: $0.string(0), timestamp: $0.optionalInt64(1)) }
         return s
     }

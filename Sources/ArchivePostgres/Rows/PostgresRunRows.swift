@@ -47,7 +47,8 @@ package final class PostgresRunRows: ArchiveRunRows {
         sql = PostgresDatabase(db)
         lease = try PostgresConnection(url, applicationName: "callhist run")
         calls = try PostgresCallRows(db: db)
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS requested (seq bigserial PRIMARY KEY, call_id text COLLATE "C" NOT NULL UNIQUE, typed integer NOT NULL);
             CREATE TEMP TABLE IF NOT EXISTS requested_stage (ord bigserial PRIMARY KEY, call_id text COLLATE "C" NOT NULL, typed integer NOT NULL);
             CREATE TEMP TABLE IF NOT EXISTS plan (seq bigserial PRIMARY KEY, call_id text COLLATE "C" NOT NULL UNIQUE, given integer NOT NULL,
@@ -118,7 +119,8 @@ package final class PostgresRunRows: ArchiveRunRows {
             for r in rows { try w.row([.text(r.id), .integer(r.typed ? 1 : 0)]) }
         }
         // The first time an id comes keeps its place (typed ids come first).
-        try db.execute("""
+        try db.execute(
+            """
             INSERT INTO pg_temp.requested (call_id, typed) SELECT call_id, typed FROM pg_temp.requested_stage ORDER BY ord ON CONFLICT DO NOTHING;
             TRUNCATE pg_temp.requested_stage;
             """)
@@ -132,18 +134,22 @@ package final class PostgresRunRows: ArchiveRunRows {
     package func addLabels(_ labels: [Label], to id: String) throws -> Int {
         guard !labels.isEmpty else { return 0 }
         try exclusive()
-        return try db.query("""
+        return try db.query(
+            """
             INSERT INTO call_labels (call_id, name, value) SELECT $1, l.name, l.value FROM unnest($2::text[], $3::text[]) AS l(name, value)
             ORDER BY l.name, l.value ON CONFLICT DO NOTHING
-            """, [id, PostgresArray.text(labels.map(\.name)), PostgresArray.text(labels.map(\.value))]).affectedRows
+            """, [id, PostgresArray.text(labels.map(\.name)), PostgresArray.text(labels.map(\.value))]
+        ).affectedRows
     }
 
     package func labelRequested(_ label: Label) throws -> Int {
         try flush()
         try exclusive()
-        return try db.query("""
+        return try db.query(
+            """
             INSERT INTO call_labels (call_id, name, value) SELECT call_id, $1, $2 FROM pg_temp.requested ORDER BY call_id ON CONFLICT DO NOTHING
-            """, [label.name, label.value]).affectedRows
+            """, [label.name, label.value]
+        ).affectedRows
     }
 
     // MARK: The schedule
@@ -171,19 +177,23 @@ package final class PostgresRunRows: ArchiveRunRows {
 
     package func planEntries(_ body: (Archiver.PlanEntry) throws -> Void) throws {
         try db.cursor("SELECT call_id, given, reason, at FROM pg_temp.plan ORDER BY seq") { r in
-            try body(Archiver.PlanEntry(callID: r.string(0), given: r.int(1) != 0, reason: Schedule.Reason(rawValue: r.string(2)) ?? .new,
-                                        at: r.optionalInt64(3)))
+            try body(
+                Archiver.PlanEntry(
+                    callID: r.string(0), given: r.int(1) != 0, reason: Schedule.Reason(rawValue: r.string(2)) ?? .new,
+                    at: r.optionalInt64(3)))
         }
     }
 
     /// New ids go in in id order: two runs inserting the same ids wait for
     /// each other, never deadlock.
     package func prepareTargets(at now: Int64, run: Int64) throws -> Int {
-        try db.query("""
+        try db.query(
+            """
             INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, $1, $2 FROM pg_temp.plan WHERE reason = 'new'
             ORDER BY call_id ON CONFLICT (call_id) DO NOTHING
             """, [now, run])
-        try db.execute("""
+        try db.execute(
+            """
             TRUNCATE pg_temp.targets RESTART IDENTITY;
             INSERT INTO pg_temp.targets (call_id) SELECT call_id FROM pg_temp.plan WHERE fetches = 1 ORDER BY seq;
             """)
@@ -204,7 +214,8 @@ package final class PostgresRunRows: ArchiveRunRows {
         let candidates = try db.query("SELECT seq, call_id FROM pg_temp.targets WHERE seq > $1 ORDER BY seq LIMIT $2", [after, limit * 16])
         guard candidates.count > 0 else { return nil }
         let ids = candidates.map { $0.string(1) }
-        let result = try lease.query("""
+        let result = try lease.query(
+            """
             WITH live AS (\(Self.liveRuns)), free AS (
                 SELECT c.call_id, t.pos FROM unnest($1::text[]) WITH ORDINALITY AS t(call_id, pos)
                 JOIN calls c ON c.call_id = t.call_id

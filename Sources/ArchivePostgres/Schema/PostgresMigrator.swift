@@ -11,7 +11,7 @@ package enum PostgresMigrator {
 
     /// The advisory lock key of whatever must run alone on one database
     /// (migrate, rebuild): "callhist" in ASCII, as a bigint.
-    package static let exclusiveKey: Int64 = 0x63616c6c68697374
+    package static let exclusiveKey: Int64 = 0x6361_6c6c_6869_7374
 
     /// The database's schema version; 0 when callhist has not created it.
     package static func version(of db: PostgresConnection) throws -> Int {

@@ -42,10 +42,12 @@ package struct SQLiteExporter {
             sql = "SELECT \(selected) FROM calls c WHERE \(whereSQL) ORDER BY c.call_id"
         case (.events, _):
             columns = Exporter.eventColumns
-            sql = "SELECT e.call_id, e.seq, e.event, e.timestamp FROM call_events e JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY e.call_id, e.seq"
+            sql =
+                "SELECT e.call_id, e.seq, e.event, e.timestamp FROM call_events e JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY e.call_id, e.seq"
         case (.snapshots, _):
             columns = Exporter.snapshotColumns
-            sql = "SELECT \(columns.map { "s.\($0)" }.joined(separator: ", ")) FROM call_snapshots s JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY s.call_id, s.snapshot_id"
+            sql =
+                "SELECT \(columns.map { "s.\($0)" }.joined(separator: ", ")) FROM call_snapshots s JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY s.call_id, s.snapshot_id"
         }
         let statement = try db.prepare(sql)
         var rows = 0

@@ -26,8 +26,10 @@ package struct AggregatePrimitives {
         package var edges: [(lower: Int64?, upper: Int64?)]
 
         package init(_ filter: CallFilter, bucket: Int64) {
-            let lo = FieldBounds.timestamp.lowerBound, end = FieldBounds.timestamp.upperBound + 1
-            let start = min(max(filter.since ?? lo, lo), end), stop = max(min(filter.until ?? end, end), lo)
+            let lo = FieldBounds.timestamp.lowerBound
+            let end = FieldBounds.timestamp.upperBound + 1
+            let start = min(max(filter.since ?? lo, lo), end)
+            let stop = max(min(filter.until ?? end, end), lo)
             // Whole buckets: the first that starts at or after `start`, up to
             // the last that ends at or before `stop`.
             from = start <= 0 ? 0 : (start + bucket - 1) / bucket
@@ -47,16 +49,18 @@ package struct AggregatePrimitives {
         /// The edge scans' WHERE terms over `calls c` (OR-free, so each is an
         /// index range), with their values.
         package var edgeTerms: [(sql: String, values: [any SQLiteBindable])] {
-            let lo = FieldBounds.timestamp.lowerBound, end = FieldBounds.timestamp.upperBound + 1
+            let lo = FieldBounds.timestamp.lowerBound
+            let end = FieldBounds.timestamp.upperBound + 1
             return edges.compactMap { edge -> (lower: Int64?, upper: Int64?)? in
                 guard placeableOnly else { return edge }
-                let lower = max(edge.lower ?? lo, lo), upper = min(edge.upper ?? end, end)
+                let lower = max(edge.lower ?? lo, lo)
+                let upper = min(edge.upper ?? end, end)
                 return lower < upper ? (lower, upper) : nil
             }.compactMap { lower, upper in
                 switch (lower, upper) {
-                case let (l?, u?): l < u ? ("c.queued_timestamp >= ? AND c.queued_timestamp < ?", [l, u]) : nil
-                case let (l?, nil): ("c.queued_timestamp >= ?", [l])
-                case let (nil, u?): ("c.queued_timestamp < ?", [u])
+                case (let l?, let u?): l < u ? ("c.queued_timestamp >= ? AND c.queued_timestamp < ?", [l, u]) : nil
+                case (let l?, nil): ("c.queued_timestamp >= ?", [l])
+                case (nil, let u?): ("c.queued_timestamp < ?", [u])
                 case (nil, nil): ("c.queued_timestamp IS NOT NULL", [])
                 }
             }
@@ -74,8 +78,10 @@ package struct AggregatePrimitives {
     /// `bucket`), `deltas` from `call_deltas` (weighted by `sign`), `edge`
     /// from `calls c` (a WHERE term may follow); all name their columns
     /// alike (a UNION takes its names from whichever part comes first).
-    private func sources(_ split: Split, _ filter: CallFilter, table: String, bucket: String, aggregate: String, deltas: String,
-                         edge: String, edgeWhere: String) -> (sql: String, values: [any SQLiteBindable]) {
+    private func sources(
+        _ split: Split, _ filter: CallFilter, table: String, bucket: String, aggregate: String, deltas: String,
+        edge: String, edgeWhere: String
+    ) -> (sql: String, values: [any SQLiteBindable]) {
         var parts: [String] = []
         var values: [any SQLiteBindable] = []
         let (status, statusValues) = statusTerm(filter, "status")
@@ -104,33 +110,41 @@ package struct AggregatePrimitives {
     private static let final = ReportSQL.finalStatuses
 
     package func statusCounts(_ filter: CallFilter) throws -> [String: Int] {
-        let s = sources(Split(filter, bucket: 900), filter, table: "call_quarters", bucket: "quarter", aggregate: "status, calls AS n", deltas: "status, sign AS n",
-                        edge: "c.status AS status, 1 AS n", edgeWhere: "c.status IS NOT NULL")
+        let s = sources(
+            Split(filter, bucket: 900), filter, table: "call_quarters", bucket: "quarter", aggregate: "status, calls AS n",
+            deltas: "status, sign AS n",
+            edge: "c.status AS status, 1 AS n", edgeWhere: "c.status IS NOT NULL")
         var counts: [String: Int] = [:]
-        try db.prepare("SELECT status, sum(n) FROM (\(s.sql)) GROUP BY status HAVING sum(n) > 0").forEachRow(s.values) { counts[$0.string(0)] = $0.int(1) }
+        try db.prepare("SELECT status, sum(n) FROM (\(s.sql)) GROUP BY status HAVING sum(n) > 0").forEachRow(s.values) {
+            counts[$0.string(0)] = $0.int(1)
+        }
         return counts
     }
 
     package func finalAttemptGroups(_ filter: CallFilter) throws -> [AttemptGroup] {
-        let s = sources(Split(filter, bucket: 86_400), filter, table: "call_attempts", bucket: "day",
-                        aggregate: "status, nullif(attempts, x'') AS attempts, nullif(max_attempts, x'') AS max_attempts, calls AS n",
-                        deltas: "status, attempts, max_attempts, sign AS n",
-                        edge: "c.status AS status, c.attempts AS attempts, c.max_attempts AS max_attempts, 1 AS n", edgeWhere: "c.status IN \(Self.final)")
-        return try db.prepare("""
+        let s = sources(
+            Split(filter, bucket: 86_400), filter, table: "call_attempts", bucket: "day",
+            aggregate: "status, nullif(attempts, x'') AS attempts, nullif(max_attempts, x'') AS max_attempts, calls AS n",
+            deltas: "status, attempts, max_attempts, sign AS n",
+            edge: "c.status AS status, c.attempts AS attempts, c.max_attempts AS max_attempts, 1 AS n", edgeWhere: "c.status IN \(Self.final)")
+        return try db.prepare(
+            """
             SELECT attempts, max_attempts, sum(n), sum(CASE WHEN status = 'completed' THEN n ELSE 0 END),
                    sum(CASE WHEN status <> 'completed' AND attempts >= max_attempts THEN n ELSE 0 END)
             FROM (\(s.sql)) WHERE status IN \(Self.final)
             GROUP BY attempts, max_attempts HAVING sum(n) > 0
-            """).map(s.values) { r in
+            """
+        ).map(s.values) { r in
             AttemptGroup(attempts: r.optionalInt64(0), maxAttempts: r.optionalInt64(1), final: r.int(2), completed: r.int(3), exhausted: r.int(4))
         }
     }
 
     package func durationHistogram(_ filter: CallFilter) throws -> [(value: Int64, count: Int)] {
         if let status = filter.status, status != "completed" { return [] }
-        let s = sources(Split(filter, bucket: 86_400), filter, table: "call_durations", bucket: "day", aggregate: "duration AS v, calls AS n",
-                        deltas: "effective AS v, sign AS n",
-                        edge: "\(Self.effective) AS v, 1 AS n", edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NOT NULL")
+        let s = sources(
+            Split(filter, bucket: 86_400), filter, table: "call_durations", bucket: "day", aggregate: "duration AS v, calls AS n",
+            deltas: "effective AS v, sign AS n",
+            edge: "\(Self.effective) AS v, 1 AS n", edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NOT NULL")
         return try db.prepare("SELECT v, sum(n) FROM (\(s.sql)) WHERE v IS NOT NULL GROUP BY v HAVING sum(n) > 0 ORDER BY v").map(s.values) {
             (value: $0.int64(0), count: $0.int(1))
         }
@@ -138,9 +152,10 @@ package struct AggregatePrimitives {
 
     package func unknownDurations(_ filter: CallFilter) throws -> Int {
         if let status = filter.status, status != "completed" { return 0 }
-        let s = sources(Split(filter, bucket: 900), filter, table: "call_quarters", bucket: "quarter",
-                        aggregate: "status, calls - duration_count AS n", deltas: "status, sign * (effective IS NULL) AS n",
-                        edge: "c.status AS status, 1 AS n", edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NULL")
+        let s = sources(
+            Split(filter, bucket: 900), filter, table: "call_quarters", bucket: "quarter",
+            aggregate: "status, calls - duration_count AS n", deltas: "status, sign * (effective IS NULL) AS n",
+            edge: "c.status AS status, 1 AS n", edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NULL")
         return Int(try db.scalarInt("SELECT total(n) FROM (\(s.sql)) WHERE status = 'completed'", s.values) ?? 0)
     }
 
@@ -148,23 +163,27 @@ package struct AggregatePrimitives {
         var split = Split(filter, bucket: 900)
         split.unqueued = false  // no queued time, no quarter
         split.placeableOnly = true
-        let s = sources(split, filter, table: "call_quarters", bucket: "quarter",
-                        aggregate: "quarter AS q, status, calls AS n, duration_sum AS dsum, duration_count AS dcount",
-                        deltas: "quarter AS q, status, sign AS n, sign * CAST(effective AS REAL) AS dsum, sign * (effective IS NOT NULL) AS dcount",
-                        edge: """
-                            CAST(c.queued_timestamp AS INTEGER) / 900 AS q, c.status AS status, 1 AS n,
-                            CASE WHEN c.status = 'completed' THEN \(Self.effective) END AS dsum,
-                            (CASE WHEN c.status = 'completed' THEN \(Self.effective) END) IS NOT NULL AS dcount
-                            """,
-                        edgeWhere: "c.status IS NOT NULL")
-        return try db.prepare("""
+        let s = sources(
+            split, filter, table: "call_quarters", bucket: "quarter",
+            aggregate: "quarter AS q, status, calls AS n, duration_sum AS dsum, duration_count AS dcount",
+            deltas: "quarter AS q, status, sign AS n, sign * CAST(effective AS REAL) AS dsum, sign * (effective IS NOT NULL) AS dcount",
+            edge: """
+                CAST(c.queued_timestamp AS INTEGER) / 900 AS q, c.status AS status, 1 AS n,
+                CASE WHEN c.status = 'completed' THEN \(Self.effective) END AS dsum,
+                (CASE WHEN c.status = 'completed' THEN \(Self.effective) END) IS NOT NULL AS dcount
+                """,
+            edgeWhere: "c.status IS NOT NULL")
+        return try db.prepare(
+            """
             SELECT q, sum(n), sum(CASE WHEN status IN \(Self.final) THEN n ELSE 0 END), sum(CASE WHEN status = 'completed' THEN n ELSE 0 END),
                    total(dsum), sum(dcount), sum(CASE WHEN status = 'failed' THEN n ELSE 0 END),
                    sum(CASE WHEN status = 'canceled' THEN n ELSE 0 END), sum(CASE WHEN status = 'rejected' THEN n ELSE 0 END)
             FROM (\(s.sql)) GROUP BY q HAVING sum(n) > 0
-            """).map(s.values) { r in
-            QuarterHour(quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), failed: r.int(6), canceled: r.int(7),
-                        rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
+            """
+        ).map(s.values) { r in
+            QuarterHour(
+                quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), failed: r.int(6), canceled: r.int(7),
+                rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
         }
     }
 }

@@ -13,38 +13,53 @@ package enum Aggregates {
     /// The three tables' contributions of `call_deltas`, grouped: (table,
     /// SELECT of rows shaped like the table). Shared by `fold` and `mismatches`.
     package static let deltaRows: [(table: String, select: String)] = [
-        ("call_quarters", """
+        (
+            "call_quarters",
+            """
             SELECT quarter, status, sum(sign) AS calls, total(sign * CAST(effective AS REAL)) AS duration_sum,
                    sum(sign * (effective IS NOT NULL)) AS duration_count
             FROM call_deltas WHERE true GROUP BY quarter, status
-            """),
-        ("call_attempts", """
+            """
+        ),
+        (
+            "call_attempts",
+            """
             SELECT day, status, ifnull(attempts, x'') AS attempts, ifnull(max_attempts, x'') AS max_attempts, sum(sign) AS calls
             FROM call_deltas WHERE status IN \(ReportSQL.finalStatuses) GROUP BY 1, 2, 3, 4
-            """),
-        ("call_durations", """
+            """
+        ),
+        (
+            "call_durations",
+            """
             SELECT day, effective AS duration, sum(sign) AS calls
             FROM call_deltas WHERE status = 'completed' AND effective IS NOT NULL GROUP BY 1, 2
-            """),
+            """
+        ),
     ]
 
     /// Adds the pending deltas into the tables and empties `call_deltas`:
     /// inside the caller's transaction, just before it commits.
     package static func fold(_ db: Connection) throws {
         guard try db.cached("SELECT EXISTS (SELECT 1 FROM call_deltas)").first([]) { $0.int(0) } == 1 else { return }
-        try db.cached("""
+        try db.cached(
+            """
             INSERT INTO call_quarters (quarter, status, calls, duration_sum, duration_count) \(deltaRows[0].select)
             ON CONFLICT (quarter, status) DO UPDATE SET calls = calls + excluded.calls,
                 duration_sum = duration_sum + excluded.duration_sum, duration_count = duration_count + excluded.duration_count
-            """).run()
-        try db.cached("""
+            """
+        ).run()
+        try db.cached(
+            """
             INSERT INTO call_attempts (day, status, attempts, max_attempts, calls) \(deltaRows[1].select)
             ON CONFLICT (day, status, attempts, max_attempts) DO UPDATE SET calls = calls + excluded.calls
-            """).run()
-        try db.cached("""
+            """
+        ).run()
+        try db.cached(
+            """
             INSERT INTO call_durations (day, duration, calls) \(deltaRows[2].select)
             ON CONFLICT (day, duration) DO UPDATE SET calls = calls + excluded.calls
-            """).run()
+            """
+        ).run()
         try db.cached("DELETE FROM call_deltas").run()
     }
 

@@ -20,8 +20,10 @@ package final class SQLiteCallRows: CallRows {
 
     package init(db: Connection) throws {
         self.db = db
-        rememberStatement = try db.prepare("INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")
-        snapshotStatement = try db.prepare("""
+        rememberStatement = try db.prepare(
+            "INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")
+        snapshotStatement = try db.prepare(
+            """
             INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id)
             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
             ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
@@ -32,29 +34,35 @@ package final class SQLiteCallRows: CallRows {
         // After the id (?1) and the derived columns come the statement's own values.
         let n = CallStore.derivedColumns.count + 1
         let derivedParameters = (2...n).map { "?\($0)" }.joined(separator: ", ")
-        insertCallStatement = try db.prepare("""
+        insertCallStatement = try db.prepare(
+            """
             INSERT INTO calls (call_id, \(derived), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
             VALUES (?1, \(derivedParameters), ?\(n + 1), ?\(n + 2), ?\(n + 3), ?\(n + 2), ?\(n + 2), ?\(n + 2), 'ok', 200)
             """)
-        deriveStatement = try db.prepare("""
+        deriveStatement = try db.prepare(
+            """
             UPDATE calls SET \(CallStore.derivedAssignments), last_error = ?\(n + 1),
                 last_fetched_at = ?\(n + 2), last_success_at = ?\(n + 2), unchanged_checks = ?\(n + 3), next_check_at = ?\(n + 4),
                 is_stale = 0, last_outcome = ?\(n + 5), last_http_code = 200, failed_checks = 0
             WHERE call_id = ?1
             """)
-        quietStatement = try db.prepare("""
+        quietStatement = try db.prepare(
+            """
             UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
                 is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = ?6, failed_checks = 0
             WHERE call_id = ?1
             """)
-        problemStatement = try db.prepare("""
+        problemStatement = try db.prepare(
+            """
             UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
                 next_check_at = ?6, unchanged_checks = ?7, failed_checks = failed_checks + 1
             WHERE call_id = ?1
             """)
-        statusChangeStatement = try db.prepare("INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
+        statusChangeStatement = try db.prepare(
+            "INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
         trimEventsStatement = try db.prepare("DELETE FROM call_events WHERE call_id = ? AND seq >= ?")
-        upsertEventStatement = try db.prepare("""
+        upsertEventStatement = try db.prepare(
+            """
             INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)
             ON CONFLICT (call_id, seq) DO UPDATE SET event = excluded.event, timestamp = excluded.timestamp
             WHERE event IS NOT excluded.event OR timestamp IS NOT excluded.timestamp
@@ -131,16 +139,23 @@ package final class SQLiteCallRows: CallRows {
     }
 
     package func facts(of id: String) throws -> CallStatus? {
-        guard var s = try db.cached("""
-            SELECT status, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp,
-                   reattempt_wait, duration, phone_number, success
-            FROM calls WHERE call_id = ? AND status IS NOT NULL
-            """).first([id], { r in
-                CallStatus(status: r.string(0), attempts: r.optionalInt64(1), maxAttempts: r.optionalInt64(2), queuedTimestamp: r.optionalInt64(3),
-                           startTimestamp: r.optionalInt64(4), endTimestamp: r.optionalInt64(5), lastAttemptTimestamp: r.optionalInt64(6),
-                           reattemptWait: r.optionalInt64(7), duration: r.optionalInt64(8), phoneNumber: r.optionalString(9),
-                           success: r.optionalInt64(10).map { $0 != 0 })
-            }) else { return nil }
+        guard
+            var s = try db.cached(
+                """
+                SELECT status, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, last_attempt_timestamp,
+                       reattempt_wait, duration, phone_number, success
+                FROM calls WHERE call_id = ? AND status IS NOT NULL
+                """
+            ).first(
+                [id],
+                { r in
+                    CallStatus(
+                        status: r.string(0), attempts: r.optionalInt64(1), maxAttempts: r.optionalInt64(2), queuedTimestamp: r.optionalInt64(3),
+                        startTimestamp: r.optionalInt64(4), endTimestamp: r.optionalInt64(5), lastAttemptTimestamp: r.optionalInt64(6),
+                        reattemptWait: r.optionalInt64(7), duration: r.optionalInt64(8), phoneNumber: r.optionalString(9),
+                        success: r.optionalInt64(10).map { $0 != 0 })
+                })
+        else { return nil }
         s.events = try db.cached("SELECT event, timestamp FROM call_events WHERE call_id = ? ORDER BY seq")
             .map([id]) { CallStatus.Event(event: $0.string(0), timestamp: $0.optionalInt64(1)) }
         return s

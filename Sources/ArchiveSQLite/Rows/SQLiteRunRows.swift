@@ -27,7 +27,8 @@ package final class SQLiteRunRows: ArchiveRunRows {
     package var idleCommitAfter: Duration { .zero }
 
     package func resetRequested() throws {
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS requested (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE, typed INTEGER NOT NULL);
             DELETE FROM temp.requested;
             """)
@@ -38,7 +39,9 @@ package final class SQLiteRunRows: ArchiveRunRows {
         try db.cached("INSERT INTO temp.requested (call_id, typed) VALUES (?, ?) ON CONFLICT (call_id) DO NOTHING").run([id, typed])
     }
 
-    package func isRequested(_ id: String) throws -> Bool { try db.cached("SELECT 1 FROM temp.requested WHERE call_id = ?").first([id]) { _ in true } ?? false }
+    package func isRequested(_ id: String) throws -> Bool {
+        try db.cached("SELECT 1 FROM temp.requested WHERE call_id = ?").first([id]) { _ in true } ?? false
+    }
     package func addLabels(_ labels: [Label], to id: String) throws -> Int { try LabelWriter(db: db).add(labels, to: id) }
 
     package func labelRequested(_ label: Label) throws -> Int {
@@ -48,14 +51,17 @@ package final class SQLiteRunRows: ArchiveRunRows {
     }
 
     package func markStale(openedBefore cutoff: Int64) throws {
-        try db.cached("""
+        try db.cached(
+            """
             UPDATE calls SET is_stale = (\(ReportSQL.openedAt(nil)) < ?1)
             WHERE is_final = 0 AND is_stale IS NOT (\(ReportSQL.openedAt(nil)) < ?1)
-            """).run([cutoff])
+            """
+        ).run([cutoff])
     }
 
     package func classify(_ inputs: Schedule.Inputs) throws {
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS plan (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE, given INTEGER NOT NULL,
                 reason TEXT NOT NULL, fetches INTEGER NOT NULL, at INTEGER);
             DELETE FROM temp.plan;
@@ -67,15 +73,20 @@ package final class SQLiteRunRows: ArchiveRunRows {
 
     package func planEntries(_ body: (Archiver.PlanEntry) throws -> Void) throws {
         try db.prepare("SELECT call_id, given, reason, at FROM temp.plan ORDER BY seq").forEachRow { r in
-            try body(Archiver.PlanEntry(callID: r.string(0), given: r.int(1) != 0, reason: Schedule.Reason(rawValue: r.string(2)) ?? .new,
-                                        at: r.optionalInt64(3)))
+            try body(
+                Archiver.PlanEntry(
+                    callID: r.string(0), given: r.int(1) != 0, reason: Schedule.Reason(rawValue: r.string(2)) ?? .new,
+                    at: r.optionalInt64(3)))
         }
     }
 
     package func prepareTargets(at now: Int64, run: Int64) throws -> Int {
-        try db.cached("INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.plan WHERE reason = 'new' ON CONFLICT (call_id) DO NOTHING")
-            .run([now, run])
-        try db.execute("""
+        try db.cached(
+            "INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.plan WHERE reason = 'new' ON CONFLICT (call_id) DO NOTHING"
+        )
+        .run([now, run])
+        try db.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS targets (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
             DELETE FROM temp.targets;
             INSERT INTO temp.targets (call_id) SELECT call_id FROM temp.plan WHERE fetches ORDER BY seq;
@@ -84,7 +95,9 @@ package final class SQLiteRunRows: ArchiveRunRows {
     }
 
     package func page(after: Int, limit: Int, run: Int64) throws -> (ids: [String], last: Int)? {
-        let rows = try db.cached("SELECT seq, call_id FROM temp.targets WHERE seq > ? ORDER BY seq LIMIT ?").map([after, limit]) { (seq: $0.int(0), id: $0.string(1)) }
+        let rows = try db.cached("SELECT seq, call_id FROM temp.targets WHERE seq > ? ORDER BY seq LIMIT ?").map([after, limit]) {
+            (seq: $0.int(0), id: $0.string(1))
+        }
         guard let last = rows.last else { return nil }
         return (rows.map(\.id), last.seq)
     }

@@ -69,7 +69,8 @@ package enum ArchiveFile {
             throw ArchiveError.newerSchema(path: path, fileVersion: version, supportedVersion: Migrator.latestVersion)
         }
         guard version == Migrator.latestVersion else {
-            throw ArchiveError.cannotOpen(path: path, detail: "schema version \(version) is older than \(Migrator.latestVersion); run `callhist migrate --db \(path)` first")
+            throw ArchiveError.cannotOpen(
+                path: path, detail: "schema version \(version) is older than \(Migrator.latestVersion); run `callhist migrate --db \(path)` first")
         }
         return db
     }

@@ -40,7 +40,7 @@ public enum Migrator {
             // is not a database fails here rather than later.
             _ = try db.scalarInt("SELECT count(*) FROM sqlite_schema")
             return try db.userVersion
-        } catch where error.isNotADatabase {
+        } catch  where error.isNotADatabase {
             throw ArchiveError.notADatabase(path: db.path, detail: error.message)
         }
     }

@@ -1,6 +1,7 @@
-@testable import ArchiveCore
 import FuseAPI
 import XCTest
+
+@testable import ArchiveCore
 
 /// `report anomalies` over hand-built archives: each behaviour triggers one
 /// kind, with the finding computed by hand, and the cases just inside and
@@ -14,8 +15,10 @@ struct AnomalyBehaviour {
     let hour: Int64 = 3600, day: Int64 = 86_400
 
     /// Stores a body as a fetch would.
-    func stored(_ id: String, _ status: String, attempts: Int = 1, max: Int = 3, queued: Int64, start: Int64? = nil, end: Int64? = nil,
-                duration: String? = nil, events: [(String, Int64)], at time: Int64? = nil) throws {
+    func stored(
+        _ id: String, _ status: String, attempts: Int = 1, max: Int = 3, queued: Int64, start: Int64? = nil, end: Int64? = nil,
+        duration: String? = nil, events: [(String, Int64)], at time: Int64? = nil
+    ) throws {
         var fields = [#""status":"\#(status)""#, #""attempts":"\#(attempts)""#, #""max_attempts":"\#(max)""#, #""queued_timestamp":"\#(queued)""#]
         if let start { fields.append(#""start_timestamp":"\#(start)""#) }
         if let end { fields.append(#""end_timestamp":"\#(end)""#) }
@@ -33,16 +36,19 @@ struct AnomalyBehaviour {
     func only(_ kind: Anomaly.Kind, _ findings: [Anomaly]) -> [Anomaly] { findings.filter { $0.kind == kind } }
 
     func run(_ kind: String, started: Int64, ended: Int64?, exit: Int?, message: String? = nil) throws {
-        try f.sql.run("INSERT INTO archive_runs (kind, started_at, ended_at, exit_code, message) VALUES (?, ?, ?, ?, ?)",
-                      [.text(kind), .integer(started), value(ended), value(exit), value(message)])
+        try f.sql.run(
+            "INSERT INTO archive_runs (kind, started_at, ended_at, exit_code, message) VALUES (?, ?, ?, ?, ?)",
+            [.text(kind), .integer(started), value(ended), value(exit), value(message)])
     }
 
     /// Calls queued at noon UTC of each day, `completed` of them completed.
     func insertDay(_ dayIndex: Int64, calls: Int, completed: Int) throws {
         let noon = dayIndex * day + 12 * hour
-        try f.sql.insert("calls", columns: ["call_id", "status", "queued_timestamp", "is_final", "first_seen_at"], rows: (0..<calls).map { i in
-            [.text("d\(dayIndex)-\(i)"), .text(i < completed ? "completed" : "failed"), .integer(noon + Int64(i)), .integer(1), .integer(0)]
-        }, conflictsIgnored: false)
+        try f.sql.insert(
+            "calls", columns: ["call_id", "status", "queued_timestamp", "is_final", "first_seen_at"],
+            rows: (0..<calls).map { i in
+                [.text("d\(dayIndex)-\(i)"), .text(i < completed ? "completed" : "failed"), .integer(noon + Int64(i)), .integer(1), .integer(0)]
+            }, conflictsIgnored: false)
         try f.sql.callsChanged()
     }
 
@@ -54,14 +60,18 @@ struct AnomalyBehaviour {
         // No events at all: its queue time counts.
         try stored("silent", "queued", attempts: 0, queued: now - 2 * day, events: [])
         // Final, or stale (no longer re-checked): never stuck.
-        try stored("done", "completed", queued: now - 9 * day, events: [("queued", now - 9 * day), ("connected", now - 9 * day + 5), ("disconnected", now - 9 * day + 65)])
+        try stored(
+            "done", "completed", queued: now - 9 * day,
+            events: [("queued", now - 9 * day), ("connected", now - 9 * day + 5), ("disconnected", now - 9 * day + 65)])
         try stored("given-up", "dialing", queued: now - 40 * day, events: [("queued", now - 40 * day)])
         try f.sql.run("UPDATE calls SET is_stale = 1 WHERE call_id = 'given-up'", [])
 
         let stuck = only(.stuckCall, try anomalies())
         XCTAssertEqual(stuck.map(\.subject), ["silent", "stuck"])
         XCTAssertEqual(stuck.map(\.severity), [.warning, .warning])
-        XCTAssertEqual(stuck[1].detail, "Status dialing and nothing new since 2027-01-14 07:59 (its newest event), 1d 1m ago; attempt 2 of 3; last checked 2027-01-15 07:00.")
+        XCTAssertEqual(
+            stuck[1].detail,
+            "Status dialing and nothing new since 2027-01-14 07:59 (its newest event), 1d 1m ago; attempt 2 of 3; last checked 2027-01-15 07:00.")
         XCTAssertTrue(stuck[0].detail.contains("since 2027-01-13 08:00 (it was queued), 2d ago"), stuck[0].detail)
         XCTAssertTrue(stuck[1].action.contains("callhist report call stuck"))
 
@@ -92,10 +102,13 @@ struct AnomalyBehaviour {
         XCTAssertEqual(detail["disorder"], "Event #2 (disconnected) at \(q + 40) is 10s earlier than an event before it (\(q + 50)).")
         XCTAssertEqual(detail["off-by-6"], "Duration 54 s, but its events say 60 s (connected to disconnected): more than 5 s apart.")
         XCTAssertEqual(detail["no-connect"], "Completed, but none of its 3 events is connected.")
-        XCTAssertEqual(detail["refused"], #"Callhist refused out-of-range or non-integer fields (stored as NULL; the body is kept): duration "9223372036854775807"."#)
+        XCTAssertEqual(
+            detail["refused"],
+            #"Callhist refused out-of-range or non-integer fields (stored as NULL; the body is kept): duration "9223372036854775807"."#)
         // Out of order, or a duration the events disagree with: the API's numbers still stand.
-        XCTAssertEqual(Dictionary(found.map { ($0.subject, $0.severity) }, uniquingKeysWith: { a, _ in a }),
-                       ["too-many": .warning, "backwards": .warning, "disorder": .info, "off-by-6": .info, "no-connect": .warning, "refused": .warning])
+        XCTAssertEqual(
+            Dictionary(found.map { ($0.subject, $0.severity) }, uniquingKeysWith: { a, _ in a }),
+            ["too-many": .warning, "backwards": .warning, "disorder": .info, "off-by-6": .info, "no-connect": .warning, "refused": .warning])
 
         // A wider tolerance accepts the 6 s.
         XCTAssertFalse(only(.impossibleData, try anomalies { $0.durationTolerance = 6 }).contains { $0.subject == "off-by-6" })
@@ -103,8 +116,11 @@ struct AnomalyBehaviour {
 
     func aChangeAwayFromAFinalStatusInThePeriod() throws {
         let q = now - 3 * day
-        try stored("flip", "completed", queued: q, duration: "60", events: [("queued", q), ("connected", q + 10), ("disconnected", q + 70)], at: now - 2 * day)
-        try stored("flip", "failed", queued: q, events: [("queued", q), ("dialing", q + 10), ("disconnected", q + 70), ("failed", q + 80)], at: now - day)
+        try stored(
+            "flip", "completed", queued: q, duration: "60", events: [("queued", q), ("connected", q + 10), ("disconnected", q + 70)],
+            at: now - 2 * day)
+        try stored(
+            "flip", "failed", queued: q, events: [("queued", q), ("dialing", q + 10), ("disconnected", q + 70), ("failed", q + 80)], at: now - day)
         // From an open status to a final one: the normal way.
         try stored("normal", "dialing", queued: q, events: [("queued", q), ("dialing", q + 10)], at: now - 2 * day)
         try stored("normal", "failed", queued: q, events: [("queued", q), ("dialing", q + 10), ("disconnected", q + 30)], at: now - day)
@@ -123,7 +139,10 @@ struct AnomalyBehaviour {
         try f.problem("flaky", outcome: "failed", http: 500, message: "HTTP 500", at: now - 7 * hour)
         let found = only(.repeatedFailure, try anomalies())
         XCTAssertEqual(found.map(\.subject), ["flaky"])
-        XCTAssertEqual(found.first?.detail, "No answer with a body in its last 3 fetches (one per run); the last at 2027-01-15 01:00: failed, HTTP 500 (HTTP 500). Nothing has been archived for it.")
+        XCTAssertEqual(
+            found.first?.detail,
+            "No answer with a body in its last 3 fetches (one per run); the last at 2027-01-15 01:00: failed, HTTP 500 (HTTP 500). Nothing has been archived for it."
+        )
 
         // A body ends the streak; the count starts again from zero.
         try stored("flaky", "dialing", queued: now - 5 * hour, events: [("queued", now - 5 * hour)], at: now - 6 * hour)
@@ -150,10 +169,15 @@ struct AnomalyBehaviour {
         let found = only(.archiveStale, try anomalies())
         XCTAssertEqual(found.map(\.severity), [.error])
         XCTAssertEqual(found.first?.subject, "archive")
-        XCTAssertEqual(found.first?.detail, "The last successful archive run ended 2027-01-13 19:59, 1d 12h ago (more than 1d 12h). 1 archive run since; the last, #3 started 2027-01-14 20:00, exited 77: the API refused the credentials.")
+        XCTAssertEqual(
+            found.first?.detail,
+            "The last successful archive run ended 2027-01-13 19:59, 1d 12h ago (more than 1d 12h). 1 archive run since; the last, #3 started 2027-01-14 20:00, exited 77: the API refused the credentials."
+        )
         try f.sql.run("DELETE FROM archive_runs WHERE exit_code = 0 AND kind = 'archive'", [])
-        XCTAssertEqual(only(.archiveStale, try anomalies()).first?.detail,
-                       "No archive run has succeeded (exit 0) yet. 1 archive run since; the last, #3 started 2027-01-14 20:00, exited 77: the API refused the credentials.")
+        XCTAssertEqual(
+            only(.archiveStale, try anomalies()).first?.detail,
+            "No archive run has succeeded (exit 0) yet. 1 archive run since; the last, #3 started 2027-01-14 20:00, exited 77: the API refused the credentials."
+        )
     }
 
     func daysAreJudgedFromTheArchiveByQueuedDay() throws {

@@ -1,8 +1,9 @@
-@testable import ArchiveCore
-@testable import CallHistory
 import Foundation
 import FuseAPI
 import TestSupport
+
+@testable import ArchiveCore
+@testable import CallHistory
 
 /// A backend the core's behaviour is checked on.
 enum CoreBackend: String {

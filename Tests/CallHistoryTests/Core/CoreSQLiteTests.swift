@@ -1,5 +1,6 @@
-@testable import ArchiveCore
 import XCTest
+
+@testable import ArchiveCore
 
 /// The core's behaviour (the shared bodies `*Behaviour`) on a SQLite file in a temporary folder:
 /// every assertion of `CorePostgresTests` and `CoreSQLiteTests` is the same code.
@@ -8,35 +9,63 @@ final class CoreSQLiteTests: XCTestCase {
 
     func testNewChangedUnchangedAndBackoff() throws { try StoreBehaviour(f: CoreFixture(.sqlite)).newChangedUnchangedAndBackoff() }
     func testProblemsNeverEraseArchivedData() throws { try StoreBehaviour(f: CoreFixture(.sqlite)).problemsNeverEraseArchivedData() }
-    func testAnEqualNewestEventWithOtherFactsChangesTheCall() throws { try StoreBehaviour(f: CoreFixture(.sqlite)).anEqualNewestEventWithOtherFactsChangesTheCall() }
-    func testAnAnswerWithoutTimesAfterOneWithThemChangesNothing() throws { try StoreBehaviour(f: CoreFixture(.sqlite)).anAnswerWithoutTimesAfterOneWithThemChangesNothing() }
-    func testNumbersJustOutsideTheirBoundsAreRefused() throws { try StoreBehaviour(f: CoreFixture(.sqlite)).numbersJustOutsideTheirBoundsAreRefused() }
+    func testAnEqualNewestEventWithOtherFactsChangesTheCall() throws {
+        try StoreBehaviour(f: CoreFixture(.sqlite)).anEqualNewestEventWithOtherFactsChangesTheCall()
+    }
+    func testAnAnswerWithoutTimesAfterOneWithThemChangesNothing() throws {
+        try StoreBehaviour(f: CoreFixture(.sqlite)).anAnswerWithoutTimesAfterOneWithThemChangesNothing()
+    }
+    func testNumbersJustOutsideTheirBoundsAreRefused() throws {
+        try StoreBehaviour(f: CoreFixture(.sqlite)).numbersJustOutsideTheirBoundsAreRefused()
+    }
 
     // MARK: ReportBehaviour
 
-    func testEmptyArchiveHasNullRatesAndNoDivisionByZero() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).emptyArchiveHasNullRatesAndNoDivisionByZero() }
+    func testEmptyArchiveHasNullRatesAndNoDivisionByZero() throws {
+        try ReportBehaviour(f: CoreFixture(.sqlite)).emptyArchiveHasNullRatesAndNoDivisionByZero()
+    }
     func testSummaryByHand() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).summaryByHand() }
     func testPercentilesOfOneValueAndNearestRank() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).percentilesOfOneValueAndNearestRank() }
-    func testDurationFromEventsWhenAbsentEvenOutOfOrder() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).durationFromEventsWhenAbsentEvenOutOfOrder() }
+    func testDurationFromEventsWhenAbsentEvenOutOfOrder() throws {
+        try ReportBehaviour(f: CoreFixture(.sqlite)).durationFromEventsWhenAbsentEvenOutOfOrder()
+    }
     func testSinceIsInclusiveUntilIsExclusive() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).sinceIsInclusiveUntilIsExclusive() }
     func testDailyBucketsAndFilters() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).dailyBucketsAndFilters() }
     func testAttemptsAndPending() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).attemptsAndPending() }
 
     // MARK: AnomalyBehaviour
 
-    func testStuckCallsAreOpenCallsQuietForLongerThanStuckAfter() throws { try AnomalyBehaviour(f: CoreFixture(.sqlite)).stuckCallsAreOpenCallsQuietForLongerThanStuckAfter() }
+    func testStuckCallsAreOpenCallsQuietForLongerThanStuckAfter() throws {
+        try AnomalyBehaviour(f: CoreFixture(.sqlite)).stuckCallsAreOpenCallsQuietForLongerThanStuckAfter()
+    }
     func testImpossibleDataNamesEachBrokenRule() throws { try AnomalyBehaviour(f: CoreFixture(.sqlite)).impossibleDataNamesEachBrokenRule() }
-    func testAChangeAwayFromAFinalStatusInThePeriod() throws { try AnomalyBehaviour(f: CoreFixture(.sqlite)).aChangeAwayFromAFinalStatusInThePeriod() }
-    func testFailedChecksCountFailuresInARowAndABodyResetsThem() throws { try AnomalyBehaviour(f: CoreFixture(.sqlite)).failedChecksCountFailuresInARowAndABodyResetsThem() }
-    func testArchiveStaleWhenNoArchiveRunSucceededFor36Hours() throws { try AnomalyBehaviour(f: CoreFixture(.sqlite)).archiveStaleWhenNoArchiveRunSucceededFor36Hours() }
-    func testDaysAreJudgedFromTheArchiveByQueuedDay() throws { try AnomalyBehaviour(f: CoreFixture(.sqlite)).daysAreJudgedFromTheArchiveByQueuedDay() }
+    func testAChangeAwayFromAFinalStatusInThePeriod() throws {
+        try AnomalyBehaviour(f: CoreFixture(.sqlite)).aChangeAwayFromAFinalStatusInThePeriod()
+    }
+    func testFailedChecksCountFailuresInARowAndABodyResetsThem() throws {
+        try AnomalyBehaviour(f: CoreFixture(.sqlite)).failedChecksCountFailuresInARowAndABodyResetsThem()
+    }
+    func testArchiveStaleWhenNoArchiveRunSucceededFor36Hours() throws {
+        try AnomalyBehaviour(f: CoreFixture(.sqlite)).archiveStaleWhenNoArchiveRunSucceededFor36Hours()
+    }
+    func testDaysAreJudgedFromTheArchiveByQueuedDay() throws {
+        try AnomalyBehaviour(f: CoreFixture(.sqlite)).daysAreJudgedFromTheArchiveByQueuedDay()
+    }
     func testFindingsAreListedWorstFirst() throws { try AnomalyBehaviour(f: CoreFixture(.sqlite)).findingsAreListedWorstFirst() }
 
     // MARK: MaintenanceBehaviour
 
-    func testLabelsAreAddedOnceAndRemovedByNameOrValue() throws { try MaintenanceBehaviour(f: CoreFixture(.sqlite)).labelsAreAddedOnceAndRemovedByNameOrValue() }
-    func testForgetRemovesJunkAndKeepsDataUnlessForced() throws { try MaintenanceBehaviour(f: CoreFixture(.sqlite)).forgetRemovesJunkAndKeepsDataUnlessForced() }
-    func testImportStoresBodiesAndNormalisesLabelNames() throws { try MaintenanceBehaviour(f: CoreFixture(.sqlite)).importStoresBodiesAndNormalisesLabelNames() }
+    func testLabelsAreAddedOnceAndRemovedByNameOrValue() throws {
+        try MaintenanceBehaviour(f: CoreFixture(.sqlite)).labelsAreAddedOnceAndRemovedByNameOrValue()
+    }
+    func testForgetRemovesJunkAndKeepsDataUnlessForced() throws {
+        try MaintenanceBehaviour(f: CoreFixture(.sqlite)).forgetRemovesJunkAndKeepsDataUnlessForced()
+    }
+    func testImportStoresBodiesAndNormalisesLabelNames() throws {
+        try MaintenanceBehaviour(f: CoreFixture(.sqlite)).importStoresBodiesAndNormalisesLabelNames()
+    }
     func testExportWritesEveryCallWithItsLabels() throws { try MaintenanceBehaviour(f: CoreFixture(.sqlite)).exportWritesEveryCallWithItsLabels() }
-    func testRebuildRederivesFromTheNewestSnapshot() throws { try MaintenanceBehaviour(f: CoreFixture(.sqlite)).rebuildRederivesFromTheNewestSnapshot() }
+    func testRebuildRederivesFromTheNewestSnapshot() throws {
+        try MaintenanceBehaviour(f: CoreFixture(.sqlite)).rebuildRederivesFromTheNewestSnapshot()
+    }
 }

@@ -1,7 +1,8 @@
-@testable import ArchiveCore
 import Foundation
 import FuseAPI
 import XCTest
+
+@testable import ArchiveCore
 
 /// Labels, forget, import, export and rebuild over the core, with the
 /// values they must leave behind. One body for both backends.
@@ -9,7 +10,11 @@ struct MaintenanceBehaviour {
     let f: CoreFixture
 
     func dialing(_ id: String, at now: Int64 = 100) throws {
-        try f.store(id, json: #"{"call_details": {"status": "dialing", "attempts": "1", "queued_timestamp": "50", "events": [{"event": "queued", "timestamp": 50}]}}"#, at: now)
+        try f.store(
+            id,
+            json:
+                #"{"call_details": {"status": "dialing", "attempts": "1", "queued_timestamp": "50", "events": [{"event": "queued", "timestamp": 50}]}}"#,
+            at: now)
     }
 
     func labelsAreAddedOnceAndRemovedByNameOrValue() throws {
@@ -21,12 +26,17 @@ struct MaintenanceBehaviour {
         XCTAssertEqual(try f.integer("SELECT count(*) FROM call_labels"), 0, "all or nothing")
         let added = try f.archive.label(["a", "b"], idFiles: [], add: [Label(name: "campaign", value: "spring")], remove: [])
         XCTAssertEqual(added, Labeller.Report(calls: 2, added: 2, removed: 0))
-        XCTAssertEqual(try f.archive.label(["a"], idFiles: [], add: [Label(name: "campaign", value: "spring"), Label(name: "region", value: "north")],
-                                           remove: []).added, 1, "a label held already is not added again")
-        XCTAssertEqual(try f.texts("SELECT call_id || ':' || name || '=' || value FROM call_labels ORDER BY call_id, name"),
-                       ["a:campaign=spring", "a:region=north", "b:campaign=spring"])
-        XCTAssertEqual(try f.archive.label(["a", "b"], idFiles: [], add: [], remove: [Labeller.Removal(name: "campaign", value: "autumn")]).removed, 0,
-                       "another value stays")
+        XCTAssertEqual(
+            try f.archive.label(
+                ["a"], idFiles: [], add: [Label(name: "campaign", value: "spring"), Label(name: "region", value: "north")],
+                remove: []
+            ).added, 1, "a label held already is not added again")
+        XCTAssertEqual(
+            try f.texts("SELECT call_id || ':' || name || '=' || value FROM call_labels ORDER BY call_id, name"),
+            ["a:campaign=spring", "a:region=north", "b:campaign=spring"])
+        XCTAssertEqual(
+            try f.archive.label(["a", "b"], idFiles: [], add: [], remove: [Labeller.Removal(name: "campaign", value: "autumn")]).removed, 0,
+            "another value stays")
         XCTAssertEqual(try f.archive.label(["a", "b"], idFiles: [], add: [], remove: [Labeller.Removal(name: "campaign", value: nil)]).removed, 2)
         XCTAssertEqual(try f.texts("SELECT call_id || ':' || name FROM call_labels"), ["a:region"])
         XCTAssertEqual(try f.archive.labelNames(), ["region"])
@@ -51,7 +61,9 @@ struct MaintenanceBehaviour {
 
     /// An imported record's labels are named as every label is: `Campaign Name` is `campaign_name`.
     func importStoresBodiesAndNormalisesLabelNames() throws {
-        let file = try f.write("calls.ndjson", """
+        let file = try f.write(
+            "calls.ndjson",
+            """
             {"call_id": "i1", "call_details": {"status": "completed", "attempts": "1", "duration": 30, "queued_timestamp": "1000", "events": [{"event": "connected", "timestamp": 1010}, {"event": "disconnected", "timestamp": 1040}]}, "labels": {"Campaign Name": "Spring 26", "Clinic-ID": "B7"}}
             {"call_id": "i2", "call_details": {"status": "queued", "queued_timestamp": "1000"}}
             not json
@@ -63,8 +75,9 @@ struct MaintenanceBehaviour {
         XCTAssertEqual(r.badLines, 1)
         XCTAssertEqual(problems.count, 1)
         XCTAssertTrue(problems[0].hasSuffix("calls.ndjson:3: not valid JSON: unexpected character at byte 0; body starts: not json"), problems[0])
-        XCTAssertEqual(try f.texts("SELECT name || '=' || value FROM call_labels WHERE call_id = 'i1' ORDER BY name"),
-                       ["campaign_name=Spring 26", "clinic_id=B7"])
+        XCTAssertEqual(
+            try f.texts("SELECT name || '=' || value FROM call_labels WHERE call_id = 'i1' ORDER BY name"),
+            ["campaign_name=Spring 26", "clinic_id=B7"])
         XCTAssertEqual(try f.column("status || ' ' || duration || ' ' || event_duration", of: "i1"), "completed 30 30")
         XCTAssertEqual(try f.integer("SELECT exit_code FROM archive_runs WHERE kind = 'import'"), 65, "the run records the bad line")
         XCTAssertEqual(try f.archive.summary(CallFilter(labels: [Label(name: "campaign_name", value: "Spring 26")])).calls, 1)
@@ -88,7 +101,11 @@ struct MaintenanceBehaviour {
     }
 
     func rebuildRederivesFromTheNewestSnapshot() throws {
-        try f.store("r1", json: #"{"call_details": {"status": "completed", "attempts": "1", "duration": 60, "events": [{"event": "connected", "timestamp": 10}, {"event": "disconnected", "timestamp": 70}]}}"#, at: 100)
+        try f.store(
+            "r1",
+            json:
+                #"{"call_details": {"status": "completed", "attempts": "1", "duration": 60, "events": [{"event": "connected", "timestamp": 10}, {"event": "disconnected", "timestamp": 70}]}}"#,
+            at: 100)
         // Another tool damaged the derived columns and the events.
         try f.sql.run("UPDATE calls SET status = 'queued', duration = NULL, event_duration = NULL WHERE call_id = 'r1'", [])
         try f.sql.run("DELETE FROM call_events", [])

@@ -1,7 +1,8 @@
-@testable import ArchiveCore
 import Foundation
 import FuseAPI
 import XCTest
+
+@testable import ArchiveCore
 
 /// The reports over hand-built archives, against values computed by hand
 /// (docs/reports.md). One body for both backends.
@@ -9,24 +10,35 @@ struct ReportBehaviour {
     let f: CoreFixture
 
     /// Inserts one call as the archive would hold it, with events (name, timestamp) in list order.
-    func call(_ id: String, _ status: String?, attempts: Int? = 1, max: Int? = 1, queued: Int64? = 1_000_000, duration: Int? = nil,
-              phone: String = "6170000000", events: [(String, Int64)] = []) throws {
+    func call(
+        _ id: String, _ status: String?, attempts: Int? = 1, max: Int? = 1, queued: Int64? = 1_000_000, duration: Int? = nil,
+        phone: String = "6170000000", events: [(String, Int64)] = []
+    ) throws {
         // One transaction: a call and its snapshot reference each other (deferred keys).
         try f.sql.transaction {
             var snapshot: Int64?
             if status != nil {
-                snapshot = try f.sql.first("""
+                snapshot = try f.sql.first(
+                    """
                     INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at) VALUES (?, ?, 'json', ?, 0, 0)
                     RETURNING snapshot_id
-                    """, [.text(id), .text(id), .blob(Data("{}".utf8))]) { $0.int64(0) }
+                    """, [.text(id), .text(id), .blob(Data("{}".utf8))]
+                ) { $0.int64(0) }
             }
             let final = status.map { ["completed", "failed", "canceled", "rejected"].contains($0) } ?? false
-            try f.sql.run("""
+            try f.sql.run(
+                """
                 INSERT INTO calls (call_id, status, attempts, max_attempts, queued_timestamp, duration, phone_number, snapshot_id, is_final, first_seen_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-                """, [.text(id), value(status), value(attempts), value(max), value(queued), value(duration), .text(phone), value(snapshot), .integer(final ? 1 : 0)])
+                """,
+                [
+                    .text(id), value(status), value(attempts), value(max), value(queued), value(duration), .text(phone), value(snapshot),
+                    .integer(final ? 1 : 0),
+                ])
             for (seq, e) in events.enumerated() {
-                try f.sql.run("INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)", [.text(id), .integer(Int64(seq)), .text(e.0), .integer(e.1)])
+                try f.sql.run(
+                    "INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)",
+                    [.text(id), .integer(Int64(seq)), .text(e.0), .integer(e.1)])
             }
             // As the store derives it when it writes a call.
             let derived = CallStore.eventDuration(events.map { CallStatus.Event(event: $0.0, timestamp: $0.1) })
@@ -62,14 +74,14 @@ struct ReportBehaviour {
         XCTAssertEqual(r.pending, 2, "an unknown status is pending")
         XCTAssertEqual(r.byStatus, ["completed": 2, "failed": 1, "canceled": 1, "dialing": 1, "voicemail": 1])
         XCTAssertEqual(r.completionRate, 0.5)
-        XCTAssertEqual(r.meanAttempts, 1.25)           // (1 + 2 + 2 + 0) / 4
+        XCTAssertEqual(r.meanAttempts, 1.25)  // (1 + 2 + 2 + 0) / 4
         XCTAssertEqual(r.attemptsDistribution, ["0": 1, "1": 1, "2": 2])
         XCTAssertEqual(r.firstAttemptCompletionRate, 0.25)  // a only, of 4 final
-        XCTAssertEqual(r.exhausted, 1)                  // c: failed with 2 of 2
+        XCTAssertEqual(r.exhausted, 1)  // c: failed with 2 of 2
         XCTAssertEqual(r.duration.count, 2)
         XCTAssertEqual(r.duration.mean, 60)
-        XCTAssertEqual(r.duration.p50, 30)              // rank ceil(0.5 × 2) = 1
-        XCTAssertEqual(r.duration.p90, 90)              // rank ceil(1.8) = 2
+        XCTAssertEqual(r.duration.p50, 30)  // rank ceil(0.5 × 2) = 1
+        XCTAssertEqual(r.duration.p90, 90)  // rank ceil(1.8) = 2
         XCTAssertEqual(r.duration.max, 90)
     }
 
@@ -79,8 +91,8 @@ struct ReportBehaviour {
         XCTAssertEqual([one.p50, one.p90, one.p95, one.max], [42, 42, 42, 42])
         for (i, v) in [15, 20, 35, 40, 50, 60, 70, 80, 90, 100].enumerated() { try call("n\(i)", "completed", queued: 2_000_000, duration: v) }
         let ten = try f.archive.summary(CallFilter(since: 2_000_000)).duration
-        XCTAssertEqual(ten.p50, 50)   // rank 5
-        XCTAssertEqual(ten.p90, 90)   // rank 9
+        XCTAssertEqual(ten.p50, 50)  // rank 5
+        XCTAssertEqual(ten.p90, 90)  // rank 9
         XCTAssertEqual(ten.p95, 100)  // rank ceil(9.5) = 10
         XCTAssertEqual(ten.p99, 100)
     }
@@ -137,7 +149,8 @@ struct ReportBehaviour {
         try call("p", "queued", queued: 500)
         try call("u", nil, attempts: nil, max: nil, queued: nil)
         let a = try f.archive.attempts(CallFilter())
-        XCTAssertEqual(a.byAttempts.map { [$0.attempts, Int64($0.final), Int64($0.completed), Int64($0.exhausted)] }, [[1, 1, 1, 0], [3, 2, 1, 1]])
+        XCTAssertEqual(
+            a.byAttempts.map { [$0.attempts, Int64($0.final), Int64($0.completed), Int64($0.exhausted)] }, [[1, 1, 1, 0], [3, 2, 1, 1]])
         XCTAssertEqual(a.byMaxAttempts.first?.completionRate ?? 0, 2.0 / 3.0, accuracy: 1e-12)
         let p = try f.archive.pending(CallFilter(), limit: 0)
         XCTAssertEqual(p.pending, 1)
