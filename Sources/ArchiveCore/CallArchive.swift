@@ -21,7 +21,11 @@ public final class CallArchive {
 
     /// Archives one decoded answer as a fetch would (the fuzzer's way in).
     public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> CallStore.Change {
-        try storage { try CallStore(rows: try backend.runRows().calls, runID: nil).store(id, status, at: now) }
+        try storage {
+            // In a transaction of its own: a backend may hold writes back for the batch (PostgreSQL).
+            let rows = try backend.runRows()
+            return try rows.transaction { try CallStore(rows: rows.calls, runID: nil).store(id, status, at: now) }
+        }
     }
 
     public func close() throws {

@@ -123,3 +123,16 @@ final class HelpersTests: XCTestCase {
         XCTAssertTrue(Netrc.hasEntry(for: "h", in: "machine \"h\" login a"))
     }
 }
+
+/// The SQL dialects' placeholders: what PostgreSQL is sent for the core's `?`.
+final class SQLDialectTests: XCTestCase {
+    func testPlaceholdersAreNumberedOutsideQuotes() {
+        let d = SQLDialect.postgresql
+        XCTAssertEqual(d.render("SELECT ? , ?, '?' FROM t WHERE a = ?"), "SELECT $1 , $2, '?' FROM t WHERE a = $3")
+        XCTAssertEqual(d.render("UPDATE t SET a = ?2, b = ?10 WHERE id = ?1"), "UPDATE t SET a = $2, b = $10 WHERE id = $1")
+        XCTAssertEqual(d.render("x IN (?,?)"), "x IN ($1,$2)")
+        XCTAssertEqual(d.render(#"SELECT "a?b", ?"#), #"SELECT "a?b", $1"#)
+        XCTAssertEqual(d.render("LIMIT ?"), "LIMIT $1")
+        XCTAssertEqual(SQLDialect.sqlite.render("a = ? AND b = ?2"), "a = ? AND b = ?2", "SQLite reads both spellings itself")
+    }
+}

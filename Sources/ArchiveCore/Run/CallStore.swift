@@ -32,11 +32,6 @@ public final class CallStore {
         self.runID = runID
     }
 
-    /// The `calls` columns derived from a body (`DerivedRow.columns`), bound
-    /// from ?2 on (?1 is the call id).
-    package static let derivedColumns = DerivedRow.names
-    package static let derivedAssignments = derivedColumns.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: ", ")
-
     /// The wait before the next check after `k` consecutive checks without news.
     public static func backoff(afterQuietChecks k: Int) -> Int64 {
         k <= 0 ? 0 : min(maxBackoff, firstBackoff << Int64(min(k - 1, 20)))

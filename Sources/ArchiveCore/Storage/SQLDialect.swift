@@ -28,15 +28,30 @@ package struct SQLDialect: Sendable {
         numbersParameters: true, temporarySchema: "pg_temp", textKey: "text COLLATE \"C\" NOT NULL", ownCallTables: ["call_claims"],
         indexHints: false)
 
-    /// `sql` with its `?` placeholders in this dialect; a `?` inside a
-    /// quoted string or identifier is text, not a parameter.
+    /// `sql` with its placeholders in this dialect: `?N` keeps its number,
+    /// a bare `?` takes the next one; a `?` inside a quoted string or
+    /// identifier is text, not a parameter.
     package func render(_ sql: String) -> String {
         guard numbersParameters else { return sql }
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
-        var n = 0
+        var bare = 0
         var quote: Character?
+        // After a `?`: whether a digit followed it yet.
+        var afterMark: Bool?
         for c in sql {
+            if let numbered = afterMark {
+                if quote == nil, c.isASCII, c.isNumber {
+                    afterMark = true
+                    out.append(c)
+                    continue
+                }
+                if !numbered {
+                    bare += 1
+                    out += String(bare)
+                }
+                afterMark = nil
+            }
             if let q = quote {
                 if c == q { quote = nil }
                 out.append(c)
@@ -44,12 +59,13 @@ package struct SQLDialect: Sendable {
                 quote = c
                 out.append(c)
             } else if c == "?" {
-                n += 1
-                out += "$\(n)"
+                out.append("$")
+                afterMark = false
             } else {
                 out.append(c)
             }
         }
+        if afterMark == false { out += String(bare + 1) }
         return out
     }
 }

@@ -24,7 +24,7 @@ package struct PostgresCallBuffer {
     /// What a first answer sets on a calls row that exists (an id
     /// remembered before its first answer): the same as an insert gives.
     package static let upsert = """
-        ON CONFLICT (call_id) DO UPDATE SET \(CallStore.derivedColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
+        ON CONFLICT (call_id) DO UPDATE SET \(DerivedRow.names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
             last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at, last_success_at = excluded.last_success_at,
             next_check_at = excluded.next_check_at, unchanged_checks = excluded.unchanged_checks, last_outcome = excluded.last_outcome,
             last_http_code = excluded.last_http_code, failed_checks = 0, is_stale = 0
@@ -32,7 +32,7 @@ package struct PostgresCallBuffer {
 
     /// The staged columns: the id, the derived ones, then the bookkeeping.
     private static let callColumns =
-        ["call_id"] + CallStore.derivedColumns + [
+        ["call_id"] + DerivedRow.names + [
             "last_error", "first_seen_at", "first_seen_run", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks",
             "last_outcome",
             "last_http_code",

@@ -38,8 +38,8 @@ package final class PostgresCallRows: CallRows {
 
     package init(db: PostgresConnection) throws {
         self.db = db
-        rememberStatement = try db.prepare(
-            "INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES ($1, $2, $3) ON CONFLICT (call_id) DO NOTHING")
+        let dialect = SQLDialect.postgresql
+        rememberStatement = try db.prepare(dialect.render(CallStatements.remember))
         snapshotStatement = try db.prepare(
             """
             INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id, body_json)
@@ -47,42 +47,15 @@ package final class PostgresCallRows: CallRows {
             ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = call_snapshots.times_seen + 1
             RETURNING snapshot_id
             """)
-        currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = $1")
-        let columns = CallStore.derivedColumns
-        let n = columns.count + 1
-        let derivedParameters = (2...n).map { "$\($0)" }.joined(separator: ", ")
-        let assignments = columns.enumerated().map { "\($1) = $\($0 + 2)" }.joined(separator: ", ")
-        insertCallStatement = try db.prepare(
-            """
-            INSERT INTO calls (call_id, \(columns.joined(separator: ", ")), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at,
-                               next_check_at, last_outcome, last_http_code)
-            VALUES ($1, \(derivedParameters), $\(n + 1), $\(n + 2), $\(n + 3), $\(n + 2), $\(n + 2), $\(n + 2), 'ok', 200)
-            \(PostgresCallBuffer.upsert)
-            """)
-        deriveStatement = try db.prepare(
-            """
-            UPDATE calls SET \(assignments), last_error = $\(n + 1),
-                last_fetched_at = $\(n + 2), last_success_at = $\(n + 2), unchanged_checks = $\(n + 3), next_check_at = $\(n + 4),
-                is_stale = 0, last_outcome = $\(n + 5), last_http_code = 200, failed_checks = 0
-            WHERE call_id = $1
-            """)
-        rederiveStatement = try db.prepare("UPDATE calls SET \(assignments) WHERE call_id = $1")
-        quietStatement = try db.prepare(
-            """
-            UPDATE calls SET last_fetched_at = $2, last_success_at = $2, unchanged_checks = $3, next_check_at = $4,
-                is_stale = 0, last_outcome = $5, last_http_code = 200, last_error = $6, failed_checks = 0
-            WHERE call_id = $1
-            """)
-        problemsStatement = try db.prepare("SELECT unchanged_checks FROM calls WHERE call_id = $1")
-        problemStatement = try db.prepare(
-            """
-            UPDATE calls SET last_fetched_at = $2, last_outcome = $3, last_http_code = $4, last_error = $5,
-                next_check_at = $6, unchanged_checks = $7, failed_checks = failed_checks + 1
-            WHERE call_id = $1
-            """)
-        statusChangeStatement = try db.prepare(
-            "INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES ($1, $2, $3, $4, $5)")
-        trimEventsStatement = try db.prepare("DELETE FROM call_events WHERE call_id = $1 AND seq >= $2")
+        currentStatement = try db.prepare(dialect.render(CallStatements.current))
+        insertCallStatement = try db.prepare(dialect.render(CallStatements.insertCall) + "\n" + PostgresCallBuffer.upsert)
+        deriveStatement = try db.prepare(dialect.render(CallStatements.derive))
+        rederiveStatement = try db.prepare(dialect.render(CallStatements.rederive))
+        quietStatement = try db.prepare(dialect.render(CallStatements.quiet))
+        problemsStatement = try db.prepare(dialect.render(CallStatements.problems))
+        problemStatement = try db.prepare(dialect.render(CallStatements.problem))
+        statusChangeStatement = try db.prepare(dialect.render(CallStatements.statusChange))
+        trimEventsStatement = try db.prepare(dialect.render(CallStatements.trimEvents))
         // All of a call's events in one statement: its lists, unnested.
         upsertEventsStatement = try db.prepare(
             """

@@ -20,8 +20,7 @@ package final class SQLiteCallRows: CallRows {
 
     package init(db: Connection) throws {
         self.db = db
-        rememberStatement = try db.prepare(
-            "INSERT INTO calls (call_id, first_seen_at, first_seen_run) VALUES (?, ?, ?) ON CONFLICT (call_id) DO NOTHING")
+        rememberStatement = try db.prepare(CallStatements.remember)
         snapshotStatement = try db.prepare(
             """
             INSERT INTO call_snapshots (call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id)
@@ -29,38 +28,13 @@ package final class SQLiteCallRows: CallRows {
             ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
             RETURNING snapshot_id
             """)
-        currentStatement = try db.prepare("SELECT snapshot_id, status, unchanged_checks FROM calls WHERE call_id = ?")
-        let derived = CallStore.derivedColumns.joined(separator: ", ")
-        // After the id (?1) and the derived columns come the statement's own values.
-        let n = CallStore.derivedColumns.count + 1
-        let derivedParameters = (2...n).map { "?\($0)" }.joined(separator: ", ")
-        insertCallStatement = try db.prepare(
-            """
-            INSERT INTO calls (call_id, \(derived), last_error, first_seen_at, first_seen_run, last_fetched_at, last_success_at, next_check_at, last_outcome, last_http_code)
-            VALUES (?1, \(derivedParameters), ?\(n + 1), ?\(n + 2), ?\(n + 3), ?\(n + 2), ?\(n + 2), ?\(n + 2), 'ok', 200)
-            """)
-        deriveStatement = try db.prepare(
-            """
-            UPDATE calls SET \(CallStore.derivedAssignments), last_error = ?\(n + 1),
-                last_fetched_at = ?\(n + 2), last_success_at = ?\(n + 2), unchanged_checks = ?\(n + 3), next_check_at = ?\(n + 4),
-                is_stale = 0, last_outcome = ?\(n + 5), last_http_code = 200, failed_checks = 0
-            WHERE call_id = ?1
-            """)
-        quietStatement = try db.prepare(
-            """
-            UPDATE calls SET last_fetched_at = ?2, last_success_at = ?2, unchanged_checks = ?3, next_check_at = ?4,
-                is_stale = 0, last_outcome = ?5, last_http_code = 200, last_error = ?6, failed_checks = 0
-            WHERE call_id = ?1
-            """)
-        problemStatement = try db.prepare(
-            """
-            UPDATE calls SET last_fetched_at = ?2, last_outcome = ?3, last_http_code = ?4, last_error = ?5,
-                next_check_at = ?6, unchanged_checks = ?7, failed_checks = failed_checks + 1
-            WHERE call_id = ?1
-            """)
-        statusChangeStatement = try db.prepare(
-            "INSERT INTO status_changes (call_id, old_status, new_status, observed_at, run_id) VALUES (?, ?, ?, ?, ?)")
-        trimEventsStatement = try db.prepare("DELETE FROM call_events WHERE call_id = ? AND seq >= ?")
+        currentStatement = try db.prepare(CallStatements.current)
+        insertCallStatement = try db.prepare(CallStatements.insertCall)
+        deriveStatement = try db.prepare(CallStatements.derive)
+        quietStatement = try db.prepare(CallStatements.quiet)
+        problemStatement = try db.prepare(CallStatements.problem)
+        statusChangeStatement = try db.prepare(CallStatements.statusChange)
+        trimEventsStatement = try db.prepare(CallStatements.trimEvents)
         upsertEventStatement = try db.prepare(
             """
             INSERT INTO call_events (call_id, seq, event, timestamp) VALUES (?, ?, ?, ?)
@@ -131,7 +105,7 @@ package final class SQLiteCallRows: CallRows {
     }
 
     package func problems(_ id: String) throws -> Int {
-        try db.cached("SELECT unchanged_checks FROM calls WHERE call_id = ?").first([id]) { $0.int(0) } ?? 0
+        try db.cached(CallStatements.problems).first([id]) { $0.int(0) } ?? 0
     }
 
     package func problem(_ id: String, at now: Int64, outcome: String, http: Int?, message: String, nextCheck: Int64, problems: Int) throws {
@@ -162,7 +136,7 @@ package final class SQLiteCallRows: CallRows {
     }
 
     package func rederive(_ d: DerivedRow) throws {
-        try db.cached("UPDATE calls SET \(CallStore.derivedAssignments) WHERE call_id = ?1").run(values(d))
+        try db.cached(CallStatements.rederive).run(values(d))
     }
 
     package func callsWithSnapshot(after id: String, limit: Int) throws -> [(id: String, snapshot: Int64)] {

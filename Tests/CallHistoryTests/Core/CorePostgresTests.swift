@@ -19,6 +19,10 @@ final class CorePostgresTests: XCTestCase {
         try StoreBehaviour(f: CoreFixture(.postgresql)).numbersJustOutsideTheirBoundsAreRefused()
     }
 
+    // MARK: ScheduleBehaviour
+
+    func testEveryIDGetsOneReason() throws { try ScheduleBehaviour(f: CoreFixture(.postgresql)).everyIDGetsOneReason() }
+
     // MARK: ReportBehaviour
 
     func testEmptyArchiveHasNullRatesAndNoDivisionByZero() throws {

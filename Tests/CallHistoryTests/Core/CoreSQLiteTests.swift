@@ -19,6 +19,10 @@ final class CoreSQLiteTests: XCTestCase {
         try StoreBehaviour(f: CoreFixture(.sqlite)).numbersJustOutsideTheirBoundsAreRefused()
     }
 
+    // MARK: ScheduleBehaviour
+
+    func testEveryIDGetsOneReason() throws { try ScheduleBehaviour(f: CoreFixture(.sqlite)).everyIDGetsOneReason() }
+
     // MARK: ReportBehaviour
 
     func testEmptyArchiveHasNullRatesAndNoDivisionByZero() throws {
