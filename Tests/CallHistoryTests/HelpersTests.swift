@@ -136,3 +136,14 @@ final class SQLDialectTests: XCTestCase {
         XCTAssertEqual(SQLDialect.sqlite.render("a = ? AND b = ?2"), "a = ? AND b = ?2", "SQLite reads both spellings itself")
     }
 }
+
+/// URLs in messages never show a password.
+final class RedactedURLTests: XCTestCase {
+    func testThePasswordIsHiddenAndNothingElse() {
+        XCTAssertEqual(RedactedURL.string("http://u:PASS@proxy:3128"), "http://u:***@proxy:3128")
+        XCTAssertEqual(RedactedURL.string("socks5h://me:p@ss:w@rd@10.0.0.1:1080/x?y=z"), "socks5h://me:***@10.0.0.1:1080/x?y=z")
+        XCTAssertEqual(RedactedURL.string("http://user@proxy:3128"), "http://user@proxy:3128", "no password, nothing hidden")
+        XCTAssertEqual(RedactedURL.string("http://proxy:3128/a@b"), "http://proxy:3128/a@b", "an @ in the path is not a user")
+        XCTAssertEqual(RedactedURL.string("not a url"), "not a url")
+    }
+}

@@ -69,4 +69,45 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertEqual(stat(db + ".lock", &st), 0)
         XCTAssertEqual(st.st_mode & 0o7777, 0o600, "the lock it creates itself is private")
     }
+
+    /// Two paths to one archive (a symbolic link beside the file) are one
+    /// archive: a run through the link waits for, or is refused by, a run
+    /// through the file.
+    func testTwoPathsToOneArchiveShareOneLock() throws {
+        let mock = try MockProcess()
+        let db = scratch.path("calls.sqlite")
+        let link = scratch.path("other-name.sqlite")
+        XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "call-0000001"], env: Harness.environment(baseURL: mock.baseURL)).status, 0)
+        XCTAssertEqual(symlink(db, link), 0)
+        // A run through the file that holds its lock while the API hangs.
+        let hung = try SilentListener()
+        let holder = try Harness.startCallhist(
+            ["archive", "--db", db, "--timeout", "20s", "--no-refresh", "call-0000002"],
+            env: Harness.environment(baseURL: hung.baseURL))
+        defer {
+            kill(holder.processIdentifier, SIGKILL)
+            holder.waitUntilExit()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while (try? String(contentsOfFile: db + ".lock", encoding: .utf8))?.contains("run=") != true, Date() < deadline { usleep(50_000) }
+        let second = try Harness.callhist(["archive", "--db", link, "call-0000003"], env: Harness.environment(baseURL: mock.baseURL))
+        XCTAssertEqual(second.status, 75, second.stderr)
+        XCTAssertTrue(second.stderr.contains("is writing \(link)"), second.stderr)
+        XCTAssertEqual(try mock.answered(), 1, "the second run fetched nothing")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: link + ".lock"), "one lock, beside the file itself")
+    }
+
+    /// A proxy's password is never printed: not by a usage error, not by doctor's ping.
+    func testAProxyPasswordIsNeverPrinted() throws {
+        let mock = try MockProcess()
+        let env = Harness.environment(baseURL: mock.baseURL)
+        let bad = try Harness.callhist(["archive", "--db", scratch.path("a.sqlite"), "--proxy", "http://u:SECRETPASS@bad host", "c1"], env: env)
+        XCTAssertEqual(bad.status, 78, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains(#"--proxy "http://u:***@bad host" is not a proxy URL"#), bad.stderr)
+        // fuse-mock serves as the proxy (it answers absolute-form requests), so the ping succeeds through it.
+        let ping = try Harness.callhist(
+            ["doctor", "--db", scratch.path("a.sqlite"), "--ping", "--proxy", "http://u:SECRETPASS@127.0.0.1:\(mock.port)"], env: env)
+        XCTAssertTrue(ping.stdout.contains("through the proxy http://u:***@127.0.0.1:\(mock.port)"), ping.stdout + ping.stderr)
+        XCTAssertFalse((bad.stdout + bad.stderr + ping.stdout + ping.stderr).contains("SECRETPASS"))
+    }
 }

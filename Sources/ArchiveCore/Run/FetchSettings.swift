@@ -52,7 +52,8 @@ public struct FetchSettings: Sendable {
         guard !proxy.isEmpty, !proxy.contains(where: { $0.isWhitespace || $0.isNewline }), let scheme = proxy.split(separator: ":").first,
             ["http", "https", "socks4", "socks4a", "socks5", "socks5h"].contains(scheme.lowercased()), proxy.contains("://")
         else {
-            throw ConfigurationError("--proxy \(proxy.debugDescription) is not a proxy URL (expected http://host:port, https://… or socks5://…)")
+            throw ConfigurationError(
+                "--proxy \(RedactedURL.string(proxy).debugDescription) is not a proxy URL (expected http://host:port, https://… or socks5://…)")
         }
         return proxy
     }
@@ -136,7 +137,7 @@ public struct FetchSettings: Sendable {
             FuseClient(config).fetch(["callhist-doctor-ping"]) { outcome = $0.outcome }
             switch outcome {
             case .found?, .notFound?, .forbidden?:
-                let via = config.proxy.map { " through the proxy \($0)" } ?? ""
+                let via = config.proxy.map { " through the proxy \(RedactedURL.string($0))" } ?? ""
                 return .init(.ok, "API \(config.endpoint.baseURL) answered\(via) and accepted the credentials")
             case .unauthorized(let message)?: return .init(.fail, "API refused the credentials (401: \(message))")
             case .misconfigured(let message)?:

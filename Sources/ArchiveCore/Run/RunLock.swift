@@ -48,7 +48,7 @@ public final class RunLock {
     /// another run holds it. With `wait`, blocks until it is free, calling
     /// `waiting` once with the holder first.
     public init(archivePath: String, wait: Bool = false, waiting: (Holder) -> Void = { _ in }) throws {
-        path = archivePath + ".lock"
+        path = Self.lockPath(of: archivePath)
         fd = try Self.openLockFile(path, archivePath: archivePath)
         var told = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -134,9 +134,25 @@ public final class RunLock {
         _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }  // best effort: it only informs
     }
 
+    /// The lock of the archive file itself, whatever path names it: beside
+    /// the file a symbolic link points to (SQLite keeps its -wal and -shm
+    /// there too), so two paths to one archive share one lock. An archive
+    /// not created yet: its folder resolved, its name as given.
+    static func lockPath(of archivePath: String) -> String {
+        func resolved(_ path: String) -> String? {
+            guard let real = realpath(path, nil) else { return nil }
+            defer { free(real) }
+            return String(cString: real)
+        }
+        if let file = resolved(archivePath) { return file + ".lock" }
+        let url = URL(fileURLWithPath: archivePath)
+        if let folder = resolved(url.deletingLastPathComponent().path) { return folder + "/" + url.lastPathComponent + ".lock" }
+        return archivePath + ".lock"
+    }
+
     /// The holder of `archivePath`'s lock, or nil when no process holds it.
     public static func holder(of archivePath: String) -> Holder? {
-        let fd = open(archivePath + ".lock", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let fd = open(lockPath(of: archivePath), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return nil }  // no lock file: no run ever held it
         defer { close(fd) }
         if flock(fd, LOCK_SH | LOCK_NB) == 0 {
