@@ -135,7 +135,9 @@ struct FetchRun {
             active.answered = true
             active.everReachable = true
             let message = { StatusDecoder.errorMessage(response.body) ?? "HTTP \(response.status)" }
-            if let foreign = ForeignAnswer.problem(status: response.status, contentType: response.header("Content-Type"), body: response.body) {
+            if let foreign = ForeignAnswer.problem(
+                status: response.status, contentType: response.header("Content-Type"), body: response.body, location: response.header("Location"))
+            {
                 summary.stoppedByMisconfiguration = true
                 return finish(slot: slot, active, .misconfigured(message: foreign))
             }

@@ -2,14 +2,19 @@ import Foundation
 
 /// Recognises answers that come from something other than the Fuse API: a
 /// web server's 404 page (the base URL misses `/api`, or points at the
-/// wrong host) or an HTML page with status 200 (a captive portal, a proxy's
-/// login page). Such an answer says nothing about the call, so it is never
+/// wrong host), an HTML page with status 200 (a captive portal, a proxy's
+/// login page), or a redirect (the API never redirects, and callhist never
+/// follows one: its credentials would go where it points). Such an answer says nothing about the call, so it is never
 /// recorded as "not found": the run stops as misconfigured
 /// (docs/reliability.md, "Misconfiguration is not an answer").
 enum ForeignAnswer {
     /// Why `status`/`body` is not the API's answer, or nil when it is (or may be).
-    static func problem(status: Int, contentType: String?, body: [UInt8]) -> String? {
+    static func problem(status: Int, contentType: String?, body: [UInt8], location: String? = nil) -> String? {
         switch status {
+        case 300...399:
+            // A value from outside: one line, bounded.
+            let target = location.map { String($0.prefix(200)).replacingOccurrences(of: "\n", with: " ") } ?? "nowhere (no Location header)"
+            return "HTTP \(status), a redirect to \(target), which callhist never follows"
         case 404:
             // The API answers an unknown id with its error document,
             // {"error": "..."} or <result><error>...</error></result>.

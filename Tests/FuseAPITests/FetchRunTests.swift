@@ -80,6 +80,12 @@ final class FetchRunTests: XCTestCase {
             ForeignAnswer.problem(status: 404, contentType: nil, body: Array(#"{"message": "nope"}"#.utf8)), "JSON without an error field")
         XCTAssertNotNil(ForeignAnswer.problem(status: 200, contentType: "application/json", body: Array("\n <!DOCTYPE html><html>".utf8)))
         XCTAssertNil(ForeignAnswer.problem(status: 200, contentType: "text/html", body: Array(#"{"call_details": {}}"#.utf8)))
+        XCTAssertEqual(
+            ForeignAnswer.problem(status: 302, contentType: "text/html", body: [], location: "https://sso.example.com/login"),
+            "HTTP 302, a redirect to https://sso.example.com/login, which callhist never follows")
+        XCTAssertEqual(
+            ForeignAnswer.problem(status: 301, contentType: nil, body: []),
+            "HTTP 301, a redirect to nowhere (no Location header), which callhist never follows")
         XCTAssertNil(ForeignAnswer.problem(status: 500, contentType: "text/html", body: Array("<html>".utf8)), "a 5xx page is retried as before")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FuseMock
 import SQLite
 import TestSupport
 import XCTest
@@ -109,5 +110,19 @@ final class TrustCommandTests: XCTestCase {
             ["doctor", "--db", scratch.path("a.sqlite"), "--ping", "--proxy", "http://u:SECRETPASS@127.0.0.1:\(mock.port)"], env: env)
         XCTAssertTrue(ping.stdout.contains("through the proxy http://u:***@127.0.0.1:\(mock.port)"), ping.stdout + ping.stderr)
         XCTAssertFalse((bad.stdout + bad.stderr + ping.stdout + ping.stderr).contains("SECRETPASS"))
+    }
+
+    /// A redirect is a configuration problem, not a failed call: the run
+    /// stops at once with exit 78 naming where it pointed, follows nothing,
+    /// and records nothing for the ids.
+    func testARedirectIsAConfigurationErrorNamingItsLocation() throws {
+        let server = try MockHTTPServer { _ in MockResponse(status: 302, headers: [("Location", "https://sso.example.com/login")]) }
+        defer { server.shutdown() }
+        let db = scratch.path("a.sqlite")
+        let r = try Harness.callhist(["archive", "--db", db, "c1", "c2"], env: Harness.environment(baseURL: server.baseURL + "/api"))
+        XCTAssertEqual(r.status, 78, r.stderr)
+        XCTAssertTrue(r.stderr.contains("it answered HTTP 302, a redirect to https://sso.example.com/login, which callhist never follows"), r.stderr)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE last_outcome IS NOT NULL"), 0, "nothing recorded as failed")
+        XCTAssertEqual(try scalar(db, "SELECT exit_code FROM archive_runs"), 78)
     }
 }
