@@ -20,4 +20,17 @@ public enum FieldBounds {
         default: timestamp
         }
     }
+
+    /// The most characters a text field keeps (a status, an event's name, a
+    /// phone number, the API's error message): ample for real values, and
+    /// small enough that a hostile 5 MB status cannot flood every report
+    /// and message. A longer value is cut here and marked; the body is
+    /// still archived whole.
+    public static let textCharacters = 256
+
+    /// `text`, or its first `textCharacters` characters and a marker.
+    public static func text(_ text: String) -> String {
+        guard text.utf8.count > textCharacters, text.count > textCharacters else { return text }
+        return text.prefix(textCharacters) + "…[cut: \(text.utf8.count) bytes]"
+    }
 }

@@ -76,7 +76,7 @@ public enum StatusDecoder {
     /// The message of an error body, or nil when the body is not one.
     public static func errorMessage(_ body: [UInt8]) -> String? {
         guard let format = sniff(body), let root = try? parse(body, format), let message = root["error"] else { return nil }
-        if case .string(let text) = message { return text }
+        if case .string(let text) = message { return FieldBounds.text(text) }
         return message.preview
     }
 
@@ -130,7 +130,7 @@ public enum StatusDecoder {
             }
         }
         func int(_ key: String) -> Int64? { int(f[key], key, FieldBounds.range(of: key)) }
-        guard case .string(let rawStatus)? = f["status"], case let status = trimmed(rawStatus), !status.isEmpty else {
+        guard case .string(let rawStatus)? = f["status"], case let status = FieldBounds.text(trimmed(rawStatus)), !status.isEmpty else {
             throw StatusDecodingError("call_details has no status", body: body)
         }
         var events: [CallStatus.Event] = []
@@ -150,7 +150,7 @@ public enum StatusDecoder {
                     case let other?: other.preview
                     }
                 let timestamp = int(e["timestamp"], "events[\(index)].timestamp", FieldBounds.timestamp)
-                events.append(CallStatus.Event(event: name, timestamp: timestamp))
+                events.append(CallStatus.Event(event: FieldBounds.text(name), timestamp: timestamp))
             }
         default:
             throw StatusDecodingError("events is not a list", body: body)
@@ -160,7 +160,7 @@ public enum StatusDecoder {
         case .string(let s)?, .number(let s)?:
             var text = trimmed(s)
             if text.utf8.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") { text = String(text.dropFirst().dropLast()) }
-            phone = text.isEmpty ? nil : text
+            phone = text.isEmpty ? nil : FieldBounds.text(text)
         default: phone = nil
         }
         var call = CallStatus(

@@ -80,6 +80,10 @@ struct CallFilterOptions: ParsableArguments {
         let window = try TimeWindow(since: since, until: until, utc: utc, what: "calls queued")
         var filter = CallFilter(since: window.since, until: window.until, status: nil, phone: phone, labels: try parsedLabels())
         if let status {
+            // No status is longer: a longer one is not echoed back whole.
+            guard status.count <= CallFilter.longestStatus else {
+                throw ValidationError("--status is \(status.utf8.count) bytes long: no status is longer than \(CallFilter.longestStatus) characters.")
+            }
             let known = try archive.knownStatuses()
             guard let match = known.first(where: { $0.caseInsensitiveCompare(status) == .orderedSame }) else {
                 throw ValidationError("--status \(status): no call has that status. Known statuses: \(known.joined(separator: ", ")).")

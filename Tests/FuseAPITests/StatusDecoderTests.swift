@@ -187,4 +187,24 @@ final class StatusDecoderTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("nesting"), "\(error)")
         }
     }
+
+    /// Text fields are bounded like numbers: a 5 MB status, event name,
+    /// phone number or error message is cut and marked; the body stays whole.
+    func testTextFieldsAreCutAtTheirBoundAndMarked() throws {
+        let huge = String(repeating: "x", count: 5_000_000)
+        let body = Array(
+            #"{"call_details": {"status": "\#(huge)", "phone_number": "'\#(huge)'", "events": [{"event": "\#(huge)", "timestamp": 1}]}}"#.utf8)
+        let s = try StatusDecoder.decode(body, format: .json)
+        let cut = String(repeating: "x", count: 256) + "…[cut: 5000000 bytes]"
+        XCTAssertEqual(s.status, cut)
+        XCTAssertEqual(s.phoneNumber, cut)
+        XCTAssertEqual(s.events.first?.event, cut)
+        XCTAssertFalse(s.isFinal, "a cut status is an unknown one")
+        XCTAssertEqual(s.body.count, body.count, "the body is kept whole")
+        XCTAssertEqual(StatusDecoder.errorMessage(Array(#"{"error": "\#(huge)"}"#.utf8)), cut)
+        // At the bound nothing is cut; one past it is.
+        let edge = String(repeating: "é", count: 256)
+        XCTAssertEqual(FieldBounds.text(edge), edge)
+        XCTAssertEqual(FieldBounds.text(edge + "é"), edge + "…[cut: 514 bytes]")
+    }
 }

@@ -90,7 +90,10 @@ final class TrustCommandTests: XCTestCase {
             holder.waitUntilExit()
         }
         let deadline = Date().addingTimeInterval(10)
-        while (try? String(contentsOfFile: db + ".lock", encoding: .utf8))?.contains("run=") != true, Date() < deadline { usleep(50_000) }
+        // The lock file stays from the first run: wait until the holder has written itself into it.
+        while (try? String(contentsOfFile: db + ".lock", encoding: .utf8))?.contains("pid=\(holder.processIdentifier) ") != true, Date() < deadline {
+            usleep(50_000)
+        }
         let second = try Harness.callhist(["archive", "--db", link, "call-0000003"], env: Harness.environment(baseURL: mock.baseURL))
         XCTAssertEqual(second.status, 75, second.stderr)
         XCTAssertTrue(second.stderr.contains("is writing \(link)"), second.stderr)
@@ -124,5 +127,30 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("it answered HTTP 302, a redirect to https://sso.example.com/login, which callhist never follows"), r.stderr)
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE last_outcome IS NOT NULL"), 0, "nothing recorded as failed")
         XCTAssertEqual(try scalar(db, "SELECT exit_code FROM archive_runs"), 78)
+    }
+
+    /// A 5 MB status from a hostile server: archived (body whole), but no
+    /// report prints megabytes, and a long `--status` is not echoed back.
+    func testAHugeStatusIsCutAndNeverFloodsAReport() throws {
+        let huge = String(repeating: "S", count: 5_000_000)
+        let server = try MockHTTPServer { _ in
+            MockResponse(
+                status: 200, contentType: "application/json", text: #"{"call_details": {"status": "\#(huge)", "queued_timestamp": "1795000000"}}"#)
+        }
+        defer { server.shutdown() }
+        let db = scratch.path("a.sqlite")
+        let r = try Harness.callhist(["archive", "--db", db, "c1"], env: Harness.environment(baseURL: server.baseURL + "/api"))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try scalar(db, "SELECT length(status) FROM calls"), Int64(256 + "…[cut: 5000000 bytes]".count))
+        XCTAssertGreaterThan(try scalar(db, "SELECT length(body) FROM call_snapshots") ?? 0, 5_000_000, "the body is whole")
+        for format in ["table", "csv", "json", "markdown"] {
+            let summary = try Harness.callhist(["report", "summary", "--db", db, "--format", format], env: [:])
+            XCTAssertEqual(summary.status, 0, summary.stderr)
+            XCTAssertLessThan(summary.stdout.utf8.count, 10_000, format)
+        }
+        // (One argument may hold 128 KiB on Linux: 100,000 bytes stand for the audit's 5 MB.)
+        let flag = try Harness.callhist(["report", "summary", "--db", db, "--status", String(repeating: "S", count: 100_000)], env: [:])
+        XCTAssertEqual(flag.status, 64)
+        XCTAssertEqual(flag.stderr, "callhist: --status is 100000 bytes long: no status is longer than 256 characters.\n")
     }
 }

@@ -1,3 +1,5 @@
+import FuseAPI
+
 /// Which calls an export or a report covers: queued in `[since, until)`,
 /// optionally with one status, one phone number and labels that must all
 /// match (docs/reports.md).
@@ -8,6 +10,9 @@ public struct CallFilter: Sendable, Equatable {
     public var phone: String?
     /// Every one must be a label of the call.
     public var labels: [Label]
+
+    /// No archived status is longer (`FieldBounds.text`): a longer `--status` matches nothing.
+    public static let longestStatus = FieldBounds.textCharacters
 
     public init(since: Int64? = nil, until: Int64? = nil, status: String? = nil, phone: String? = nil, labels: [Label] = []) {
         self.since = since
