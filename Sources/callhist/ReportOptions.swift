@@ -33,8 +33,11 @@ struct ReportOptions: ParsableArguments {
         return 80
     }
 
+    /// Whatever the format, a terminal never gets a byte from the data that
+    /// drives it (docs/reliability.md, "Safe output"); a file or a pipe gets
+    /// the output exact.
     func print(_ text: String) {
-        Swift.print(text, terminator: "")
+        Swift.print(isatty(STDOUT_FILENO) == 1 ? SafeText.terminal(text) : text, terminator: "")
     }
 }
 

@@ -153,4 +153,40 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertEqual(flag.status, 64)
         XCTAssertEqual(flag.stderr, "callhist: --status is 100000 bytes long: no status is longer than 256 characters.\n")
     }
+
+    /// Whatever the format, a terminal never gets the data's control bytes
+    /// (ESC [2J clears it, OSC 52 writes the clipboard, U+202E reorders what
+    /// is shown); a pipe gets the CSV exact; Markdown shows `<script>` as text.
+    func testTerminalsNeverGetTheDatasControlBytes() throws {
+        let event = "\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{07}\u{202e}<script>"
+        let body =
+            #"{"call_details": {"status": "queued", "queued_timestamp": "1795000000", "events": [{"event": "EVENT", "timestamp": 1795000000}]}}"#
+        let server = try MockHTTPServer { _ in
+            MockResponse(
+                status: 200, contentType: "application/json",
+                text: body.replacingOccurrences(of: "EVENT", with: #"\u001b[2J\u001b]52;c;ZXZpbA==\u0007\u202e<script>"#))
+        }
+        defer { server.shutdown() }
+        let db = scratch.path("a.sqlite")
+        XCTAssertEqual(try Harness.callhist(["archive", "--db", db, "c1"], env: Harness.environment(baseURL: server.baseURL + "/api")).status, 0)
+        let callhist = Harness.binDirectory.appendingPathComponent("callhist").path
+        for args in [
+            ["report", "call", "c1", "--format", "csv"], ["report", "call", "c1", "--format", "json"], ["export", "events", "--format", "csv"],
+            ["export", "events", "--format", "ndjson"],
+        ] {
+            // `script` gives the command a terminal for its standard output.
+            let command = ([callhist] + args + ["--db", db]).map { "'\($0)'" }.joined(separator: " ")
+            let tty = try Harness.run("/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"], env: [:])
+            XCTAssertEqual(tty.status, 0, "\(args): \(tty.stderr)")
+            XCTAssertFalse(tty.stdout.contains("\u{1b}"), "\(args) wrote ESC to a terminal")
+            XCTAssertFalse(tty.stdout.contains("\u{202e}"), "\(args) wrote U+202E to a terminal")
+            XCTAssertFalse(tty.stdout.contains("\u{07}"), "\(args) wrote BEL to a terminal")
+            XCTAssertTrue(tty.stdout.contains("\\u001b[2J"), "\(args): \(tty.stdout)")
+        }
+        let piped = try Harness.callhist(["export", "events", "--format", "csv", "--db", db], env: [:])
+        XCTAssertTrue(piped.stdout.contains(event), "a pipe gets the CSV exact")
+        let markdown = try Harness.callhist(["report", "call", "c1", "--format", "markdown", "--db", db], env: [:])
+        XCTAssertTrue(markdown.stdout.contains("&lt;script&gt;"), markdown.stdout)
+        XCTAssertFalse(markdown.stdout.contains("<script>"), markdown.stdout)
+    }
 }

@@ -10,16 +10,20 @@ public final class OutputSink {
     private var buffer: [UInt8] = []
     private let limit = 64 << 10
 
+    /// A terminal gets `SafeText.terminal` of everything written.
+    private let terminal: Bool
+
     public init(fd: Int32, name: String) {
         self.fd = fd
         self.name = name
+        terminal = isatty(fd) == 1
         buffer.reserveCapacity(limit + 4096)
     }
 
     public static func standardOutput() -> OutputSink { OutputSink(fd: STDOUT_FILENO, name: "standard output") }
 
     public func write(_ text: String) throws(OutputError) {
-        buffer.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: (terminal ? SafeText.terminal(text) : text).utf8)
         if buffer.count >= limit { try flush() }
     }
 

@@ -41,7 +41,9 @@ package struct TextTable {
     package var width = 80
 
     /// Table and Markdown show control characters from data escaped
-    /// (`\u001b`); CSV keeps them, neutralised against formulas (`SafeText`).
+    /// (`\u001b`), Markdown its cells' `<`, `>` and `&` as entities; CSV
+    /// keeps them, neutralised against formulas (`SafeText`), and is
+    /// escaped only on its way to a terminal (`SafeText.terminal`).
     package func render(_ format: ReportFormat) -> String {
         let title = self.title.map(SafeText.escape)
         let rows =
@@ -54,7 +56,7 @@ package struct TextTable {
             var out = title.map { "### \($0)\n\n" } ?? ""
             out += "| " + columns.joined(separator: " | ") + " |\n"
             out += "|" + columns.indices.map { i in rows.first?[i].numeric == true ? " ---: |" : " --- |" }.joined() + "\n"
-            for row in rows { out += "| " + row.map { $0.display.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+            for row in self.rows { out += "| " + row.map { SafeText.markdownCell($0.display) }.joined(separator: " | ") + " |\n" }
             return String(out.dropLast())
         case .table, .json:
             var rows = rows

@@ -40,6 +40,39 @@ public enum SafeText {
         return out
     }
 
+    /// Whole output (CSV, JSON, an export) on its way to a terminal: what
+    /// `escape` escapes, except the line ends and tabs that lay it out, so
+    /// whatever the format, no byte from the data drives the terminal
+    /// (`ESC [2J`, OSC 52) or reorders what is shown (U+202E). Output to a
+    /// file or a pipe never passes through here: it stays exact.
+    public static func terminal(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { needsEscape($0) && $0 != "\n" && $0 != "\t" && $0 != "\r" }) || text.contains(lone: "\r")
+        else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        var scalars = text.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
+            // A CR ends a CSV line only before its LF; alone it overwrites the line shown.
+            let layout = scalar == "\n" || scalar == "\t" || (scalar == "\r" && next == "\n")
+            if needsEscape(scalar) && !layout {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A Markdown cell: what a terminal must not see escaped, and `&`, `<`
+    /// and `>` as entities, so a renderer shows `<script>` as text.
+    public static func markdownCell(_ s: String) -> String {
+        escape(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "|", with: "\\|")
+    }
+
     package static func needsEscape(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
         case 0x00...0x1F, 0x7F...0x9F: true
@@ -78,5 +111,17 @@ public enum SafeText {
             }
         }
         return digits > 0 && u.last != UInt8(ascii: ".")
+    }
+}
+
+extension String {
+    /// True when `c` stands somewhere not followed by a line feed.
+    fileprivate func contains(lone c: Unicode.Scalar) -> Bool {
+        var previous: Unicode.Scalar?
+        for scalar in unicodeScalars {
+            if previous == c && scalar != "\n" { return true }
+            previous = scalar
+        }
+        return previous == c
     }
 }
