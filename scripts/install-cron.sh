@@ -93,7 +93,9 @@ if [ ! -f "$env_file" ]; then
       echo "# Credentials for the nightly callhist archive. Keep this file mode 600."
       printf 'FUSE_EMAIL=%q\n' "${FUSE_EMAIL:-you@example.com}"
       printf 'FUSE_DEVELOPER_KEY=%q\n' "${FUSE_DEVELOPER_KEY:-put-your-developer-key-here}"
-      [ -n "${FUSE_BASE_URL:-}" ] && printf 'FUSE_BASE_URL=%q\n' "$FUSE_BASE_URL"
+      # An if, not `[ … ] && …`: under set -e a false test as the block's
+      # last command ended the installer silently, halfway (issue 31).
+      if [ -n "${FUSE_BASE_URL:-}" ]; then printf 'FUSE_BASE_URL=%q\n' "$FUSE_BASE_URL"; fi
     } >"$env_file"
   )
   [ -n "${FUSE_DEVELOPER_KEY:-}" ] || echo "install-cron: edit $env_file and put your Fuse login and developer key there"

@@ -129,6 +129,28 @@ final class CronInstallTests: XCTestCase {
         XCTAssertFalse(after.contains("callhist-nightly"))
         XCTAssertTrue(after.contains("someone else's job"))
     }
+    /// Without FUSE_BASE_URL (the API's own URL is the default) the installer
+    /// finishes: the env file without it, and the crontab line installed.
+    func testInstallsWithoutABaseURLInTheEnvironment() throws {
+        let dir = try TemporaryDirectory()
+        let table = dir.path("crontab.txt")
+        let mock = try MockProcess(["--calls", "10"])
+        var env = try crontabStandIn(dir, table: table, mock: mock)
+        env["FUSE_BASE_URL"] = nil
+        let config = dir.path("config")
+        let (status, output) = try run(
+            [
+                "scripts/install-cron.sh".prefixed(repo), "--callhist", Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir",
+                config,
+                "--db", dir.path("n.sqlite"), "--log", dir.path("n.log"),
+            ], env: env)
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(try String(contentsOfFile: table, encoding: .utf8).contains("callhist-nightly"), output)
+        let envFile = try String(contentsOfFile: config + "/env", encoding: .utf8)
+        XCTAssertTrue(envFile.contains("FUSE_DEVELOPER_KEY="))
+        XCTAssertFalse(envFile.contains("FUSE_BASE_URL"))
+    }
+
     func testRelativePathsPercentSignsAndTwoInstallationsSideBySide() throws {
         let dir = try TemporaryDirectory()
         let table = dir.path("crontab.txt")
