@@ -42,6 +42,12 @@ fi
 out=$(bash scripts/install-cron.sh --no-crontab "${pass[@]}")
 wrapper=$(printf '%s\n' "$out" | sed -n 's/^install-cron: wrapper //p')
 [ -x "$wrapper" ] || { echo "install-systemd: install-cron.sh wrote no wrapper" >&2; exit 70; }
+# systemd splits ExecStart= at spaces and expands % specifiers and $VARS:
+# the path goes in quotes, with \ and " escaped and % and $ doubled.
+exec_path=${wrapper//\\/\\\\}
+exec_path=${exec_path//\"/\\\"}
+exec_path=${exec_path//%/%%}
+exec_path=${exec_path//\$/\$\$}
 mkdir -p "$unit_dir"
 cat >"$unit_dir/callhist-archive.service" <<UNIT
 # Written by scripts/install-systemd.sh: the nightly callhist archive.
@@ -52,7 +58,7 @@ After=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart=/bin/bash $wrapper
+ExecStart=/bin/bash "$exec_path"
 # 75 (temporary: retried the next night) is not a failure of the unit.
 SuccessExitStatus=75
 UMask=0077

@@ -151,6 +151,26 @@ final class CronInstallTests: XCTestCase {
         XCTAssertFalse(envFile.contains("FUSE_BASE_URL"))
     }
 
+    /// systemd splits `ExecStart=` at spaces and expands `%` and `$`: the
+    /// unit names the wrapper quoted and escaped, so it runs what was installed.
+    func testTheSystemdUnitQuotesAWrapperPathWithSpacesAndPercents() throws {
+        let dir = try TemporaryDirectory()
+        let mock = try MockProcess(["--calls", "10"])
+        let env = try crontabStandIn(dir, table: dir.path("crontab.txt"), mock: mock)
+        let config = dir.path("my config %h $HOME")
+        let units = dir.path("units")
+        let (status, output) = try run(
+            [
+                "scripts/install-systemd.sh".prefixed(repo), "--unit-dir", units, "--callhist",
+                Harness.binDirectory.appendingPathComponent("callhist").path, "--config-dir", config, "--db", dir.path("n.sqlite"),
+            ], env: env)
+        XCTAssertEqual(status, 0, output)
+        let unit = try String(contentsOfFile: units + "/callhist-archive.service", encoding: .utf8)
+        let escaped = (config + "/nightly.sh").replacingOccurrences(of: "%", with: "%%").replacingOccurrences(of: "$", with: "$$")
+        XCTAssertTrue(unit.contains("ExecStart=/bin/bash \"\(escaped)\"\n"), unit)
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: config + "/nightly.sh"), "the path it names is the wrapper")
+    }
+
     func testRelativePathsPercentSignsAndTwoInstallationsSideBySide() throws {
         let dir = try TemporaryDirectory()
         let table = dir.path("crontab.txt")
