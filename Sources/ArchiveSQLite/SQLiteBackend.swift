@@ -104,6 +104,7 @@ package final class SQLiteBackend: ArchiveBackend {
             throw InputError("\(destination) is the archive itself; choose another destination")
         }
         let mode = PrivateFile.mode(of: path) ?? PrivateFile.defaultMode
+        AtomicRename.removeAbandoned(for: destination)
         let temporary = AtomicRename.temporaryPath(for: destination)
         do {
             _ = Foundation.close(try PrivateFile.create(temporary, mode: mode, destination: destination))

@@ -88,6 +88,21 @@ final class ToolsCommandTests: XCTestCase {
         XCTAssertEqual(try Harness.callhist(["backup", dest, "--db", db, "--force"], env: env).status, 0)
     }
 
+    /// A killed backup leaves `.NAME.partial-PID` (a whole copy): the next
+    /// backup to that name removes it; a live process's is left alone.
+    func testTheNextBackupRemovesWhatAKilledOneLeft() throws {
+        let dest = scratch.path("nightly.sqlite")
+        // A pid no process has (above the kernel's pid_max of 4,194,304), and one that is alive.
+        let abandoned = scratch.path(".nightly.sqlite.partial-4194999")
+        let live = scratch.path(".nightly.sqlite.partial-\(getpid())")
+        for path in [abandoned, live] { XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(repeating: 7, count: 1 << 20))) }
+        let r = try Harness.callhist(["backup", dest, "--db", db], env: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned), "the killed backup's copy is gone")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live), "a running process's file is not touched")
+        XCTAssertEqual(try callDataDump(dest), try callDataDump(db))
+    }
+
     func testBackupWhileAnArchiveRunWrites() throws {
         let big = try MockProcess(["--calls", "6000", "--latency", "1"])
         let target = scratch.path("busy.sqlite")

@@ -17,6 +17,7 @@ public enum AtomicRename {
     /// Writes `fill`'s output to a temporary file beside `destination`,
     /// then renames it over: on any error nothing partial is left behind.
     public static func write<T>(to destination: String, _ fill: (OutputSink) throws -> T) throws -> T {
+        removeAbandoned(for: destination)
         let temporary = temporaryPath(for: destination)
         let fd = try PrivateFile.create(temporary, destination: destination)
         var isOpen = true
@@ -34,6 +35,23 @@ public enum AtomicRename {
             if isOpen { close(fd) }
             unlink(temporary)
             throw error
+        }
+    }
+
+    /// Removes the temporary files of `destination` that a killed process
+    /// left (their pid is gone) and that are ours: a killed backup leaves a
+    /// whole copy of the archive behind, which no one else would remove.
+    public static func removeAbandoned(for destination: String) {
+        let url = URL(fileURLWithPath: destination)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = ".\(url.lastPathComponent).partial-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = folder + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == geteuid() else { continue }
+            unlink(path)
         }
     }
 
