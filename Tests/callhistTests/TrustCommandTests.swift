@@ -189,4 +189,22 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertTrue(markdown.stdout.contains("&lt;script&gt;"), markdown.stdout)
         XCTAssertFalse(markdown.stdout.contains("<script>"), markdown.stdout)
     }
+
+    /// An endless ids input with no newline (`/dev/zero`) still honours
+    /// SIGTERM: the run stops reading, records itself and exits 75.
+    func testSIGTERMStopsReadingAnEndlessIdsInput() throws {
+        let mock = try MockProcess()
+        let db = scratch.path("a.sqlite")
+        let p = try Harness.startCallhist(["archive", "--db", db, "--ids", "/dev/zero"], env: Harness.environment(baseURL: mock.baseURL))
+        Thread.sleep(forTimeInterval: 1)
+        kill(p.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while p.isRunning, Date() < deadline { usleep(50_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit, "it ended by itself, not by the SIGKILL")
+        XCTAssertEqual(p.terminationStatus, 75)
+        XCTAssertEqual(try scalar(db, "SELECT exit_code FROM archive_runs"), 75)
+        XCTAssertEqual(try mock.answered(), 0)
+    }
 }

@@ -28,11 +28,11 @@ public enum IDFileReader {
     /// Calls `take(id, line, labels)` for every id of `path`, in order: a
     /// CSV's other columns are the id's labels (`Label`: the header's names
     /// normalised, empty cells skipped).
-    public static func read(_ path: String, labelled take: (String, Int, [Label]) throws -> Void) throws {
+    public static func read(_ path: String, interrupted: () -> Bool = { false }, labelled take: (String, Int, [Label]) throws -> Void) throws {
         let reader = try LineReader(path: path, what: "ids file", maxLineBytes: maxLineBytes)
         defer { reader.close() }
         var parser = Parser(name: reader.name)
-        try reader.forEachLine { line, number in
+        try reader.forEachLine(interrupted: interrupted) { line, number in
             guard let line else {
                 return parser.problem(number, "the line is longer than \(maxLineBytes) bytes; an ids file holds one id (or one CSV row) a line")
             }

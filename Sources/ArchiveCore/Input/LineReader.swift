@@ -40,8 +40,10 @@ package struct LineReader {
 
     /// Calls `body(line, number)` for every line (without its `\n`),
     /// numbered from 1; `line` is nil for a line longer than `maxLineBytes`,
-    /// whose bytes were skipped up to its newline.
-    package func forEachLine(_ body: ([UInt8]?, Int) throws -> Void) throws {
+    /// whose bytes were skipped up to its newline. `interrupted` is asked
+    /// after every block read: an endless input without a newline
+    /// (`/dev/zero`) still stops at a signal (`RunInterrupted`).
+    package func forEachLine(interrupted: () -> Bool = { false }, _ body: ([UInt8]?, Int) throws -> Void) throws {
         var pending: [UInt8] = []
         var overlong = false
         var number = 0
@@ -53,6 +55,7 @@ package struct LineReader {
                 throw InputError("cannot read \(name): \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
+            if interrupted() { throw RunInterrupted() }
             var start = 0
             while start < n {
                 guard let newline = buffer[start..<n].firstIndex(of: 0x0A) else {

@@ -124,7 +124,7 @@ public final class Archiver {
             }
             var read = 0
             for file in options.idFiles {
-                try IDFileReader.read(file) { id, _, labels in
+                try IDFileReader.read(file, interrupted: interrupted) { id, _, labels in
                     read += 1
                     if read % 4096 == 0, interrupted() { throw RunInterrupted() }
                     try rows.request(id, typed: false)
@@ -163,7 +163,7 @@ public final class Archiver {
         var read = 0
         try rows.transaction {
             for file in files {
-                try IDFileReader.read(file) { id, _, labels in
+                try IDFileReader.read(file, interrupted: interrupted) { id, _, labels in
                     read += 1
                     if read % 4096 == 0, interrupted() { throw RunInterrupted() }
                     guard !labels.isEmpty, try rows.isRequested(id) else { return }
