@@ -93,7 +93,7 @@ final class PackagingTests: XCTestCase {
             """, env: env)
         XCTAssertEqual(status, 0, output)
         let service = try String(contentsOfFile: units + "/callhist-archive.service", encoding: .utf8)
-        XCTAssertTrue(service.contains("ExecStart=/bin/bash \(config)/nightly.sh"), service)
+        XCTAssertTrue(service.contains("ExecStart=/bin/bash \"\(config)/nightly.sh\""), service)
         XCTAssertTrue(service.contains("SuccessExitStatus=75"))
         let timer = try String(contentsOfFile: units + "/callhist-archive.timer", encoding: .utf8)
         XCTAssertTrue(timer.contains("OnCalendar=*-*-* 04:10:00"), timer)
