@@ -7,41 +7,22 @@ import XCTest
 @testable import ArchiveSQLite
 @testable import CallHistory
 
-/// `report anomalies` over hand-built archives: each test triggers one kind,
-/// with the finding computed by hand, and the cases just inside and just
-/// outside each threshold (docs/reports.md, "Anomalies").
+/// `report anomalies`: the day statistics by hand, SQLite's migration of
+/// the anomaly bookkeeping and its query plans. What each kind finds in an
+/// archive is `AnomalyBehaviour`, on both backends (docs/reports.md, "Anomalies").
 final class AnomaliesTests: XCTestCase {
     var dir: TemporaryDirectory!
     var db: Connection!
-    var store: CallStore!
     /// The "now" of every report here: 2027-01-15 08:00 UTC.
     let now: Int64 = 1_800_000_000
-    let hour: Int64 = 3600, day: Int64 = 86_400
+    let day: Int64 = 86_400
 
     override func setUp() async throws {
         dir = try TemporaryDirectory()
         db = try ArchiveFile.openForWriting(dir.path("a.sqlite"))
-        store = try CallStore(db: db, runID: nil)
     }
 
-    override func tearDown() async throws {
-        store = nil
-        db = nil
-    }
-
-    /// Stores a body as a fetch would.
-    func stored(
-        _ id: String, _ status: String, attempts: Int = 1, max: Int = 3, queued: Int64, start: Int64? = nil, end: Int64? = nil,
-        duration: String? = nil, events: [(String, Int64)], at time: Int64? = nil
-    ) throws {
-        var fields = [#""status":"\#(status)""#, #""attempts":"\#(attempts)""#, #""max_attempts":"\#(max)""#, #""queued_timestamp":"\#(queued)""#]
-        if let start { fields.append(#""start_timestamp":"\#(start)""#) }
-        if let end { fields.append(#""end_timestamp":"\#(end)""#) }
-        if let duration { fields.append(#""duration":\#(duration)"#) }
-        let list = events.map { #"{"event":"\#($0.0)","timestamp":\#($0.1)}"# }.joined(separator: ",")
-        let json = #"{"call_details":{\#(fields.joined(separator: ",")),"events":[\#(list)]}}"#
-        _ = try store.store(id, try StatusDecoder.decode(Array(json.utf8), format: .json), at: time ?? now - hour)
-    }
+    override func tearDown() async throws { db = nil }
 
     func anomalies(since: Int64? = nil, until: Int64? = nil, _ configure: (inout AnomaliesReport.Thresholds) -> Void = { _ in }) throws -> [Anomaly] {
         var t = AnomaliesReport.Thresholds()
@@ -49,16 +30,6 @@ final class AnomaliesTests: XCTestCase {
         return try CallArchive(connection: db).anomalies(since: since ?? now - 7 * day, until: until ?? now, now: now, thresholds: t, utc: true)
             .findings
     }
-
-    func only(_ kind: Anomaly.Kind, _ findings: [Anomaly]) -> [Anomaly] { findings.filter { $0.kind == kind } }
-
-    // MARK: stuck_call
-
-    // MARK: impossible_data
-
-    // MARK: final_status_changed
-
-    // MARK: repeated_failure
 
     func testMigrationCountsTheFailuresOfIdsThatNeverBroughtABody() throws {
         let path = dir.path("old.sqlite")
@@ -103,8 +74,6 @@ final class AnomaliesTests: XCTestCase {
         let changes = try XCTUnwrap(statements.first { $0.contains("FROM status_changes") })
         XCTAssertTrue(try db.prepare("EXPLAIN QUERY PLAN " + changes).map { $0.string(3) }.joined().contains("status_changes_from_final"))
     }
-
-    // MARK: archive_stale
 
     // MARK: volume_drop and completion_drop (the statistics, by hand)
 
@@ -172,7 +141,5 @@ final class AnomaliesTests: XCTestCase {
         // A baseline with every call completed gives no standard error to measure by.
         XCTAssertEqual(DayAnomalies.judge(days(Array(repeating: (100, 100, 100), count: 14) + [(100, 100, 10)]), judging: 14, t), [])
     }
-
-    // MARK: Through the archive
 
 }
