@@ -63,6 +63,8 @@ public struct FetchSummary: Sendable, Equatable {
     /// started, transfers in flight were given a grace period.
     public var interrupted = false
     public var budgetExhausted = false
+    /// The circuit breaker gave up on the API: what it saw (docs/reliability.md, "API outages").
+    public var outage: APIOutage?
 
     /// The run stopped at once: nothing more is started or reported.
     public var stoppedAtOnce: Bool { stoppedByUnauthorized || stoppedByMisconfiguration }

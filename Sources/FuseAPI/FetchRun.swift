@@ -30,6 +30,8 @@ struct FetchRun {
     /// When the caller asked the run to finish (`draining`); transfers still
     /// in flight a grace period later are abandoned.
     var drainingSince: ContinuousClock.Instant?
+    /// Stops the run when the API looks down (docs/reliability.md, "API outages").
+    var breaker: OutageBreaker
 
     init(
         configuration: FuseClient.Configuration, ids: @escaping () -> IDSupply, clock: @escaping () -> ContinuousClock.Instant,
@@ -41,6 +43,7 @@ struct FetchRun {
         self.clock = clock
         self.random = random
         self.limiter = configuration.ratePerSecond.map(RateLimiter.init(perSecond:))
+        self.breaker = OutageBreaker(giveUpAfter: configuration.giveUpAfter, concurrency: configuration.concurrency)
     }
 
     var budgetLeft: Bool {
@@ -67,7 +70,9 @@ struct FetchRun {
             summary.budgetExhausted = summary.budgetExhausted || !idsExhausted || !waiting.isEmpty
             return .idle
         }
+        if breaker.gaveUp != nil { return .idle }
         if let gate = limiter?.earliestStart(), gate > now { return .wait(until: gate) }
+        if breaker.isOpen { return probe(now: now) }
 
         // Retries first: they are older work.
         if let index = waiting.indices.min(by: { slots[waiting[$0]]!.readyAt! < slots[waiting[$1]]!.readyAt! }) {
@@ -84,6 +89,23 @@ struct FetchRun {
         if canTakeNewID, let started = startNextID(now: now) { return started }
         if waitingForIDs { return .wait(until: now + Self.supplyPoll) }
         return .idle
+    }
+
+    /// While the breaker is open: one request at a time, when it says so —
+    /// the oldest retry waiting, else the next id.
+    mutating func probe(now: ContinuousClock.Instant) -> CurlMulti<Int>.Pull {
+        guard let gate = breaker.probeGate(now: now) else { return .idle }  // a probe is in flight
+        if gate > now { return .wait(until: gate) }
+        if let index = waiting.indices.min(by: { slots[waiting[$0]]!.readyAt! < slots[waiting[$1]]!.readyAt! }) {
+            let slot = waiting.remove(at: index)
+            breaker.probing(slot: slot)
+            return start(slot: slot, now: now)
+        }
+        if !idsExhausted, let started = startNextID(now: now) {
+            if case .start(let slot, _) = started { breaker.probing(slot: slot) }
+            return started
+        }
+        return waitingForIDs ? .wait(until: now + Self.supplyPoll) : .idle
     }
 
     /// How soon to ask again when the supply has no id ready yet.
@@ -134,6 +156,11 @@ struct FetchRun {
         case .success(let response):
             active.answered = true
             active.everReachable = true
+            if (500...599).contains(response.status) {
+                breaker.failed(id: active.id, slot: slot, kind: "HTTP \(response.status)", active: slots.count, allRead: idsExhausted, now: now)
+            } else {
+                breaker.answered()
+            }
             let message = { StatusDecoder.errorMessage(response.body) ?? "HTTP \(response.status)" }
             if let foreign = ForeignAnswer.problem(
                 status: response.status, contentType: response.header("Content-Type"), body: response.body, location: response.header("Location"))
@@ -164,8 +191,10 @@ struct FetchRun {
         case .failure(let error):
             if !error.isUnreachable { active.everReachable = true }
             if error.kind == .bodyTooLarge {
+                breaker.answered()
                 return finish(slot: slot, active, .failed(FetchFailure(reason: error.message, httpStatus: nil)))
             }
+            breaker.failed(id: active.id, slot: slot, kind: error.kind.outageWords, active: slots.count, allRead: idsExhausted, now: now)
             failure = FetchFailure(
                 reason: error.isUntrustedCertificate ? "certificate not trusted (\(error.message))" : error.message,
                 httpStatus: nil, unreachable: !active.everReachable, untrustedCertificate: error.isUntrustedCertificate)
@@ -182,23 +211,29 @@ struct FetchRun {
 
     mutating func finish(slot: Int, _ active: Active, _ outcome: FetchOutcome) -> FetchResult {
         slots[slot] = nil
+        breaker.forget(slot: slot)
         summary.delivered += 1
         if active.answered { summary.answered += 1 }
         return FetchResult(callID: active.id, outcome: outcome, requests: active.attempts)
     }
 
     /// Ends the run. An id whose last attempt failed and whose retry a
-    /// budget cut off is a failure, not work left over: a server that
-    /// accepts and never answers must not end a `--max-runtime` run as a
-    /// success (docs/reliability.md, "Budgets"). Those ids are returned, to
-    /// be delivered as failed; the rest in flight or waiting are abandoned.
-    /// After a 401 or a foreign answer, or a drain, nothing more is reported.
+    /// budget or the circuit breaker cut off is a failure, not work left
+    /// over: a server that accepts and never answers must not end a
+    /// `--max-runtime` run as a success (docs/reliability.md, "Budgets").
+    /// Those ids are returned, to be delivered as failed; the rest in flight
+    /// or waiting are abandoned. After a 401 or a foreign answer, or a
+    /// drain, nothing more is reported.
     mutating func finish() -> [FetchResult] {
         var cutOff: [FetchResult] = []
-        if summary.budgetExhausted, !summary.stoppedAtOnce, drainingSince == nil {
+        summary.outage = breaker.gaveUp
+        let why =
+            summary.outage != nil
+            ? "the API looked down and the run gave up (--give-up-after)" : "the run's budget (--max-runtime or --max-requests) ended first"
+        if summary.budgetExhausted || summary.outage != nil, !summary.stoppedAtOnce, drainingSince == nil {
             for slot in slots.keys.sorted() {
                 guard let active = slots[slot], let failure = active.lastFailure, active.readyAt != nil else { continue }
-                let reason = failure.reason + "; not retried: the run's budget (--max-runtime or --max-requests) ended first"
+                let reason = failure.reason + "; not retried: \(why)"
                 let cut = FetchFailure(
                     reason: reason, httpStatus: failure.httpStatus, unreachable: failure.unreachable,
                     malformed: failure.malformed, untrustedCertificate: failure.untrustedCertificate)

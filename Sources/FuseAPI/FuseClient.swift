@@ -26,6 +26,10 @@ public struct FuseClient: Sendable {
         /// After the caller asks the run to finish, transfers in flight get
         /// this long to complete before they are abandoned.
         public var drainGrace: Duration = .seconds(5)
+        /// How long the API may look down (a streak of connection failures,
+        /// timeouts and 5xx across different ids) before the run gives up;
+        /// nil never (`OutageBreaker`).
+        public var giveUpAfter: Duration? = .seconds(30)
         /// A CA bundle (PEM) to trust instead of the system store (`--cacert`).
         public var caBundle: String?
         /// A proxy for every request (`--proxy`); nil leaves libcurl's

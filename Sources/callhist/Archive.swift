@@ -21,8 +21,8 @@ struct Archive: ParsableCommand {
             seconds at most), records the run and exits 75; a second one ends the process at once.
 
             Exit codes: 0 every id got an answer, 65 a refused id (nothing fetched), 69 API unreachable, \
-            75 some calls failed after retries, the run was interrupted, or another run holds the \
-            archive, 77 credentials refused (401), 78 missing or bad configuration (including a \
+            75 some calls failed after retries, the API looked down part-way and the run gave up \
+            (--give-up-after), the run was interrupted, or another run holds the archive, 77 credentials refused (401), 78 missing or bad configuration (including a \
             base URL that is not the API).
             """
     )
@@ -57,6 +57,11 @@ struct Archive: ParsableCommand {
     @Option(help: ArgumentHelp("Stop starting requests after this many; the rest waits for the next run.", valueName: "n")) var maxRequests: Int?
     @Option(help: ArgumentHelp("Stop starting requests after this long (e.g. 20m); the rest waits for the next run.", valueName: "duration"))
     var maxRuntime: DurationArgument?
+    @Option(
+        help: ArgumentHelp(
+            "When the API looks down (connection failures, timeouts, 5xx across different ids in a row), probe it this long, then stop and leave the rest for the next run; 0 never gives up.",
+            valueName: "duration"))
+    var giveUpAfter = DurationArgument(argument: "30s")!
     @Flag(help: "Show what would be fetched, without fetching or writing anything.") var dryRun = false
     @Flag(help: "With --dry-run: list every id with the reason it is, or is not, fetched.") var list = false
     @Flag(help: "With --list: times in UTC instead of the local time zone.") var utc = false
@@ -80,6 +85,7 @@ struct Archive: ParsableCommand {
         if let maxRuntime, !(1...(366 * 86_400)).contains(maxRuntime.seconds) {
             throw ValidationError("--max-runtime must be between 1s and 366d")
         }
+        guard (0...86_400).contains(giveUpAfter.seconds) else { throw ValidationError("--give-up-after must be between 0 (never) and 1d") }
         guard staleAfter.seconds >= 1 else { throw ValidationError("--stale-after must be at least 1s") }
         if noRefresh && refreshAll { throw ValidationError("--no-refresh and --refresh-all contradict each other") }
         _ = try Label.arguments(labels)
@@ -111,13 +117,13 @@ struct Archive: ParsableCommand {
         var metricsWritten = false
         // The metrics file is written on every exit path, so a collector
         // sees a failed night too (its exit code, when it ended).
-        func writeMetrics(_ counts: RunCounts, exitCode: Int32) throws {
+        func writeMetrics(_ counts: RunCounts, exitCode: Int32, report: Archiver.Report? = nil) throws {
             guard let metricsFile, !dryRun, !metricsWritten else { return }
             metricsWritten = true
             let lastSuccess = try? opened?.lastSuccessfulArchive()
             try MetricsFile.write(
                 to: metricsFile, counts: counts, exitCode: exitCode, seconds: (ContinuousClock.now - started).seconds,
-                finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess ?? nil)
+                finishedAt: Int64(Date().timeIntervalSince1970), lastSuccessAt: lastSuccess ?? nil, outage: report?.outage)
         }
         do {
             let options = archiverOptions
@@ -131,6 +137,7 @@ struct Archive: ParsableCommand {
             settings.retries = retries
             settings.maxRequests = maxRequests
             settings.maxRuntime = maxRuntime?.duration
+            settings.giveUpAfter = giveUpAfter.seconds > 0 ? giveUpAfter.duration : nil
 
             let archive = try CallArchive.openForWriting(database.path, wait: wait) { holder in
                 output.say("waiting for \(holder) to finish with \(database.name)")
@@ -150,7 +157,7 @@ struct Archive: ParsableCommand {
             }
             line.finish()
             let exitCode = ExitPolicy.code(for: report.outcome)
-            try writeMetrics(report.counts, exitCode: exitCode)
+            try writeMetrics(report.counts, exitCode: exitCode, report: report)
             opened = nil
             try archive.close()
             output.say(Self.summary(report, elapsed: ContinuousClock.now - started))
@@ -190,6 +197,7 @@ struct Archive: ParsableCommand {
                 case .unauthorized?: "stopped by the 401"
                 case .misconfigured?: "stopped: the server is not the API"
                 case .interrupted?: "interrupted"
+                case .outage?: "the API looked down"
                 case nil: "not reached"
                 }
             text += "; \(c.leftOver) left for the next run (\(why))"

@@ -9,7 +9,7 @@ enum ExitPolicy {
     static func status(for outcome: RunOutcome) -> ExitStatus {
         switch outcome {
         case .completed: .ok
-        case .partial: .tempFail
+        case .partial, .outage: .tempFail
         case .unauthorized: .noPermission
         case .unreachable: .unavailable
         case .badInput: .dataError

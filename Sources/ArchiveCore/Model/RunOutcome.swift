@@ -9,6 +9,9 @@ public enum RunOutcome: Sendable, Equatable {
     case partial
     /// The API refused the credentials (401); the run stopped at once.
     case unauthorized
+    /// The API looked down part-way and the circuit breaker gave up: the
+    /// rest waits for the next run (docs/reliability.md, "API outages").
+    case outage
     /// Not one request got an HTTP answer.
     case unreachable
     /// A refused id (nothing fetched) or bad import lines (the rest landed).

@@ -69,6 +69,8 @@ public final class Archiver {
     /// Why ids the run set out to fetch were left for the next run.
     public enum StopCause: String, Sendable {
         case budget, unauthorized, misconfigured, interrupted
+        /// The circuit breaker gave up on the API (docs/reliability.md, "API outages").
+        case outage
     }
 
     public struct Report {
@@ -85,6 +87,8 @@ public final class Archiver {
         public var stopCause: StopCause?
         /// Labels the ids given brought that the archive did not have.
         public var labelsAdded = 0
+        /// What the circuit breaker saw when it gave up on the API, if it did.
+        public var outage: APIOutage?
     }
 
     package let rows: any ArchiveRunRows
@@ -382,12 +386,19 @@ public final class Archiver {
             outcome = .interrupted
             stopCause = .interrupted
             message = interruptedMessage(interruption() ?? "a signal", "\(counts.done) ids done, \(counts.leftOver) left")
+        } else if let outage = summary.outage, summary.answered > 0 || unreachableFailures < counts.failed {
+            outcome = .outage
+            stopCause = .outage
+            message = Self.outageMessage(outage, base: base, counts: counts, giveUpAfter: client.configuration.giveUpAfter)
         } else if counts.failed > 0 && summary.answered == 0 && unreachableFailures == counts.failed {
             outcome = .unreachable
             message =
                 untrusted
                 ? "the API's certificate is not trusted (\(lastFailure ?? "TLS failed")). If your network inspects TLS with its own CA, pass --cacert FILE (or set CALLHIST_CA_BUNDLE); the ids stay due."
                 : "the API could not be reached (\(lastFailure ?? "no answer")). Check --base-url, --proxy and the network; the ids stay due for the next run."
+            if let outage = summary.outage {
+                message! += " " + Self.outageMessage(outage, base: base, counts: counts, giveUpAfter: client.configuration.giveUpAfter)
+            }
         } else if counts.failed > 0 {
             outcome = .partial
             message =
@@ -397,7 +408,20 @@ public final class Archiver {
         try rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(outcome), message: message, at: now()) }
         return Report(
             counts: counts, outcome: outcome, message: message, warnings: warnings, runID: runID, skipped: skipped, stopCause: stopCause,
-            labelsAdded: labelsAdded)
+            labelsAdded: labelsAdded, outage: summary.outage)
+    }
+
+    /// "Fuse unreachable since 02:14:07: 20 consecutive failed requests
+    /// (connection refused ×20) across 20 ids; 1203 of 4187 ids fetched; the
+    /// rest wait for the next run".
+    static func outageMessage(_ outage: APIOutage, base: String, counts: RunCounts, giveUpAfter: Duration?) -> String {
+        let since = Date().addingTimeInterval(-((ContinuousClock.now - outage.since) / .seconds(1)))
+        let clock = DateFormatter()
+        clock.locale = Locale(identifier: "en_US_POSIX")
+        clock.dateFormat = "HH:mm:ss"
+        let limit = giveUpAfter.map { " (--give-up-after \(Int($0 / .seconds(1)))s)" } ?? ""
+        return "Fuse unreachable since \(clock.string(from: since)) (\(base)): \(outage.description); the run gave up\(limit) instead of "
+            + "retrying every id. \(counts.fetched) of \(counts.requested) ids fetched; the rest wait for the next run."
     }
 }
 

@@ -21,6 +21,8 @@ public struct FetchSettings: Sendable {
     public var maxRequests: Int?
     /// Counted from when the run starts fetching.
     public var maxRuntime: Duration?
+    /// How long the API may look down before the run gives up (`--give-up-after`); nil never.
+    public var giveUpAfter: Duration? = .seconds(30)
 
     public init(
         baseURL: String? = nil, netrcFile: String? = nil, caBundle: String? = nil, proxy: String? = nil,
@@ -120,6 +122,7 @@ public struct FetchSettings: Sendable {
         config.userAgent = "callhist/\(CallhistVersion.string)"
         config.maxRequests = maxRequests
         config.deadline = maxRuntime.map { ContinuousClock.now + $0 }
+        config.giveUpAfter = giveUpAfter
         config.caBundle = try checkedCABundle()
         config.proxy = try checkedProxy()
         return config

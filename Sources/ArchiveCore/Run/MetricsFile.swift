@@ -1,10 +1,13 @@
 import Foundation
+import FuseAPI
 
 /// The figures of the last archive run (and of `report anomalies`) in Prometheus text format, for
 /// node_exporter's textfile collector. Written to a temporary file and
 /// renamed, so the collector never reads half a file.
 public enum MetricsFile {
-    public static func write(to path: String, counts: RunCounts, exitCode: Int32, seconds: Double, finishedAt: Int64, lastSuccessAt: Int64?) throws {
+    public static func write(
+        to path: String, counts: RunCounts, exitCode: Int32, seconds: Double, finishedAt: Int64, lastSuccessAt: Int64?, outage: APIOutage? = nil
+    ) throws {
         var lines: [String] = []
         func metric(_ name: String, _ help: String, _ value: String) {
             lines.append("# HELP callhist_\(name) \(help)")
@@ -20,6 +23,11 @@ public enum MetricsFile {
         metric("archive_left_over_ids", "Ids a budget left for the next run.", String(counts.leftOver))
         metric("archive_http_requests", "HTTP requests sent by the last run.", String(counts.httpRequests))
         metric("archive_run_seconds", "Length of the last archive run.", String(format: "%.3f", seconds))
+        metric(
+            "archive_api_outage", "1 when the last run gave up on an API that looked down (its circuit breaker), else 0.", outage == nil ? "0" : "1")
+        metric(
+            "archive_api_outage_failed_requests", "Failed requests in a row across different ids when the last run gave up; 0 when it did not.",
+            String(outage?.failures ?? 0))
         metric("archive_exit_code", "Exit code of the last archive run.", String(exitCode))
         metric("archive_last_run_timestamp_seconds", "When the last archive run ended (unix time).", String(finishedAt))
         if let lastSuccessAt {
