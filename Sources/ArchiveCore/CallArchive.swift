@@ -35,6 +35,21 @@ public final class CallArchive {
 
     public var schemaVersion: Int { get throws { try storage { try backend.schemaVersion } } }
 
+    /// Label values the version 7 migration merged at or after `since`
+    /// (one value per name: the others kept in `call_labels_merged`), so
+    /// the command that migrated can say how many (docs/schema.md).
+    public func labelValuesMerged(since: Int64) throws -> Int {
+        try storage { Int(try backend.sql.integer("SELECT count(*) FROM call_labels_merged WHERE merged_at >= ?", [.integer(since)]) ?? 0) }
+    }
+
+    /// The sentence for `labelValuesMerged`, or nil when none were.
+    public func labelMergeNote(since: Int64) throws -> String? {
+        let n = try labelValuesMerged(since: since)
+        guard n > 0 else { return nil }
+        return "the schema upgrade merged \(n) label \(n == 1 ? "value" : "values"): a call now holds one value per label name "
+            + "(the greatest was kept; the others are in the table call_labels_merged)"
+    }
+
     // MARK: Runs
 
     /// `interruption` names the signal that asked the run to stop, or nil

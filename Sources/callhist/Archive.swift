@@ -10,6 +10,10 @@ struct Archive: ParsableCommand {
             # comments skipped; a CSV with a call_id column works too), and from every archived call \
             that is not final (unless --no-refresh).
 
+            Three forms: `callhist archive ID…` fetches exactly those ids, final or not (a person asked \
+            to look); `callhist archive --ids FILE` and `callhist archive` alone also re-check the \
+            archived calls that are due (--with-due adds them to typed ids, --no-refresh leaves them out).
+
             One schedule decides which are fetched: new ids always; ids typed as arguments now; every \
             other archived id (from a file or from the archive) only when due — changed at its last \
             check, or its backoff elapsed — and never when final or stale. --force fetches the given \
@@ -33,7 +37,7 @@ struct Archive: ParsableCommand {
         case json, xml, table, csv, markdown
     }
 
-    @Argument(help: "Call ids to archive (fetched now, even when not due).") var ids: [String] = []
+    @Argument(help: "Call ids to archive: fetched now, final or not. Alone (no --ids), only these are fetched.") var ids: [String] = []
     @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"))
     var idFiles: [String] = []
     @Option(
@@ -48,7 +52,10 @@ struct Archive: ParsableCommand {
     @Option(help: ArgumentHelp("Give up on one request after this long (e.g. 30s).", valueName: "duration")) var timeout = DurationArgument(
         argument: "30s")!
     @Option(help: "Retries of one id after 5xx, 429, timeouts and malformed bodies.") var retries = 4
-    @Flag(help: "Consider only the ids given, not the archived calls that are due.") var noRefresh = false
+    @Flag(help: "Consider only the ids given, not the archived calls that are due (the default when ids are typed and no --ids file is given).")
+    var noRefresh = false
+    @Flag(help: "With ids typed as arguments: also fetch the archived calls that are due, as a run with --ids or without ids does.")
+    var withDue = false
     @Flag(help: "Re-check every non-final call now, stale ones included.") var refreshAll = false
     @Flag(help: "Fetch the given ids now, even when final or not due.") var force = false
     @Option(help: ArgumentHelp("Calls queued longer ago than this are stale: no longer re-checked.", valueName: "duration")) var staleAfter =
@@ -88,6 +95,7 @@ struct Archive: ParsableCommand {
         guard (0...86_400).contains(giveUpAfter.seconds) else { throw ValidationError("--give-up-after must be between 0 (never) and 1d") }
         guard staleAfter.seconds >= 1 else { throw ValidationError("--stale-after must be at least 1s") }
         if noRefresh && refreshAll { throw ValidationError("--no-refresh and --refresh-all contradict each other") }
+        if noRefresh && withDue { throw ValidationError("--no-refresh and --with-due contradict each other") }
         _ = try Label.arguments(labels)
         if !labels.isEmpty && ids.isEmpty && idFiles.isEmpty {
             throw ValidationError("--label applies to the ids given: name some, or pass --ids FILE")
@@ -104,7 +112,9 @@ struct Archive: ParsableCommand {
         options.ids = ids
         options.idFiles = idFiles
         options.labels = (try? Label.arguments(labels)) ?? []
-        options.refresh = !noRefresh
+        // Ids typed alone mean those ids (a person asked to look at them);
+        // an ids file, no ids at all, or --with-due run the schedule.
+        options.refresh = !noRefresh && (ids.isEmpty || !idFiles.isEmpty || withDue || refreshAll)
         options.refreshAll = refreshAll
         options.force = force
         options.staleAfter = staleAfter.seconds
@@ -139,10 +149,12 @@ struct Archive: ParsableCommand {
             settings.maxRuntime = maxRuntime?.duration
             settings.giveUpAfter = giveUpAfter.seconds > 0 ? giveUpAfter.duration : nil
 
+            let opening = Int64(Date().timeIntervalSince1970)
             let archive = try CallArchive.openForWriting(database.path, wait: wait) { holder in
                 output.say("waiting for \(holder) to finish with \(database.name)")
             }
             opened = archive
+            if let note = try archive.labelMergeNote(since: opening) { output.say("note: " + note) }
             // From here a first SIGINT/SIGTERM ends the run cleanly (recorded,
             // metrics, summary); before, there is nothing to clean up.
             TerminationSignals.catchStop()
@@ -161,6 +173,7 @@ struct Archive: ParsableCommand {
             opened = nil
             try archive.close()
             output.say(Self.summary(report, elapsed: ContinuousClock.now - started))
+            if let note = Self.unknownNote(report) { output.say(note) }
             for warning in report.warnings { ExitPolicy.printError("warning: " + warning) }
             if let message = report.message { ExitPolicy.printError(message) }
             if exitCode != 0 { throw ExitCode(exitCode) }
@@ -177,19 +190,18 @@ struct Archive: ParsableCommand {
         }
     }
 
-    /// One line that accounts for every id: what was fetched and how it
-    /// went, why the others were not fetched, and what is left.
+    /// One line that accounts for every id the run considered: fetched,
+    /// not found, forbidden, failed, left for the next run and not fetched
+    /// (by reason) add up to the number it starts with.
     static func summary(_ report: Archiver.Report, elapsed: Duration) -> String {
         let c = report.counts
-        var text = "archived \(c.done) of \(c.requested) ids in \(String(format: "%.1f", elapsed.seconds))s"
+        var text = "\(c.considered) ids considered in \(String(format: "%.1f", elapsed.seconds))s"
+        if c.considered == 0 { return text + ": nothing to fetch (no ids given, and no archived call is due) [run \(report.runID), 0 requests]" }
+        var parts: [String] = []
         if c.requested > 0 {
-            text += ": \(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged), "
-            text += "\(c.notFound) not found, \(c.forbidden) forbidden, \(c.failed) failed"
+            parts.append("\(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged)")
+            parts += ["\(c.notFound) not found", "\(c.forbidden) forbidden", "\(c.failed) failed"]
         }
-        let skipped = [(Schedule.Reason.final, "final"), (.waiting, "waiting (not due yet)"), (.stale, "stale (--refresh-all fetches them)")]
-            .compactMap { reason, words in report.skipped[reason].flatMap { $0 > 0 ? "\($0) \(words)" : nil } }
-        if !skipped.isEmpty { text += "; not fetched: " + skipped.joined(separator: ", ") }
-        if c.requested == 0 && skipped.isEmpty { text += ": nothing to fetch (no ids given, and no archived call is due)" }
         if c.leftOver > 0 {
             let why =
                 switch report.stopCause {
@@ -200,10 +212,26 @@ struct Archive: ParsableCommand {
                 case .outage?: "the API looked down"
                 case nil: "not reached"
                 }
-            text += "; \(c.leftOver) left for the next run (\(why))"
+            parts.append("\(c.leftOver) left for the next run (\(why))")
         }
-        if report.labelsAdded > 0 { text += "; \(report.labelsAdded) labels added" }
+        let skipped = [
+            (c.skippedFinal, "final"), (c.skippedWaiting, "waiting (not due yet)"), (c.skippedStale, "stale (--refresh-all fetches them)"),
+        ]
+        .compactMap { n, words in n > 0 ? "\(n) \(words)" : nil }
+        if !skipped.isEmpty { parts.append("not fetched: " + skipped.joined(separator: ", ")) }
+        text += ": " + parts.joined(separator: ", ")
+        if report.labelsAdded > 0 { text += "; \(report.labelsAdded) labels set" }
         return text + " [run \(report.runID), \(c.httpRequests) requests]"
+    }
+
+    /// Names the ids the API did not know, with what to do about junk.
+    static func unknownNote(_ report: Archiver.Report) -> String? {
+        let n = report.counts.notFound
+        guard n > 0 else { return nil }
+        let shown = report.unknownIDs.joined(separator: ", ") + (n > report.unknownIDs.count ? ", …" : "")
+        let forget = n <= report.unknownIDs.count ? "callhist forget \(report.unknownIDs.joined(separator: " "))" : "callhist forget --ids FILE"
+        return "\(n) \(n == 1 ? "id" : "ids") unknown to the API (404): \(shown). They are asked again on the usual backoff until stale "
+            + "(report pending lists them); if they are junk, `\(forget)` removes them."
     }
 
     private func showPlan(_ options: Archiver.Options) throws {
@@ -223,21 +251,19 @@ struct Archive: ParsableCommand {
         try lister?.finish()
         // With --list the list is the answer on stdout; the counts go to stderr.
         var lines = ["dry run: would fetch \(p.toFetch) ids"]
-        func row(_ label: String, _ reason: Schedule.Reason) -> String? {
+        let labels = Schedule.Reason.allCases.map { (reason: $0, label: ($0.fetches ? "fetch: " : "skip:  ") + $0.phrase) }
+        // As wide as the longest reason: a reason is never cut.
+        let width = max(40, labels.map(\.label.count).max() ?? 0) + 2
+        func row(_ label: String, given: Int, archived: Int) -> String {
+            "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + String(given).leftPadded(8) + String(archived).leftPadded(14)
+        }
+        lines.append("  " + "".padding(toLength: width, withPad: " ", startingAt: 0) + "given".leftPadded(8) + "from archive".leftPadded(14))
+        for (reason, label) in labels {
             let given = p.given[reason] ?? 0
             let archived = p.archived[reason] ?? 0
-            guard given + archived > 0 else { return nil }
-            return "  " + label.padding(toLength: 40, withPad: " ", startingAt: 0)
-                + String(given).leftPadded(8) + String(archived).leftPadded(14)
+            if given + archived > 0 { lines.append(row(label, given: given, archived: archived)) }
         }
-        lines.append("  " + "".padding(toLength: 40, withPad: " ", startingAt: 0) + "given".leftPadded(8) + "from archive".leftPadded(14))
-        for reason in Schedule.Reason.allCases {
-            let label = (reason.fetches ? "fetch: " : "skip:  ") + reason.phrase
-            if let line = row(label, reason) { lines.append(line) }
-        }
-        lines.append(
-            "  " + "total".padding(toLength: 40, withPad: " ", startingAt: 0)
-                + String(p.requested).leftPadded(8) + String(p.archived.values.reduce(0, +)).leftPadded(14))
+        lines.append(row("total", given: p.requested, archived: p.archived.values.reduce(0, +)))
         let text = lines.joined(separator: "\n")
         if list { output.say(text) } else { print(text) }
     }

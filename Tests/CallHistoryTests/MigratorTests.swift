@@ -48,6 +48,40 @@ final class MigratorTests: XCTestCase {
         }
     }
 
+    /// Version 7: a call with several values of one name keeps one (the
+    /// greatest: the archive never recorded which came last); the others
+    /// are kept in call_labels_merged and the opening command can say so.
+    func testVersion7KeepsOneValuePerNameAndTheOthersInTheMergedTable() throws {
+        let path = dir.path("v6.sqlite")
+        let db = try Connection(path: path)
+        try Migrator.migrate(db, to: 6)
+        try db.execute(
+            """
+            INSERT INTO call_labels VALUES ('c1', 'clinic', 'A'), ('c1', 'clinic', 'B'), ('c1', 'campaign', 'spring'),
+                                           ('c2', 'clinic', 'A'), ('c2', 'list', 'x'), ('c2', 'list', 'y'), ('c2', 'list', 'z')
+            """)
+        try db.close()
+        let started = Int64(Date().timeIntervalSince1970)
+        let archive = try CallArchive.openForWriting(path)
+        XCTAssertEqual(try archive.schemaVersion, 7)
+        XCTAssertEqual(try archive.labelValuesMerged(since: started), 3)
+        XCTAssertEqual(
+            try archive.labelMergeNote(since: started),
+            "the schema upgrade merged 3 label values: a call now holds one value per label name (the greatest was kept; the others are in the table call_labels_merged)"
+        )
+        try archive.close()
+        let after = try Connection(path: path, mode: .readOnly)
+        XCTAssertEqual(
+            try after.prepare("SELECT call_id || ' ' || name || '=' || value FROM call_labels ORDER BY 1").map { $0.string(0) },
+            ["c1 campaign=spring", "c1 clinic=B", "c2 clinic=A", "c2 list=z"])
+        XCTAssertEqual(
+            try after.prepare("SELECT call_id || ' ' || name || ' ' || value || '->' || kept FROM call_labels_merged ORDER BY 1").map {
+                $0.string(0)
+            },
+            ["c1 clinic A->B", "c2 list x->z", "c2 list y->z"])
+        XCTAssertThrowsError(try Connection(path: path).execute("INSERT INTO call_labels VALUES ('c1', 'clinic', 'C')"), "one value per name")
+    }
+
     func testNewerFileIsRefusedNamingBothVersions() throws {
         let db = try Connection(path: dir.path("n.sqlite"))
         try db.setUserVersion(Migrator.latestVersion + 5)

@@ -26,7 +26,7 @@ final class LabelsCommandTests: XCTestCase {
         let db = dir.path("l.sqlite")
         let r = try Harness.callhist(["archive", "--db", db, "--ids", csv, "--progress", "never"], env: Harness.environment(baseURL: mock.baseURL))
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("450 labels added") || r.stdout.contains("450 labels added"), r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("450 labels set") || r.stdout.contains("450 labels set"), r.stdout + r.stderr)
         return db
     }
 
@@ -122,6 +122,31 @@ final class LabelsCommandTests: XCTestCase {
             #"{"campaign":"summer","clinic":"A"}"#)
     }
 
+    /// A campaign sheet re-sent with a clinic corrected: the call holds the
+    /// new value only, and `report labels clinic` counts it once, in the right row.
+    func testACorrectedSheetLeavesOneValueAndTheReportCountsItOnce() throws {
+        let mock = try MockProcess(["--calls", "10"])
+        self.mock = mock
+        let db = dir.path("c.sqlite")
+        let first = try dir.write("monday.csv", "call_id,Clinic\ncall-0000001,A\ncall-0000002,A\ncall-0000003,B\n")
+        let corrected = try dir.write("tuesday.csv", "call_id,Clinic\ncall-0000001,B\ncall-0000002,A\n")
+        for file in [first, corrected] {
+            let r = try Harness.callhist(
+                ["archive", "--db", db, "--ids", file, "--progress", "never"], env: Harness.environment(baseURL: mock.baseURL))
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        XCTAssertEqual(try labels(db), ["call-0000001 clinic=B", "call-0000002 clinic=A", "call-0000003 clinic=B"])
+        let rows = try XCTUnwrap(try json(["report", "labels", "clinic"], db) as? [[String: Any]])
+        XCTAssertEqual(rows.map { "\($0["clinic"] ?? "?")=\($0["calls"] ?? "?")" }, ["A=1", "B=2"])
+        // --label on the command line sets the name the same way.
+        let relabel = try Harness.callhist(
+            ["archive", "--db", db, "--no-refresh", "--label", "clinic=C", "call-0000003", "--progress", "never"],
+            env: Harness.environment(baseURL: mock.baseURL))
+        XCTAssertEqual(relabel.status, 0, relabel.stderr)
+        XCTAssertTrue(relabel.stderr.contains("; 1 labels set"), relabel.stderr)
+        XCTAssertEqual(try labels(db), ["call-0000001 clinic=B", "call-0000002 clinic=A", "call-0000003 clinic=C"])
+    }
+
     func testALaterFileAddsLabelsOnlyLabelRemovesAndExportImportKeepsThem() throws {
         let db = try archive()
         let before = try labels(db)
@@ -140,10 +165,13 @@ final class LabelsCommandTests: XCTestCase {
                 "call-0000001 list=vip", "call-0000002 list=vip",
                 "call-0000001 campaign=autumn", "call-0000002 campaign=autumn",
             ])
-        XCTAssertTrue(Set(before).isSubset(of: Set(after)), "nothing was removed")
+        // One value per name: the later sheet's campaign replaced theirs; nothing else went.
+        let replaced = Set(before.filter { $0.hasPrefix("call-0000001 campaign=") || $0.hasPrefix("call-0000002 campaign=") })
+        XCTAssertEqual(replaced.count, 2)
+        XCTAssertEqual(Set(before).subtracting(after), replaced)
         XCTAssertEqual(
             try Connection(path: db, mode: .readOnly).scalarString("SELECT labels FROM calls_with_labels WHERE call_id = 'call-0000001'"),
-            #"{"campaign":["autumn","spring"],"clinic":"A","list":"vip"}"#)
+            #"{"campaign":"autumn","clinic":"A","list":"vip"}"#)
         // From stdin too (read once: its labels are written as it is read).
         let piped = try Harness.callhist(
             ["archive", "--db", db, "--ids", "-", "--no-refresh", "--progress", "never"],
@@ -169,14 +197,21 @@ final class LabelsCommandTests: XCTestCase {
         let removed = try Harness.callhist(
             ["label", "call-0000001", "call-0000002", "--remove", "campaign=autumn", "--remove", "list", "--db", db], env: env)
         XCTAssertEqual(removed.status, 0, removed.stderr)
-        XCTAssertEqual(removed.stdout, "2 calls: 0 labels added, 4 removed\n")
-        XCTAssertEqual(try labels(db), before)
+        XCTAssertEqual(
+            removed.stdout,
+            "2 calls: 0 labels added, 0 replaced, 4 removed\n  campaign (calls before → after): autumn 2 → 0, "
+                + "spring \(before.filter { $0.hasSuffix("campaign=spring") }.count - 2) → \(before.filter { $0.hasSuffix("campaign=spring") }.count - 2), "
+                + "summer \(before.filter { $0.hasSuffix("campaign=summer") }.count) → \(before.filter { $0.hasSuffix("campaign=summer") }.count)\n"
+                + "  list (calls before → after): vip 2 → 0\n")
+        let kept = before.filter { !replaced.contains($0) }
+        XCTAssertEqual(try labels(db), kept)
         let unknown = try Harness.callhist(["label", "call-0000001", "nope-1", "--add", "x=y", "--db", db], env: env)
         XCTAssertEqual(unknown.status, 65)
         XCTAssertTrue(unknown.stderr.contains("nope-1"), unknown.stderr)
-        XCTAssertEqual(try labels(db), before)
+        XCTAssertEqual(try labels(db), kept)
         XCTAssertEqual(
-            try Harness.callhist(["label", "call-0000002", "--add", "Tier=Gold", "--db", db], env: env).stdout, "1 calls: 1 labels added, 0 removed\n"
+            try Harness.callhist(["label", "call-0000002", "--add", "Tier=Gold", "--db", db], env: env).stdout,
+            "1 calls: 1 labels added, 0 replaced, 0 removed\n  tier (calls before → after): Gold 0 → 1\n"
         )
         // A label named like a measure keeps every JSON key once.
         XCTAssertEqual(try Harness.callhist(["label", "call-0000002", "--add", "calls=x", "--db", db], env: env).status, 0)

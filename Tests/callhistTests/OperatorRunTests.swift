@@ -112,7 +112,7 @@ final class OperatorRunTests: XCTestCase {
         let stale = try Harness.callhist(["archive", "--db", db, "--ids", file, "--stale-after", "1d"], env: env(mock))
         XCTAssertEqual(stale.status, 0, stale.stderr)
         XCTAssertEqual(try fetchedSince(before, mock), 0, "stale ids in the file are not fetched")
-        XCTAssertTrue(stale.stderr.contains("archived 0 of 0 ids"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("80 ids considered in "), stale.stderr)
         XCTAssertTrue(stale.stderr.contains("\(open.count) stale"), stale.stderr)
         XCTAssertTrue(stale.stderr.contains("\(80 - open.count) final"), stale.stderr)
 
@@ -290,7 +290,13 @@ final class OperatorRunTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         let budget = try Harness.callhist(["archive", "--db", db, "--max-requests", "10", "--concurrency", "2"] + ids(1...40), env: env(mock))
         XCTAssertEqual(budget.status, 0, budget.stderr)
-        XCTAssertTrue(budget.stderr.contains("archived 10 of 40 ids"), budget.stderr)
+        XCTAssertTrue(
+            budget.stderr.contains(
+                "40 ids considered in ")
+                && budget.stderr.contains(
+                    ": 10 fetched (10 new, 0 changed, 0 unchanged), 0 not found, 0 forbidden, 0 failed, 30 left for the next run (budget reached) [run 1, 10 requests]"
+                ),
+            budget.stderr)
         XCTAssertTrue(budget.stderr.contains("30 left for the next run (budget reached)"), budget.stderr)
         // The progress line counts what the budget allows, not every id due.
         let progress = try Harness.callhist(

@@ -132,16 +132,16 @@ final class PostgresCommandTests: XCTestCase {
         let env = Harness.environment(baseURL: nil)
         let migrated = try Harness.callhist(["migrate", "--db", pg], env: env)
         XCTAssertEqual(migrated.status, 0, migrated.stderr)
-        XCTAssertEqual(migrated.stdout, "\(pg.replacingOccurrences(of: server.password, with: "***")): schema version 1\n")
+        XCTAssertEqual(migrated.stdout, "\(pg.replacingOccurrences(of: server.password, with: "***")): schema version 7\n")
         // A second host migrating at the same time finds it done.
         XCTAssertEqual(try Harness.callhist(["migrate", "--db", pg], env: env).status, 0)
-        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT count(*) FROM callhist_schema").trimmingCharacters(in: .whitespacesAndNewlines), "1")
+        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT count(*) FROM callhist_schema").trimmingCharacters(in: .whitespacesAndNewlines), "2")
 
         // CALLHIST_DB names it as well as --db does.
         var viaEnv = env
         viaEnv["CALLHIST_DB"] = pg
         let doctor = try Harness.callhist(["doctor"], env: viaEnv)
-        XCTAssertTrue(doctor.stdout.contains("connects; schema version 1 (PostgreSQL 15"), doctor.stdout)
+        XCTAssertTrue(doctor.stdout.contains("connects; schema version 7 (PostgreSQL 15"), doctor.stdout)
         XCTAssertTrue(doctor.stdout.contains("0 calls"), doctor.stdout)
 
         let backup = try Harness.callhist(["backup", "--db", pg, dir.path("x.sqlite")], env: env)

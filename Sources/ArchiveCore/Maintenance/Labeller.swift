@@ -1,11 +1,22 @@
-/// `callhist label`: adds labels to archived calls, or removes them — the
-/// one way a label ever goes (docs/schema.md, "call_labels"). All or
-/// nothing: an id the archive does not hold refuses the whole change.
+/// `callhist label`: sets labels of archived calls (one value per name: a
+/// call's other value of the name is replaced), or removes them — the one
+/// way a label ever goes (docs/schema.md, "call_labels"). All or nothing:
+/// an id the archive does not hold refuses the whole change.
 public struct Labeller {
     public struct Report: Sendable, Equatable {
         public var calls = 0
         public var added = 0
+        /// Calls whose value of a name was another one: one value per name.
+        public var replaced = 0
         public var removed = 0
+        /// For each name changed: calls per value in the whole archive, before and after.
+        public var counts: [NameCounts] = []
+    }
+
+    public struct NameCounts: Sendable, Equatable {
+        public var name: String
+        public var before: [String: Int]
+        public var after: [String: Int]
     }
 
     /// What `--remove` takes away: every value of a name, or one value.
@@ -35,8 +46,15 @@ public struct Labeller {
             }
             var report = Report()
             report.calls = try rows.knownGiven()
+            let names = Array(Set(remove.map(\.name) + add.map(\.name))).sorted()
+            let before = try names.map { try rows.labelCounts($0) }
             for r in remove { report.removed += try rows.removeLabel(name: r.name, value: r.value) }
-            for l in add { report.added += try rows.addLabel(l) }
+            for l in add {
+                let (added, replaced) = try rows.setLabel(l)
+                report.added += added
+                report.replaced += replaced
+            }
+            report.counts = try zip(names, before).map { NameCounts(name: $0, before: $1, after: try rows.labelCounts($0)) }
             return report
         }
     }

@@ -11,8 +11,15 @@ public struct RunCounts: Sendable, Equatable {
     public var httpRequests = 0
     /// Calls archived for the first time (a subset of `changed`).
     public var new = 0
+    /// Ids the run considered and did not fetch, by reason (docs/reliability.md, "Which ids a run fetches").
+    public var skippedFinal = 0
+    public var skippedWaiting = 0
+    public var skippedStale = 0
 
     public init() {}
 
     public var done: Int { fetched + notFound + forbidden + failed }
+    public var skipped: Int { skippedFinal + skippedWaiting + skippedStale }
+    /// Every id the run looked at: `fetched + notFound + forbidden + failed + leftOver + skipped`.
+    public var considered: Int { requested + skipped }
 }

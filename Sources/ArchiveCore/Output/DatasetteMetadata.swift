@@ -54,7 +54,14 @@ public enum DatasetteMetadata {
             description: "Labels of calls (campaign, clinic…): an ids CSV's other columns, archive --label, imports, callhist label.",
             columns: [
                 ("call_id", "The call."), ("name", "The label's name, lower_snake_case."),
-                ("value", "Its value (a name may have several on one call)."),
+                ("value", "Its value: one per name on a call, the latest sheet's."),
+            ]),
+        Table(
+            name: "call_labels_merged",
+            description: "Label values the version 7 upgrade merged away (one value per name since): kept, never lost.",
+            columns: [
+                ("call_id", "The call."), ("name", "The label's name."), ("value", "The value dropped."), ("kept", "The value the call kept."),
+                ("merged_at", "When (\(unix))."),
             ]),
         Table(
             name: "call_events", description: "The events of each call's newest answer, in the API's order.",
@@ -87,6 +94,8 @@ public enum DatasetteMetadata {
                 ("not_found", "Ids answered 404."), ("forbidden", "Ids answered 403."), ("failed", "Ids without an answer after retries."),
                 ("left_over", "Ids a budget left for the next run."), ("http_requests", "Requests sent."), ("exit_code", "The run's exit code."),
                 ("message", "Why it ended as it did."), ("version", "The callhist that ran it."), ("host", "The machine it ran on."),
+                ("skipped_final", "Ids considered and not fetched: final."), ("skipped_waiting", "Not fetched: not due yet."),
+                ("skipped_stale", "Not fetched: stale."),
             ]),
         Table(
             name: "calls_view", description: "calls with ISO-8601 UTC times and yes/no flags.",
@@ -122,7 +131,8 @@ public enum DatasetteMetadata {
                 ("unchanged", "Calls with nothing new."), ("not_found", "404s."), ("forbidden", "403s."), ("failed", "Failures after retries."),
                 ("left_over", "Left for the next run."), ("http_requests", "Requests sent."), ("exit_code", "Exit code."),
                 ("message", "Why it ended so."),
-                ("host", "The machine it ran on."),
+                ("host", "The machine it ran on."), ("skipped_final", "Not fetched: final."), ("skipped_waiting", "Not fetched: not due yet."),
+                ("skipped_stale", "Not fetched: stale."),
             ], units: ["seconds": "s"]),
     ]
 

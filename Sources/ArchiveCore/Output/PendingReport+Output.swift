@@ -4,7 +4,13 @@ extension PendingReport {
     public func rendered(_ o: RenderOptions) -> String {
         let now = o.now
         let columns = ReportColumns<Row>([
-            .text("call_id", \.callID), .text("status", { $0.status ?? (o.format == .table || o.format == .markdown ? "unfetched" : nil) }),
+            .text("call_id", \.callID),
+            .text(
+                "status",
+                { row in
+                    row.status
+                        ?? (o.format == .table || o.format == .markdown ? (row.lastOutcome == "not_found" ? "unknown (404)" : "unfetched") : nil)
+                }),
             .time("queued_timestamp", utc: o.utc, \.queuedAt), .seconds("open_seconds", { $0.openFor(now: now).map(Double.init) }),
             .int("attempts", \.attempts), .int("max_attempts", \.maxAttempts),
             .time("last_fetched_at", utc: o.utc, \.lastFetchedAt), .time("next_check_at", utc: o.utc, \.nextCheckAt),
@@ -13,10 +19,10 @@ extension PendingReport {
         var table = columns.table(rows, o.format)
         if o.format == .table || o.format == .markdown {
             table.title =
-                "\(pending) pending, \(unfetched) never fetched, \(stale) stale"
+                "\(pending) pending, \(unfetched) never fetched\(unknown > 0 ? " (\(unknown) unknown to the API)" : ""), \(stale) stale"
                 + (rows.count < pending + unfetched ? " (oldest \(rows.count) shown; --limit 0 for all)" : "")
         }
-        let json: JSONObject = ["pending": pending, "unfetched": unfetched, "stale": stale, "calls": columns.json(rows)]
+        let json: JSONObject = ["pending": pending, "unfetched": unfetched, "unknown": unknown, "stale": stale, "calls": columns.json(rows)]
         return o.emit([table], json: json)
     }
 }

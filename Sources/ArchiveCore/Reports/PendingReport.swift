@@ -40,6 +40,8 @@ public struct PendingReport: Sendable {
     /// Calls with a status that are not final, and ids without a status (also counted).
     public var pending = 0
     public var unfetched = 0
+    /// Of `unfetched`, the ids the API answered 404 at their last check.
+    public var unknown = 0
     public var stale = 0
     public var rows: [Row] = []
 
@@ -62,6 +64,12 @@ public struct PendingReport: Sendable {
             try db.integer(
                 """
                 SELECT count(*) FROM calls c\(db.dialect.indexedBy("calls_status")) WHERE c.status IS NULL AND c.is_final = 0 AND \(whereSQL)
+                """, values) ?? 0)
+        report.unknown = Int(
+            try db.integer(
+                """
+                SELECT count(*) FROM calls c\(db.dialect.indexedBy("calls_status"))
+                WHERE c.status IS NULL AND c.is_final = 0 AND c.last_outcome = 'not_found' AND \(whereSQL)
                 """, values) ?? 0)
         // A queued time in the period is also the order key's value there:
         // the same terms on the order key make the period a range of the

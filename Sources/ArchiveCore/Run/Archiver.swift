@@ -89,6 +89,10 @@ public final class Archiver {
         public var labelsAdded = 0
         /// What the circuit breaker saw when it gave up on the API, if it did.
         public var outage: APIOutage?
+        /// The first ids the API did not know (404), at most `unknownShown`;
+        /// `counts.notFound` is how many there were.
+        public var unknownIDs: [String] = []
+        public static let unknownShown = 10
     }
 
     package let rows: any ArchiveRunRows
@@ -256,6 +260,9 @@ public final class Archiver {
             try rows.classify(inputs(at: t, markStale: behind == nil))
             counts.requested = try rows.prepareTargets(at: t, run: runID)
             skipped = try rows.skippedCounts()
+            counts.skippedFinal = skipped[.final] ?? 0
+            counts.skippedWaiting = skipped[.waiting] ?? 0
+            counts.skippedStale = skipped[.stale] ?? 0
             try rows.updateRun(runID, counts)
         }
 
@@ -300,6 +307,7 @@ public final class Archiver {
         var unreachableFailures = 0
         var untrusted = false
         var lastFailure: String?
+        var unknownIDs: [String] = []
         do {
             // Whenever no answer is waiting, what was received is committed:
             // no write transaction is held while the fetch waits on the network.
@@ -327,6 +335,7 @@ public final class Archiver {
                             }
                         case .notFound(let message):
                             counts.notFound += 1
+                            if unknownIDs.count < Report.unknownShown { unknownIDs.append(result.callID) }
                             try store.recordProblem(result.callID, outcome: "not_found", httpStatus: 404, message: message, at: t)
                         case .forbidden(let message):
                             counts.forbidden += 1
@@ -408,7 +417,7 @@ public final class Archiver {
         try rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(outcome), message: message, at: now()) }
         return Report(
             counts: counts, outcome: outcome, message: message, warnings: warnings, runID: runID, skipped: skipped, stopCause: stopCause,
-            labelsAdded: labelsAdded, outage: summary.outage)
+            labelsAdded: labelsAdded, outage: summary.outage, unknownIDs: unknownIDs)
     }
 
     /// "Fuse unreachable since 02:14:07: 20 consecutive failed requests

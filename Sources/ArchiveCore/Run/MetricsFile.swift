@@ -14,6 +14,16 @@ public enum MetricsFile {
             lines.append("# TYPE callhist_\(name) gauge")
             lines.append("callhist_\(name) \(value)")
         }
+        metric(
+            "archive_considered_ids", "Ids the last archive run looked at: fetched + not found + forbidden + failed + left over + skipped.",
+            String(counts.considered))
+        lines += [
+            "# HELP callhist_archive_skipped_ids Ids the last archive run considered and did not fetch, by reason.",
+            "# TYPE callhist_archive_skipped_ids gauge",
+            "callhist_archive_skipped_ids{reason=\"final\"} \(counts.skippedFinal)",
+            "callhist_archive_skipped_ids{reason=\"waiting\"} \(counts.skippedWaiting)",
+            "callhist_archive_skipped_ids{reason=\"stale\"} \(counts.skippedStale)",
+        ]
         metric("archive_requested_ids", "Ids the last archive run set out to fetch.", String(counts.requested))
         metric("archive_fetched_ids", "Ids of the last run that returned a call status.", String(counts.fetched))
         metric("archive_changed_ids", "Calls new or changed in the last run.", String(counts.changed))

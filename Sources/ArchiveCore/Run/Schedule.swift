@@ -10,13 +10,16 @@ public enum Schedule {
         case new
         /// `--force`: a given id, fetched whatever its state.
         case forced
-        /// Typed as an argument: a person asked, so it is fetched now.
+        /// Typed as an argument: a person asked, so it is fetched now, final or not.
         case asked
         /// `--refresh-all`: every call that is not final.
         case refreshAll = "refresh-all"
         /// Remembered by an earlier run that never got an answer for it.
         case neverFetched = "never-fetched"
-        /// The last fetch brought no body (404, 403, a failure): retried when its backoff elapsed.
+        /// The API did not know it (404) at its last check: asked again when its backoff elapsed,
+        /// until it is stale like any call (docs/reliability.md, "Unknown ids").
+        case unknown
+        /// The last fetch brought no body (403, a failure): retried when its backoff elapsed.
         case retry
         /// Changed at its last check (or was new): due at once.
         case changed
@@ -32,7 +35,7 @@ public enum Schedule {
         /// True when a run fetches an id for this reason.
         public var fetches: Bool {
             switch self {
-            case .new, .forced, .asked, .refreshAll, .neverFetched, .retry, .changed, .backoffElapsed: true
+            case .new, .forced, .asked, .refreshAll, .neverFetched, .unknown, .retry, .changed, .backoffElapsed: true
             case .waiting, .stale, .final: false
             }
         }
@@ -45,6 +48,7 @@ public enum Schedule {
             case .asked: "asked for (an argument)"
             case .refreshAll: "due: --refresh-all"
             case .neverFetched: "due: never answered"
+            case .unknown: "due: unknown to the API (404), backoff elapsed"
             case .retry: "due: last fetch failed, backoff elapsed"
             case .changed: "due: changed"
             case .backoffElapsed: "due: backoff elapsed"
@@ -101,13 +105,14 @@ public enum Schedule {
                 SELECT source, ord, call_id, opened, next_check_at, CASE
                     WHEN absent <> 0 THEN 'new'
                     WHEN source = 0 AND \(p("force")) <> 0 THEN 'forced'
-                    WHEN is_final <> 0 THEN 'final'
                     WHEN source = 0 AND typed <> 0 THEN 'asked'
+                    WHEN is_final <> 0 THEN 'final'
                     WHEN \(p("refreshAll")) <> 0 THEN 'refresh-all'
                     WHEN stale <> 0 THEN 'stale'
                     WHEN next_check_at > \(p("now")) THEN 'waiting'
                     WHEN last_outcome IS NULL THEN 'never-fetched'
-                    WHEN last_outcome IN ('not_found', 'forbidden', 'failed', 'malformed') THEN 'retry'
+                    WHEN last_outcome = 'not_found' THEN 'unknown'
+                    WHEN last_outcome IN ('forbidden', 'failed', 'malformed') THEN 'retry'
                     WHEN unchanged_checks = 0 THEN 'changed'
                     ELSE 'backoff-elapsed' END AS reason
                 FROM candidates

@@ -14,11 +14,11 @@ package struct CopyTable {
         columns: [
             "run_id", "kind", "started_at", "ended_at", "requested", "fetched", "changed", "unchanged",
             "not_found", "forbidden", "failed", "left_over", "http_requests", "exit_code", "message",
-            "version", "host",
+            "version", "host", "skipped_final", "skipped_waiting", "skipped_stale",
         ],
         integers: [
             "run_id", "started_at", "ended_at", "requested", "fetched", "changed", "unchanged", "not_found", "forbidden",
-            "failed", "left_over", "http_requests", "exit_code",
+            "failed", "left_over", "http_requests", "exit_code", "skipped_final", "skipped_waiting", "skipped_stale",
         ], order: "run_id")
     /// The derived columns (`DerivedRow`), then the bookkeeping.
     package static let calls: CopyTable = {
@@ -45,6 +45,6 @@ package struct CopyTable {
     package static let statusChanges = CopyTable(
         name: "status_changes", columns: ["change_id", "call_id", "old_status", "new_status", "observed_at", "run_id"],
         integers: ["change_id", "observed_at", "run_id"], order: "call_id, change_id")
-    package static let labels = CopyTable(name: "call_labels", columns: ["call_id", "name", "value"], integers: [], order: "call_id, name, value")
+    package static let labels = CopyTable(name: "call_labels", columns: ["call_id", "name", "value"], integers: [], order: "call_id, name")
     package static let all = [runs, calls, snapshots, events, statusChanges, labels]
 }

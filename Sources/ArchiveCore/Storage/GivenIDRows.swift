@@ -92,12 +92,25 @@ package final class GivenIDRows {
     }
 
     /// Gives `label` to the given calls, in id order (concurrent writers
-    /// never deadlock); how many were new.
-    package func addLabel(_ label: Label) throws -> Int {
+    /// never deadlock): one value per name, so a call with another value of
+    /// the name has it replaced. How many were added, and how many replaced.
+    package func setLabel(_ label: Label) throws -> (added: Int, replaced: Int) {
         try flush()
-        return try db.run(
+        let replaced = try db.run(
+            "UPDATE call_labels SET value = ? WHERE name = ? AND value <> ? AND call_id IN (SELECT call_id FROM \(given))",
+            [.text(label.value), .text(label.name), .text(label.value)])
+        let added = try db.run(
             """
             INSERT INTO call_labels (call_id, name, value) SELECT call_id, ?, ? FROM \(given) ORDER BY call_id ON CONFLICT DO NOTHING
             """, [.text(label.name), .text(label.value)])
+        return (added, replaced)
+    }
+
+    /// Calls per value of label `name`, in the whole archive.
+    package func labelCounts(_ name: String) throws -> [String: Int] {
+        let pairs = try db.rows("SELECT value, count(*) FROM call_labels WHERE name = ? GROUP BY value", [.text(name)]) {
+            ($0.string(0), $0.int(1))
+        }
+        return Dictionary(pairs, uniquingKeysWith: +)
     }
 }

@@ -26,10 +26,13 @@ package struct RunLog {
         try db.run(
             """
             UPDATE archive_runs SET requested = ?, fetched = ?, changed = ?, unchanged = ?, not_found = ?,
-                forbidden = ?, failed = ?, left_over = ?, http_requests = ?
+                forbidden = ?, failed = ?, left_over = ?, http_requests = ?, skipped_final = ?, skipped_waiting = ?, skipped_stale = ?
             WHERE run_id = ?
             """,
-            [c.requested, c.fetched, c.changed, c.unchanged, c.notFound, c.forbidden, c.failed, c.leftOver, c.httpRequests].map {
+            [
+                c.requested, c.fetched, c.changed, c.unchanged, c.notFound, c.forbidden, c.failed, c.leftOver, c.httpRequests, c.skippedFinal,
+                c.skippedWaiting, c.skippedStale,
+            ].map {
                 .integer(Int64($0))
             }
                 + [.integer(runID)])

@@ -131,14 +131,19 @@ package final class PostgresRunRows: ArchiveRunRows {
         return try db.query("SELECT 1 FROM pg_temp.requested WHERE call_id = $1", [id]).count > 0
     }
 
+    /// One value per name, the latest wins (docs/schema.md, "call_labels").
     package func addLabels(_ labels: [Label], to id: String) throws -> Int {
         guard !labels.isEmpty else { return 0 }
+        // A name given twice: its last value (one row may not be updated twice in one statement).
+        var wanted: [String: String] = [:]
+        for label in labels { wanted[label.name] = label.value }
+        let names = wanted.keys.sorted()
         try exclusive()
         return try db.query(
             """
             INSERT INTO call_labels (call_id, name, value) SELECT $1, l.name, l.value FROM unnest($2::text[], $3::text[]) AS l(name, value)
-            ORDER BY l.name, l.value ON CONFLICT DO NOTHING
-            """, [id, PostgresArray.text(labels.map(\.name)), PostgresArray.text(labels.map(\.value))]
+            ORDER BY l.name ON CONFLICT (call_id, name) DO UPDATE SET value = excluded.value WHERE call_labels.value <> excluded.value
+            """, [id, PostgresArray.text(names), PostgresArray.text(names.map { wanted[$0]! })]
         ).affectedRows
     }
 
@@ -147,7 +152,8 @@ package final class PostgresRunRows: ArchiveRunRows {
         try exclusive()
         return try db.query(
             """
-            INSERT INTO call_labels (call_id, name, value) SELECT call_id, $1, $2 FROM pg_temp.requested ORDER BY call_id ON CONFLICT DO NOTHING
+            INSERT INTO call_labels (call_id, name, value) SELECT call_id, $1, $2 FROM pg_temp.requested ORDER BY call_id
+            ON CONFLICT (call_id, name) DO UPDATE SET value = excluded.value WHERE call_labels.value <> excluded.value
             """, [label.name, label.value]
         ).affectedRows
     }

@@ -13,10 +13,16 @@ package enum PostgresMigrator {
     /// (migrate, rebuild): "callhist" in ASCII, as a bigint.
     package static let exclusiveKey: Int64 = 0x6361_6c6c_6869_7374
 
+    /// The first migration: the schema PostgreSQL began with, at SQLite's
+    /// version 6, so that both backends report one version number.
+    package static var baseline: Int { all.first?.version ?? 1 }
+
     /// The database's schema version; 0 when callhist has not created it.
+    /// The first releases recorded the baseline as version 1: that is `baseline`.
     package static func version(of db: PostgresConnection) throws -> Int {
         guard try db.scalarString("SELECT to_regclass('callhist_schema')::text") != nil else { return 0 }
-        return Int(try db.scalarInt("SELECT max(version) FROM callhist_schema") ?? 0)
+        let recorded = Int(try db.scalarInt("SELECT max(version) FROM callhist_schema") ?? 0)
+        return recorded > 0 && recorded < baseline ? baseline : recorded
     }
 
     /// Brings the database to the latest version, all in one transaction

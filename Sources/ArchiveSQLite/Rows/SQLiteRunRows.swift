@@ -45,8 +45,12 @@ package final class SQLiteRunRows: ArchiveRunRows {
     package func addLabels(_ labels: [Label], to id: String) throws -> Int { try LabelWriter(db: db).add(labels, to: id) }
 
     package func labelRequested(_ label: Label) throws -> Int {
-        try db.cached("INSERT INTO call_labels (call_id, name, value) SELECT call_id, ?, ? FROM temp.requested WHERE true ON CONFLICT DO NOTHING")
-            .run([label.name, label.value])
+        try db.cached(
+            """
+            INSERT INTO call_labels (call_id, name, value) SELECT call_id, ?1, ?2 FROM temp.requested WHERE true
+            ON CONFLICT (call_id, name) DO UPDATE SET value = excluded.value WHERE call_labels.value <> excluded.value
+            """
+        ).run([label.name, label.value])
         return db.changes
     }
 

@@ -59,8 +59,8 @@ final class CorePostgresTests: XCTestCase {
 
     // MARK: MaintenanceBehaviour
 
-    func testLabelsAreAddedOnceAndRemovedByNameOrValue() throws {
-        try MaintenanceBehaviour(f: CoreFixture(.postgresql)).labelsAreAddedOnceAndRemovedByNameOrValue()
+    func testLabelsAreSetOncePerNameAndRemovedByNameOrValue() throws {
+        try MaintenanceBehaviour(f: CoreFixture(.postgresql)).labelsAreSetOncePerNameAndRemovedByNameOrValue()
     }
     func testForgetRemovesJunkAndKeepsDataUnlessForced() throws {
         try MaintenanceBehaviour(f: CoreFixture(.postgresql)).forgetRemovesJunkAndKeepsDataUnlessForced()

@@ -59,8 +59,8 @@ final class CoreSQLiteTests: XCTestCase {
 
     // MARK: MaintenanceBehaviour
 
-    func testLabelsAreAddedOnceAndRemovedByNameOrValue() throws {
-        try MaintenanceBehaviour(f: CoreFixture(.sqlite)).labelsAreAddedOnceAndRemovedByNameOrValue()
+    func testLabelsAreSetOncePerNameAndRemovedByNameOrValue() throws {
+        try MaintenanceBehaviour(f: CoreFixture(.sqlite)).labelsAreSetOncePerNameAndRemovedByNameOrValue()
     }
     func testForgetRemovesJunkAndKeepsDataUnlessForced() throws {
         try MaintenanceBehaviour(f: CoreFixture(.sqlite)).forgetRemovesJunkAndKeepsDataUnlessForced()

@@ -17,7 +17,7 @@ struct MaintenanceBehaviour {
             at: now)
     }
 
-    func labelsAreAddedOnceAndRemovedByNameOrValue() throws {
+    func labelsAreSetOncePerNameAndRemovedByNameOrValue() throws {
         try dialing("a")
         try dialing("b")
         XCTAssertThrowsError(try f.archive.label(["a", "nobody"], idFiles: [], add: [Label(name: "campaign", value: "spring")], remove: [])) {
@@ -25,7 +25,16 @@ struct MaintenanceBehaviour {
         }
         XCTAssertEqual(try f.integer("SELECT count(*) FROM call_labels"), 0, "all or nothing")
         let added = try f.archive.label(["a", "b"], idFiles: [], add: [Label(name: "campaign", value: "spring")], remove: [])
-        XCTAssertEqual(added, Labeller.Report(calls: 2, added: 2, removed: 0))
+        XCTAssertEqual(
+            added,
+            Labeller.Report(
+                calls: 2, added: 2, replaced: 0, removed: 0, counts: [Labeller.NameCounts(name: "campaign", before: [:], after: ["spring": 2])]))
+        // One value per name: another value replaces it, and the counts say so.
+        let corrected = try f.archive.label(["b"], idFiles: [], add: [Label(name: "campaign", value: "autumn")], remove: [])
+        XCTAssertEqual(corrected.replaced, 1)
+        XCTAssertEqual(corrected.counts, [Labeller.NameCounts(name: "campaign", before: ["spring": 2], after: ["spring": 1, "autumn": 1])])
+        XCTAssertEqual(
+            try f.archive.label(["b"], idFiles: [], add: [Label(name: "campaign", value: "spring")], remove: []).replaced, 1, "and back")
         XCTAssertEqual(
             try f.archive.label(
                 ["a"], idFiles: [], add: [Label(name: "campaign", value: "spring"), Label(name: "region", value: "north")],

@@ -34,7 +34,7 @@ struct ScheduleBehaviour {
 
         let (p, entries) = try plan(file: ["final", "waiting", "brand-new", "waiting"])
         XCTAssertEqual(p.given, [.final: 1, .waiting: 1, .new: 1], "a repeated id counts once")
-        XCTAssertEqual(p.archived, [.changed: 1, .retry: 1, .stale: 1])
+        XCTAssertEqual(p.archived, [.changed: 1, .unknown: 1, .stale: 1], "a 404 is asked again with its own reason")
         XCTAssertEqual(p.requested, 3)
         XCTAssertEqual(p.toFetch, 3)
         XCTAssertEqual(
@@ -43,9 +43,9 @@ struct ScheduleBehaviour {
         XCTAssertEqual(entries.first { $0.callID == "waiting" }?.at, 4100, "when it is due")
         XCTAssertEqual(entries.first { $0.callID == "ancient" }?.at, 1510, "when it became stale")
 
-        // A typed id is asked for even when it waits; a final one stays final.
+        // A typed id is asked for even when it waits, and even when final: a person asked to look.
         let (typed, _) = try plan(ids: ["waiting", "final"])
-        XCTAssertEqual(typed.given, [.asked: 1, .final: 1])
+        XCTAssertEqual(typed.given, [.asked: 2])
         // A longer horizon makes the stale call due again: stale follows the clock both ways.
         let (longer, _) = try plan(staleAfter: 100_000)
         XCTAssertEqual(longer.archived[.stale], nil)
