@@ -23,8 +23,8 @@ package final class SQLiteBackend: ArchiveBackend {
     }
 
     /// Opens an existing archive read-only; `trace` sees every statement run.
-    package static func openForReading(_ path: String, trace: ((String) -> Void)? = nil) throws -> SQLiteBackend {
-        let db = try ArchiveFile.openForReading(path)
+    package static func openForReading(_ path: String, trace: ((String) -> Void)? = nil, warn: (String) -> Void = { _ in }) throws -> SQLiteBackend {
+        let db = try ArchiveFile.openForReading(path, warn: warn)
         if let trace { db.trace(trace) }
         return SQLiteBackend(db: db, path: path)
     }

@@ -32,16 +32,22 @@ extension CallArchive {
         return try storage(path) { CallArchive(backend: try SQLiteBackend.openForWriting(path), lock: lock) }
     }
 
-    /// Opens an existing archive read-only. With `traceSQL`, every statement
-    /// run is appended to that file (scripts/bench-reports.sh replays them).
-    public static func openForReading(_ path: String, traceSQL: String? = nil) throws -> CallArchive {
+    /// Opens an existing archive read-only: the reader needs no write access
+    /// to the file or its folder. With `traceSQL`, every statement run is
+    /// appended to that file (scripts/bench-reports.sh replays them). `warn`
+    /// gets, once, why an answer may be stale (a -wal file this reader
+    /// cannot use); by default it goes to stderr.
+    public static func openForReading(
+        _ path: String, traceSQL: String? = nil,
+        warn: (String) -> Void = { FileHandle.standardError.write(Data("callhist: warning: \(SafeText.escape($0))\n".utf8)) }
+    ) throws -> CallArchive {
         let trace = traceSQL.flatMap(traceSink).map { sink in { (sql: String) in sink.write(Data((sql + ";\n").utf8)) } }
         if PostgresBackend.serves(path) {
             return try storage(PostgresBackend.displayName(path)) {
                 CallArchive(backend: try PostgresBackend(url: path, migrate: false, trace: trace))
             }
         }
-        return try storage(path) { CallArchive(backend: try SQLiteBackend.openForReading(path, trace: trace)) }
+        return try storage(path) { CallArchive(backend: try SQLiteBackend.openForReading(path, trace: trace, warn: warn)) }
     }
 
     /// The file statements are traced to, appended to.

@@ -11,6 +11,11 @@ public final class Connection {
         case readWrite
         /// Read only: never writes, never creates.
         case readOnly
+        /// Read only, without locks and without the -wal and -shm files
+        /// (SQLite's `immutable` URI parameter): for a WAL file in a folder
+        /// the reader cannot write, where SQLite cannot create the -shm it
+        /// needs. It sees what was checkpointed into the file, nothing more.
+        case immutable
     }
 
     let handle: OpaquePointer
@@ -28,8 +33,9 @@ public final class Connection {
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .immutable: flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         }
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(mode == .immutable ? Self.immutableURI(path) : path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let error = SQLiteError.from(db, code: rc, sql: nil)
             sqlite3_close_v2(db)
@@ -43,6 +49,22 @@ public final class Connection {
         let ms = busyTimeout / .milliseconds(1)
         sqlite3_busy_timeout(db, ms.isFinite ? Int32(clamping: Int64(max(0, min(ms, 1e9)))) : 0)
         try execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// `file:PATH?immutable=1`, with the characters a URI filename gives a
+    /// meaning to escaped (https://sqlite.org/uri.html).
+    static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for c in path.unicodeScalars {
+            switch c {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.unicodeScalars.append(c)
+            }
+        }
+        // An absolute path needs the empty authority: file:///srv/a.sqlite.
+        return "file:" + (escaped.hasPrefix("/") ? "//" : "") + escaped + "?immutable=1"
     }
 
     deinit {

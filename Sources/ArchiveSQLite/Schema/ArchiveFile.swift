@@ -43,14 +43,21 @@ package enum ArchiveFile {
 
     /// Opens an existing archive for reading only; refuses a missing file,
     /// a non-database, or a schema newer than this binary knows.
-    package static func openForReading(_ path: String) throws -> Connection {
+    ///
+    /// Readers need no write access (docs/schema.md, "Reading without write
+    /// access"): a WAL file whose folder the reader cannot write, and whose
+    /// -shm is missing or unreadable, cannot be opened the usual way (SQLite
+    /// must create or map the -shm); it is then opened `immutable`, which
+    /// reads the file alone. When a -wal file with pages the reader cannot
+    /// use is there, the answer may miss the latest commits: `warn` says so.
+    package static func openForReading(_ path: String, warn: (String) -> Void = { _ in }) throws -> Connection {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ArchiveError.missing(path: path) }
         guard !isFolder.boolValue else { throw ArchiveError.isFolder(path: path) }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw ArchiveError.cannotOpen(path: path, detail: "you have no permission to read it")
         }
-        let db: Connection
+        var db: Connection
         do {
             db = try Connection(path: path, mode: .readOnly)
         } catch {
@@ -59,7 +66,32 @@ package enum ArchiveFile {
         // The first read says whether this is a database at all.
         let version: Int
         do {
-            version = try Migrator.version(of: db)
+            do {
+                version = try Migrator.version(of: db)
+            } catch let error as SQLiteError where error.code == SQLiteError.Code.readOnly || error.code == SQLiteError.Code.cannotOpen {
+                // The -shm could not be created or mapped: read the file alone.
+                do {
+                    db = try Connection(path: path, mode: .immutable)
+                } catch {
+                    throw ArchiveError.cannotOpen(path: path, detail: error.message)
+                }
+                version = try Migrator.version(of: db)
+                if let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int, size > 0 {
+                    // Not even the schema is in the file yet: nothing to show but an error.
+                    guard version == Migrator.latestVersion else {
+                        throw ArchiveError.cannotOpen(
+                            path: path,
+                            detail:
+                                "its latest commits, the schema included, are still in its -wal file, which you cannot use without write access to its folder. "
+                                + "The archive's owner can fold them into the file (`sqlite3 \(path) 'PRAGMA wal_checkpoint(TRUNCATE)'`), "
+                                + "or give you a backup (`callhist backup`)")
+                    }
+                    warn(
+                        "\(path) is read without its -wal file (\(size) bytes): you cannot write its folder, so SQLite cannot share the latest commits "
+                            + "with you; the answer may miss them. The archive's owner can fold them into the file with "
+                            + "`sqlite3 \(path) 'PRAGMA wal_checkpoint(TRUNCATE)'`, or give you a backup (`callhist backup`).")
+                }
+            }
         } catch let error as SQLiteError where error.isNotADatabase {
             throw ArchiveError.notADatabase(path: path, detail: error.message)
         }
