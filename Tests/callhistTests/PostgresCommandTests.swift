@@ -127,6 +127,36 @@ final class PostgresCommandTests: XCTestCase {
         XCTAssertTrue(mixed.stderr.contains("was not empty"), mixed.stderr)
     }
 
+    /// A database the first releases created (its baseline recorded as
+    /// version 1) reads as version 6, the same number SQLite gives that
+    /// schema, and is upgraded to 7: one value per label name, the others
+    /// kept in call_labels_merged, and `migrate` says how many.
+    func testALegacyDatabaseReadsAsVersion6AndMigratesItsLabelsTo7() throws {
+        let pg = try server.createDatabase("legacy")
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let baseline = try String(contentsOf: repo.appendingPathComponent("Migrations/postgresql/0006_initial.sql"), encoding: .utf8)
+        _ = try PostgresCluster.psql(pg, baseline)
+        _ = try PostgresCluster.psql(
+            pg,
+            """
+            CREATE TABLE callhist_schema (version integer NOT NULL, applied_at bigint NOT NULL);
+            INSERT INTO callhist_schema VALUES (1, 0);
+            INSERT INTO call_labels VALUES ('c1', 'clinic', 'A'), ('c1', 'clinic', 'B'), ('c2', 'clinic', 'A');
+            """)
+        let migrated = try Harness.callhist(["migrate", "--db", pg], env: Harness.environment(baseURL: nil))
+        XCTAssertEqual(migrated.status, 0, migrated.stderr)
+        XCTAssertEqual(
+            migrated.stdout,
+            "\(pg.replacingOccurrences(of: server.password, with: "***")): schema version 7\n"
+                + "the schema upgrade merged 1 label value: a call now holds one value per label name (the greatest was kept; the others are in the table call_labels_merged)\n"
+        )
+        XCTAssertEqual(
+            try PostgresCluster.psql(pg, "SELECT string_agg(call_id || ' ' || name || '=' || value, ',' ORDER BY call_id) FROM call_labels"),
+            "c1 clinic=B,c2 clinic=A\n")
+        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT value || '->' || kept FROM call_labels_merged"), "A->B\n")
+        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT string_agg(version::text, ',' ORDER BY version) FROM callhist_schema"), "1,7\n")
+    }
+
     func testMigrateDoctorAndWhatPostgresDoesNotOfferSayWhatToDoWithoutThePassword() throws {
         let pg = try server.createDatabase("cli")
         let env = Harness.environment(baseURL: nil)
