@@ -107,6 +107,37 @@ final class OutageCommandTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: metrics, encoding: .utf8).contains("callhist_archive_api_outage 0\n"))
     }
 
+    /// The simulator process dies after answering 300 requests (every
+    /// connection then refused): 75 within the bound, the rest left due,
+    /// and a later run against a live simulator completes everything.
+    func testASimulatorThatDiesPartWayEndsTheRunAndTheNextRunFinishes() throws {
+        let dying = try MockProcess(["--calls", "2000", "--latency", "2"])
+        let db = scratch.path("a.sqlite")
+        let ids = try scratch.write("ids.txt", (1...2000).map { String(format: "call-%07d", $0) }.joined(separator: "\n"))
+        let p = try Harness.startCallhist(
+            ["archive", "--db", db, "--ids", ids, "--concurrency", "8", "--give-up-after", "3s"], env: Harness.environment(baseURL: dying.baseURL))
+        while dying.requests < 300 { Thread.sleep(forTimeInterval: 0.005) }
+        let answered = dying.requests
+        dying.process.terminate()
+        dying.process.waitUntilExit()
+        let killedAt = ContinuousClock.now
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 75)
+        XCTAssertLessThan(ContinuousClock.now - killedAt, .seconds(15), "the streak, 3 s of probes, and done")
+        let c = try Connection(path: db, mode: .readOnly)
+        let requests = try XCTUnwrap(try c.scalarInt("SELECT http_requests FROM archive_runs"))
+        XCTAssertLessThanOrEqual(requests - Int64(answered), 60, "requests after the simulator died")
+        XCTAssertEqual(try c.scalarInt("SELECT message LIKE 'Fuse unreachable since %connection refused%' FROM archive_runs"), 1)
+        let fetched = try XCTUnwrap(try c.scalarInt("SELECT fetched FROM archive_runs"))
+        XCTAssertGreaterThan(fetched, 200)
+        XCTAssertLessThan(fetched, 2000)
+
+        let healthy = try MockProcess(["--calls", "2000"])
+        let next = try Harness.callhist(["archive", "--db", db, "--ids", ids], env: Harness.environment(baseURL: healthy.baseURL))
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual(try c.scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL"), 2000)
+    }
+
     /// A dead port from the first request: seconds, a bounded number of
     /// requests, and the breaker's words beside "could not be reached".
     func testADeadPortGivesUpInSeconds() throws {
