@@ -15,6 +15,9 @@ public enum FetchOutcome: Sendable {
     case misconfigured(message: String)
     /// No definite answer after every retry, or an answer that is an error.
     case failed(FetchFailure)
+    /// The API asked the id to wait (`Retry-After`) longer than a run waits:
+    /// left for the next run, nothing recorded (docs/reliability.md, "Retry-After").
+    case deferred(retryAfter: Duration)
 }
 
 /// Why an id could not be fetched, from its last attempt.
@@ -63,6 +66,8 @@ public struct FetchSummary: Sendable, Equatable {
     /// started, transfers in flight were given a grace period.
     public var interrupted = false
     public var budgetExhausted = false
+    /// Time waited on `Retry-After`, every id's waits added up.
+    public var retryAfterWaited: Duration = .zero
     /// The circuit breaker gave up on the API: what it saw (docs/reliability.md, "API outages").
     public var outage: APIOutage?
 

@@ -13,6 +13,8 @@ struct FetchRun {
         var everReachable = false
         /// Why the last attempt failed, while the id waits for a retry.
         var lastFailure: FetchFailure?
+        /// What this id has waited on `Retry-After` so far.
+        var retryAfterWaited: Duration = .zero
     }
 
     let configuration: FuseClient.Configuration
@@ -57,6 +59,14 @@ struct FetchRun {
         guard drainingSince == nil else { return }
         drainingSince = now
         summary.interrupted = true
+    }
+
+    /// True at the deadline (`--max-runtime`): transfers still in flight are
+    /// cancelled then, so a run never overshoots its budget by a timeout.
+    mutating func cutAtDeadline(now: ContinuousClock.Instant) -> Bool {
+        guard let deadline = configuration.deadline, now >= deadline, !summary.stoppedAtOnce, drainingSince == nil else { return false }
+        if !slots.isEmpty || !idsExhausted { summary.budgetExhausted = true }
+        return true
     }
 
     /// True once the grace period of a drain has passed.
@@ -202,6 +212,16 @@ struct FetchRun {
         guard active.attempts <= configuration.retry.retries else {
             return finish(slot: slot, active, .failed(failure))
         }
+        if let retryAfter {
+            // A wait past the id's or the run's cap is not waited: the id is
+            // the next run's, and the API is left alone meanwhile.
+            let policy = configuration.retry
+            if active.retryAfterWaited + retryAfter > policy.maxRetryAfter || summary.retryAfterWaited + retryAfter > policy.maxRetryAfterPerRun {
+                return finish(slot: slot, active, .deferred(retryAfter: retryAfter))
+            }
+            active.retryAfterWaited += retryAfter
+            summary.retryAfterWaited += retryAfter
+        }
         active.readyAt = now + configuration.retry.delay(beforeRetry: active.attempts, retryAfter: retryAfter, random: random)
         active.lastFailure = failure
         slots[slot] = active
@@ -231,8 +251,9 @@ struct FetchRun {
             summary.outage != nil
             ? "the API looked down and the run gave up (--give-up-after)" : "the run's budget (--max-runtime or --max-requests) ended first"
         if summary.budgetExhausted || summary.outage != nil, !summary.stoppedAtOnce, drainingSince == nil {
+            // Waiting for its retry, or retrying when the deadline cancelled it.
             for slot in slots.keys.sorted() {
-                guard let active = slots[slot], let failure = active.lastFailure, active.readyAt != nil else { continue }
+                guard let active = slots[slot], let failure = active.lastFailure else { continue }
                 let reason = failure.reason + "; not retried: \(why)"
                 let cut = FetchFailure(
                     reason: reason, httpStatus: failure.httpStatus, unreachable: failure.unreachable,

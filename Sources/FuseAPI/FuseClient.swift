@@ -88,7 +88,8 @@ public struct FuseClient: Sendable {
             },
             shouldStop: {
                 if shouldFinish() { run.drain(now: ContinuousClock.now) }
-                return run.summary.stoppedAtOnce || shouldStop() || run.graceOver(now: ContinuousClock.now)
+                let now = ContinuousClock.now
+                return run.summary.stoppedAtOnce || shouldStop() || run.graceOver(now: now) || run.cutAtDeadline(now: now)
             }
         )
         for result in run.finish() { deliver(result) }

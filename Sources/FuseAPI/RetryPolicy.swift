@@ -8,8 +8,13 @@ public struct RetryPolicy: Sendable {
     public var retries: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
-    /// The longest `Retry-After` honoured; a longer one is cut to this.
+    /// The longest one id may wait on `Retry-After` in a run, all its
+    /// retries together: an id the API asks to wait longer is left for the
+    /// next run (docs/reliability.md, "Retry-After").
     public var maxRetryAfter: Duration
+    /// The longest a run waits on `Retry-After`, every id's waits added up:
+    /// past it, an id asked to wait is left for the next run.
+    public var maxRetryAfterPerRun: Duration = .seconds(1800)
 
     public init(
         retries: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), maxRetryAfter: Duration = .seconds(300)
@@ -21,7 +26,8 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The wait before retry number `retry` (1-based): `Retry-After` when
-    /// the server sent one (capped), else full jitter — a uniform draw from
+    /// the server sent one (capped; `FetchRun` leaves the id for the next run
+    /// before it waits past its caps), else full jitter — a uniform draw from
     /// `random` between 0 and the exponential ceiling.
     func delay(beforeRetry retry: Int, retryAfter: Duration?, random: (ClosedRange<Int64>) -> Int64) -> Duration {
         if let retryAfter { return min(retryAfter, maxRetryAfter) }

@@ -210,6 +210,7 @@ struct Archive: ParsableCommand {
                 case .misconfigured?: "stopped: the server is not the API"
                 case .interrupted?: "interrupted"
                 case .outage?: "the API looked down"
+                case .throttled?: "the API asked them to wait"
                 case nil: "not reached"
                 }
             parts.append("\(c.leftOver) left for the next run (\(why))")

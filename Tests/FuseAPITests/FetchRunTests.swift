@@ -125,9 +125,10 @@ final class FetchRunTests: XCTestCase {
         let capped = try makeRun(["x"])
         var c = capped
         let s = try XCTUnwrap(started(c.pull(now: now)))
-        XCTAssertNil(c.complete(slot: s.slot, result: response(503, headers: ["retry-after": "86400"]), now: now))
-        guard case .wait(let cappedUntil) = c.pull(now: now) else { return XCTFail() }
-        XCTAssertEqual(cappedUntil - t0, .seconds(60), "a day is cut to maxRetryAfter")
+        let day = try XCTUnwrap(c.complete(slot: s.slot, result: response(503, headers: ["retry-after": "86400"]), now: now))
+        guard case .deferred(let wait) = day.outcome else { return XCTFail("a day is past maxRetryAfter: the next run's") }
+        XCTAssertEqual(wait, .seconds(86400))
+        guard case .idle = c.pull(now: now) else { return XCTFail("nothing is held") }
     }
 
     func testRequestBudgetEndsTheRunWithIDsLeft() throws {
@@ -181,6 +182,53 @@ final class FetchRunTests: XCTestCase {
         )
         XCTAssertEqual(run.summary.delivered, 1)
         XCTAssertEqual(run.summary.abandoned, 0, "'next' never started: left over, not abandoned")
+    }
+
+    /// At the deadline, transfers in flight are cancelled: a retry in flight
+    /// is a failure (its last attempt failed), a first attempt is left over.
+    func testTheDeadlineCancelsWhatIsInFlight() throws {
+        var run = try makeRun(["retrying", "first"]) {
+            $0.deadline = self.t0 + .seconds(10)
+            $0.concurrency = 2
+        }
+        let a = try XCTUnwrap(started(run.pull(now: now)))
+        XCTAssertNil(run.complete(slot: a.slot, result: .failure(CurlError(kind: .timeout, code: 28, message: "timed out")), now: now))
+        now = t0 + .seconds(2)
+        XCTAssertFalse(run.cutAtDeadline(now: now), "not yet")
+        let b = try XCTUnwrap(started(run.pull(now: now)))
+        let again = try XCTUnwrap(started(run.pull(now: now)), "the retry is in flight too")
+        XCTAssertEqual(Set([b.slot, again.slot]).count, 2)
+        now = t0 + .seconds(10)
+        XCTAssertTrue(run.cutAtDeadline(now: now), "cancelled at the deadline, not a timeout later")
+        let cut = run.finish()
+        XCTAssertEqual(cut.map(\.callID), ["retrying"])
+        XCTAssertEqual(run.summary.abandoned, 1, "'first' is left for the next run")
+        XCTAssertTrue(run.summary.budgetExhausted)
+    }
+
+    /// `Retry-After` is honoured up to 300 s per id and 30 min per run; an
+    /// id asked to wait longer is left for the next run, not held.
+    func testARetryAfterPastItsCapsLeavesTheIDForTheNextRun() throws {
+        var run = try makeRun(["huge", "twice", "other"]) {
+            $0.concurrency = 3
+            $0.retry = RetryPolicy(retries: 4, baseDelay: .seconds(1), maxDelay: .seconds(8), maxRetryAfter: .seconds(300))
+            $0.retry.maxRetryAfterPerRun = .seconds(400)
+        }
+        let huge = try XCTUnwrap(started(run.pull(now: now)))
+        let twice = try XCTUnwrap(started(run.pull(now: now)))
+        let other = try XCTUnwrap(started(run.pull(now: now)))
+        let deferred = try XCTUnwrap(run.complete(slot: huge.slot, result: response(429, headers: ["retry-after": "999999999"]), now: now))
+        guard case .deferred(let wait) = deferred.outcome else { return XCTFail("\(deferred.outcome)") }
+        XCTAssertEqual(wait, .seconds(999_999_999))
+        XCTAssertNil(run.complete(slot: twice.slot, result: response(429, headers: ["retry-after": "200"]), now: now), "200 s is waited")
+        XCTAssertEqual(run.summary.retryAfterWaited, .seconds(200))
+        now += .seconds(200)
+        let retry = try XCTUnwrap(started(run.pull(now: now)))
+        let second = try XCTUnwrap(run.complete(slot: retry.slot, result: response(429, headers: ["retry-after": "200"]), now: now))
+        guard case .deferred = second.outcome else { return XCTFail("200 + 200 s is past the id's 300 s") }
+        // The run's cap: 400 s, 200 of them spent.
+        let third = try XCTUnwrap(run.complete(slot: other.slot, result: response(503, headers: ["retry-after": "250"]), now: now))
+        guard case .deferred = third.outcome else { return XCTFail("200 + 250 s is past the run's 400 s") }
     }
 
     func testA401StopsEverythingAndReportsNothingAfterIt() throws {

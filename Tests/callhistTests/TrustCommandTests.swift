@@ -38,6 +38,50 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertTrue(doctor.stdout.contains("FAIL  no archive run has succeeded yet (--max-age 36h)"), doctor.stdout)
     }
 
+    /// Item 6: what a hung, trickling or stalling server may cost a run is
+    /// bounded — the budget cancels what is in flight, the breaker ends a
+    /// run whose every id hangs, and a `Retry-After` of 31 years holds nothing.
+    func testAHungServerCostsBoundedTimeAndAHugeRetryAfterHoldsNothing() throws {
+        let hung = try SilentListener()
+        // --max-runtime 2s with a 30 s timeout: cancelled at the deadline, not 30 s later.
+        var started = ContinuousClock.now
+        let budget = try Harness.callhist(
+            ["archive", "--db", scratch.path("b.sqlite"), "--max-runtime", "2s", "--timeout", "30s"] + ids(1...4),
+            env: Harness.environment(baseURL: hung.baseURL))
+        XCTAssertEqual(budget.status, 0, "nothing failed: the first attempts were cut, the ids are left over. \(budget.stderr)")
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(6), "the in-flight requests are cancelled at the budget")
+        XCTAssertTrue(budget.stderr.contains("4 left for the next run (budget reached)"), budget.stderr)
+
+        // Two ids and no budget: (retries + 1) × timeout each before; the
+        // breaker now ends it after one timeout and one failed probe.
+        started = ContinuousClock.now
+        let twoHung = try Harness.callhist(
+            ["archive", "--db", scratch.path("h.sqlite"), "--timeout", "2s", "--give-up-after", "2s"] + ids(1...2),
+            env: Harness.environment(baseURL: hung.baseURL))
+        XCTAssertEqual(twoHung.status, 75, twoHung.stderr)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(9), "not 5 × 2 s plus backoff per id")
+        XCTAssertTrue(twoHung.stderr.contains("(timeout ×"), twoHung.stderr)
+
+        // Retry-After: 999999999 — the ids are the next run's, said so, and nothing is held.
+        let server = try MockHTTPServer { _ in
+            MockResponse(
+                status: 429, headers: [("Retry-After", "999999999"), ("Content-Type", "application/json")],
+                body: Array(#"{"error": "slow down"}"#.utf8))
+        }
+        defer { server.shutdown() }
+        started = ContinuousClock.now
+        let db = scratch.path("r.sqlite")
+        let throttled = try Harness.callhist(["archive", "--db", db] + ids(1...3), env: Harness.environment(baseURL: server.baseURL + "/api"))
+        XCTAssertEqual(throttled.status, 75, throttled.stderr)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5))
+        XCTAssertTrue(
+            throttled.stderr.contains(
+                "3 ids were left for the next run: the API asked them to wait (Retry-After up to 999999999 s) longer than a run waits (300 s per id, 1800 s per run)."
+            ), throttled.stderr)
+        XCTAssertTrue(throttled.stderr.contains("3 left for the next run (the API asked them to wait)"), throttled.stderr)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE last_outcome = 'failed'"), 0, "not failures: nothing recorded")
+    }
+
     /// A lock file planted as a link to another file is refused, never
     /// followed: the file it points to keeps every byte, and so does the
     /// file a hard link shares its data with.

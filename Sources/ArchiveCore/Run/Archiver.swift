@@ -71,6 +71,8 @@ public final class Archiver {
         case budget, unauthorized, misconfigured, interrupted
         /// The circuit breaker gave up on the API (docs/reliability.md, "API outages").
         case outage
+        /// The API asked ids to wait longer than a run waits (`Retry-After`).
+        case throttled
     }
 
     public struct Report {
@@ -308,6 +310,8 @@ public final class Archiver {
         var untrusted = false
         var lastFailure: String?
         var unknownIDs: [String] = []
+        var deferred = 0
+        var longestWait: Duration = .zero
         do {
             // Whenever no answer is waiting, what was received is committed:
             // no write transaction is held while the fetch waits on the network.
@@ -344,6 +348,9 @@ public final class Archiver {
                             unauthorized = message
                         case .misconfigured(let message):
                             misconfigured = message
+                        case .deferred(let wait):
+                            deferred += 1
+                            longestWait = max(longestWait, wait)
                         case .failed(let failure):
                             counts.failed += 1
                             if failure.unreachable { unreachableFailures += 1 }
@@ -412,6 +419,15 @@ public final class Archiver {
             outcome = .partial
             message =
                 "\(counts.failed) calls could not be fetched after retries (last: \(lastFailure ?? "?")). They stay due; the next run tries again."
+        }
+        if deferred > 0, outcome == .completed || outcome == .partial {
+            let policy = client.configuration.retry
+            let words =
+                "\(deferred) ids were left for the next run: the API asked them to wait (Retry-After up to \(Int(longestWait / .seconds(1))) s) "
+                + "longer than a run waits (\(Int(policy.maxRetryAfter / .seconds(1))) s per id, \(Int(policy.maxRetryAfterPerRun / .seconds(1))) s per run)."
+            outcome = .partial
+            message = message.map { $0 + " " + words } ?? words
+            if stopCause == nil { stopCause = .throttled }
         }
         if stopCause == nil, counts.leftOver > 0, summary.budgetExhausted { stopCause = .budget }
         try rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(outcome), message: message, at: now()) }

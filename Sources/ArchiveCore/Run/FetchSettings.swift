@@ -142,6 +142,9 @@ public struct FetchSettings: Sendable {
             case .found?, .notFound?, .forbidden?:
                 let via = config.proxy.map { " through the proxy \(RedactedURL.string($0))" } ?? ""
                 return .init(.ok, "API \(config.endpoint.baseURL) answered\(via) and accepted the credentials")
+            case .deferred(let wait)?:
+                return .init(
+                    .warn, "API \(config.endpoint.baseURL) answered 429: it asks to wait \(Int(wait / .seconds(1))) s before the next request")
             case .unauthorized(let message)?: return .init(.fail, "API refused the credentials (401: \(message))")
             case .misconfigured(let message)?:
                 return .init(
