@@ -82,7 +82,7 @@ struct FetchRun {
         }
         if breaker.gaveUp != nil { return .idle }
         if let gate = limiter?.earliestStart(), gate > now { return .wait(until: gate) }
-        if breaker.isOpen { return probe(now: now) }
+        if breaker.isOpen, !idsExhausted { return probe(now: now) }
 
         // Retries first: they are older work.
         if let index = waiting.indices.min(by: { slots[waiting[$0]]!.readyAt! < slots[waiting[$1]]!.readyAt! }) {

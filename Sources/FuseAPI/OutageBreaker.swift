@@ -13,9 +13,11 @@
 /// Then the breaker opens: nothing new starts, and one request at a time
 /// probes the API after 1, 2, 4 and then every 8 seconds, so a blip of a
 /// few seconds costs a few seconds. A probe answered closes the breaker and
-/// the run goes on. When the streak is `giveUpAfter` old and the last probe
-/// failed too, the run gives up: what is in flight finishes, the rest waits
-/// for the next run.
+/// the run goes on. Once every id is read there is nothing new to hold
+/// back: the ids left retry as they would without it (the breaker never
+/// makes a run longer). When the streak is `giveUpAfter` old and a request
+/// since the opening failed too, the run gives up: what is in flight
+/// finishes, the rest waits for the next run.
 ///
 /// Pure state: the clock is handed in, so every path is tested without sleeping.
 struct OutageBreaker {
@@ -36,6 +38,8 @@ struct OutageBreaker {
     /// When the breaker opened; nil while closed.
     private(set) var openedAt: ContinuousClock.Instant?
     private(set) var probes = 0
+    /// Failed requests since it opened (probes, and retries once every id is read).
+    private var failuresSinceOpen = 0
     /// The slot of the probe in flight.
     private(set) var probeSlot: Int?
     private var nextProbeAt: ContinuousClock.Instant?
@@ -57,6 +61,7 @@ struct OutageBreaker {
         kinds.removeAll()
         openedAt = nil
         probes = 0
+        failuresSinceOpen = 0
         probeSlot = nil
         nextProbeAt = nil
     }
@@ -69,6 +74,7 @@ struct OutageBreaker {
         streakFailures += 1
         if streakIDs.count < Self.tripIDs || streakIDs.contains(id) { streakIDs.insert(id) }
         kinds[kind, default: 0] += 1
+        if isOpen { failuresSinceOpen += 1 }
         if slot == probeSlot {
             probeSlot = nil
             probes += 1
@@ -81,7 +87,7 @@ struct OutageBreaker {
                 nextProbeAt = now + Self.probeDelay(after: 0)
             }
         }
-        if isOpen, probeSlot == nil, let giveUpAfter, let since = streakSince, now - since >= giveUpAfter, probes > 0 {
+        if isOpen, probeSlot == nil, let giveUpAfter, let since = streakSince, now - since >= giveUpAfter, failuresSinceOpen > 0 {
             giveUp()
         }
     }

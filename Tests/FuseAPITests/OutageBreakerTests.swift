@@ -114,6 +114,10 @@ final class OutageBreakerTests: XCTestCase {
         guard case .idle = run.pull(now: now) else { return XCTFail() }
         for slot in slots { _ = run.complete(slot: slot, result: .failure(CurlError(kind: .timeout, code: 28, message: "timed out")), now: now) }
         XCTAssertTrue(run.breaker.isOpen, "2 of 2 ids timed out")
+        // Every id is read: nothing new to hold back, so both retry on their own
+        // backoff (0.5 s here), as they would without the breaker — never longer.
+        now += .milliseconds(500)
+        XCTAssertEqual(startAll(&run).count, 2, "not one probe at a time")
     }
 
     func testGiveUpAfterZeroTurnsTheBreakerOff() throws {
