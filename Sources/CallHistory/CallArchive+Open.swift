@@ -24,12 +24,29 @@ extension CallArchive {
     /// runs share a database: docs/postgresql.md). With `wait`, waits for
     /// another run instead of failing with `ArchiveError.busy`, telling
     /// `waiting` once which run it waits for.
-    public static func openForWriting(_ path: String, wait: Bool = false, waiting: (RunLock.Holder) -> Void = { _ in }) throws -> CallArchive {
+    /// `warn` hears, once, when the file (or its -wal, -shm) is open to
+    /// every user: another user's such file is refused (docs/reliability.md,
+    /// "Private files").
+    public static func openForWriting(
+        _ path: String, wait: Bool = false, waiting: (RunLock.Holder) -> Void = { _ in }, warn: (String) -> Void = printWarning
+    ) throws -> CallArchive {
         if PostgresBackend.serves(path) {
             return try storage(PostgresBackend.displayName(path)) { CallArchive(backend: try PostgresBackend(url: path, migrate: true)) }
         }
         let lock = try RunLock(archivePath: path, wait: wait, waiting: waiting)
-        return try storage(path) { CallArchive(backend: try SQLiteBackend.openForWriting(path), lock: lock) }
+        let archive = try storage(path) { CallArchive(backend: try SQLiteBackend.openForWriting(path), lock: lock) }
+        let exposed = [path, path + "-wal", path + "-shm"].compactMap(PrivateFile.exposure(of:)).filter(\.openToOthers)
+        if !exposed.isEmpty {
+            warn(
+                exposed.map(\.description).joined(separator: "; ")
+                    + ". The archive holds phone numbers: chmod 600 (or 660 to share it with a group) \(exposed.map(\.path).joined(separator: " "))")
+        }
+        return archive
+    }
+
+    /// "callhist: warning: …" on stderr, control characters escaped.
+    public static func printWarning(_ message: String) {
+        FileHandle.standardError.write(Data("callhist: warning: \(SafeText.escape(message))\n".utf8))
     }
 
     /// Opens an existing archive read-only: the reader needs no write access
@@ -39,9 +56,9 @@ extension CallArchive {
     /// cannot use); by default it goes to stderr.
     public static func openForReading(
         _ path: String, traceSQL: String? = nil,
-        warn: (String) -> Void = { FileHandle.standardError.write(Data("callhist: warning: \(SafeText.escape($0))\n".utf8)) }
+        warn: (String) -> Void = printWarning
     ) throws -> CallArchive {
-        let trace = traceSQL.flatMap(traceSink).map { sink in { (sql: String) in sink.write(Data((sql + ";\n").utf8)) } }
+        let trace = try traceSQL.map(traceSink).map { sink in { (sql: String) in sink.write(Data((sql + ";\n").utf8)) } }
         if PostgresBackend.serves(path) {
             return try storage(PostgresBackend.displayName(path)) {
                 CallArchive(backend: try PostgresBackend(url: path, migrate: false, trace: trace))
@@ -50,12 +67,10 @@ extension CallArchive {
         return try storage(path) { CallArchive(backend: try SQLiteBackend.openForReading(path, trace: trace, warn: warn)) }
     }
 
-    /// The file statements are traced to, appended to.
-    private static func traceSink(_ path: String) -> FileHandle? {
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        let sink = FileHandle(forWritingAtPath: path)
-        sink?.seekToEndOfFile()
-        return sink
+    /// The file statements are traced to, appended to: created 0600, never
+    /// through a link (they quote phone numbers a filter named).
+    private static func traceSink(_ path: String) throws -> FileHandle {
+        FileHandle(fileDescriptor: try PrivateFile.openForAppending(path), closeOnDealloc: true)
     }
 
     /// For a dry run: the archive read-only when it exists, else an empty

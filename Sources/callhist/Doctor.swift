@@ -43,6 +43,14 @@ struct Doctor: ParsableCommand {
         } catch {
             report(ArchiveCheck(.fail, "\(error)"))
         }
+        // Files that hold phone numbers and are not private (docs/reliability.md, "Private files").
+        if CallArchive.isFile(database.path) {
+            let path = database.path
+            for exposure in [path, path + "-wal", path + "-shm", path + ".lock"].compactMap(PrivateFile.exposure(of:)) {
+                report(
+                    ArchiveCheck(.warn, exposure.description + ": chmod 600 (or 660 to share it with a group), or move it aside if it is not yours"))
+            }
+        }
         let settings = fuse.unchecked
         var configured = false
         do {

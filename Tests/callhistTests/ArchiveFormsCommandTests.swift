@@ -14,8 +14,6 @@ final class ArchiveFormsCommandTests: XCTestCase {
 
     var env: [String: String] { Harness.environment(baseURL: mock.baseURL) }
 
-    func ids(_ range: ClosedRange<Int>) -> [String] { range.map { String(format: "call-%07d", $0) } }
-
     func row(_ db: String) throws -> [String: Int64] {
         let c = try Connection(path: db, mode: .readOnly)
         let names = [

@@ -2,11 +2,16 @@ import Foundation
 
 /// Moves a finished temporary file over its destination in one step
 /// (rename(2) on the same file system): readers see the old file or the new
-/// one, never half of either. The new file takes `mode`, else the mode of
-/// the file it replaces (an operator's chmod survives), else stays private.
+/// one, never half of either. The new file takes `mode`, else the owner's
+/// and group's bits of the file of ours it replaces (an operator's chmod for
+/// a group survives), never others' bits, else stays private. A symbolic
+/// link at the destination is replaced, not written through.
 public enum AtomicRename {
     public static func move(_ temporary: String, over destination: String, mode: mode_t? = nil) throws(OutputError) {
-        if let mode = mode ?? PrivateFile.mode(of: destination) { chmod(temporary, mode) }
+        var st = stat()
+        let replaced: mode_t? =
+            lstat(destination, &st) == 0 && st.st_mode & S_IFMT == S_IFREG && st.st_uid == geteuid() ? st.st_mode & 0o770 : nil
+        if let mode = (mode ?? replaced).map({ $0 & 0o770 }) { chmod(temporary, mode) }
         guard rename(temporary, destination) == 0 else {
             let reason = PrivateFile.reason(errno, destination)
             unlink(temporary)

@@ -16,6 +16,15 @@ package enum ArchiveFile {
         } catch {
             throw ArchiveError.cannotOpen(path: path, detail: error.reason)
         }
+        // Another user's file that every user may read: what is written to
+        // it is theirs to read (docs/reliability.md, "Private files").
+        if let exposure = PrivateFile.exposure(of: path), exposure.owner != nil, exposure.openToOthers {
+            throw ArchiveError.cannotOpen(
+                path: path,
+                detail:
+                    "it \(exposure.description.dropFirst(path.count + 1)): phone numbers written to it could be read by anyone. Move it aside, or have its owner make it private (chmod 600, or 660 to share it with a group)"
+            )
+        }
         let db: Connection
         do {
             db = try Connection(path: path, mode: .readWriteCreate, busyTimeout: busyTimeout)
