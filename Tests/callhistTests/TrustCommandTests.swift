@@ -234,6 +234,47 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertFalse(markdown.stdout.contains("<script>"), markdown.stdout)
     }
 
+    /// A FIFO no one opens for writing, and a stdin pipe that never sends,
+    /// still honour SIGTERM; a FIFO whose writer comes later is read whole.
+    func testSIGTERMStopsWaitingForAFIFOOrAPipeThatNeverWrites() throws {
+        let mock = try MockProcess()
+        let fifo = scratch.path("ids.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        for (name, args, stdin) in [("fifo", ["--ids", fifo], nil), ("stdin", ["--ids", "-"], Pipe())] {
+            let db = scratch.path("\(name).sqlite")
+            let p = Process()
+            p.executableURL = Harness.binDirectory.appendingPathComponent("callhist")
+            p.arguments = ["archive", "--db", db] + args
+            p.environment = Harness.environment(baseURL: mock.baseURL)
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = stdin ?? FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: 1)
+            let sent = ContinuousClock.now
+            kill(p.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(10)
+            while p.isRunning, Date() < deadline { usleep(20_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationReason, .exit, "\(name): it ended by itself, not by the SIGKILL")
+            XCTAssertEqual(p.terminationStatus, 75, name)
+            XCTAssertLessThan(ContinuousClock.now - sent, .seconds(2), name)
+            XCTAssertEqual(try scalar(db, "SELECT exit_code FROM archive_runs"), 75, name)
+            _ = stdin
+        }
+        // A writer that comes a second later: every line is read.
+        let db = scratch.path("late.sqlite")
+        let p = try Harness.startCallhist(["archive", "--db", db, "--ids", fifo], env: Harness.environment(baseURL: mock.baseURL))
+        Thread.sleep(forTimeInterval: 1)
+        let writer = try XCTUnwrap(FileHandle(forWritingAtPath: fifo))
+        writer.write(Data("call-0000001\ncall-0000002\n".utf8))
+        try writer.close()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 2)
+    }
+
     /// An endless ids input with no newline (`/dev/zero`) still honours
     /// SIGTERM: the run stops reading, records itself and exits 75.
     func testSIGTERMStopsReadingAnEndlessIdsInput() throws {

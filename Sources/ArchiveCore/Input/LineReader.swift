@@ -29,7 +29,9 @@ package struct LineReader {
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
             throw InputError("cannot read \(what) \(path): it is a folder, not a file")
         }
-        fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO without a writer would block open(2) itself,
+        // where no signal is heard; reads wait in poll(2) instead (`waitForInput`).
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let reason = errno == ENOENT ? "no such file" : errno == EACCES ? "permission denied" : String(cString: strerror(errno))
             throw InputError("cannot read \(what) \(path): \(reason)")
@@ -37,6 +39,19 @@ package struct LineReader {
     }
 
     package func close() { if ownsDescriptor { _ = Foundation.close(fd) } }
+
+    /// Waits until a pipe, FIFO or terminal has something to read (or its
+    /// writer left), asking `interrupted` every 100 ms: a FIFO no one writes
+    /// to, or a pipe that pauses, never holds a stop request back.
+    private func waitForInput(interrupted: () -> Bool) throws {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&p, 1, 100)
+            if ready > 0 { return }
+            if ready < 0, errno != EINTR { return }  // read(2) says what is wrong
+            if interrupted() { throw RunInterrupted() }
+        }
+    }
 
     /// Calls `body(line, number)` for every line (without its `\n`),
     /// numbered from 1; `line` is nil for a line longer than `maxLineBytes`,
@@ -48,10 +63,13 @@ package struct LineReader {
         var overlong = false
         var number = 0
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var st = stat()
+        let waits = fstat(fd, &st) == 0 && st.st_mode & S_IFMT != S_IFREG
         while true {
+            if waits { try waitForInput(interrupted: interrupted) }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR || errno == EAGAIN { continue }
                 throw InputError("cannot read \(name): \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
