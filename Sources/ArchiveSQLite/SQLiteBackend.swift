@@ -108,11 +108,21 @@ package final class SQLiteBackend: ArchiveBackend {
         let temporary = AtomicRename.temporaryPath(for: destination)
         do {
             _ = Foundation.close(try PrivateFile.create(temporary, mode: mode, destination: destination))
-            let copy = try Connection(path: temporary)
-            try db.backup(to: copy)
-            guard try copy.scalarString("PRAGMA quick_check") == "ok" else { throw InputError("the copy failed its integrity check") }
-            let calls = Int(try copy.scalarInt("SELECT count(*) FROM calls") ?? 0)
-            try copy.close()
+            let calls: Int
+            do {
+                let copy = try Connection(path: temporary)
+                try db.backup(to: copy)
+                guard try copy.scalarString("PRAGMA quick_check") == "ok" else { throw InputError("the copy failed its integrity check") }
+                calls = Int(try copy.scalarInt("SELECT count(*) FROM calls") ?? 0)
+                try copy.close()
+            } catch let error as SQLiteError where error.code == SQLiteError.Code.full || error.code == SQLiteError.Code.ioError {
+                // The copy's disk, not the archive's: say which.
+                let what = error.code == SQLiteError.Code.full ? "the disk holding it is full" : "writing it failed"
+                throw OutputError(
+                    destination: destination,
+                    reason: "\(what) (\(error.plainMessage)); the archive is untouched"
+                )
+            }
             try AtomicRename.move(temporary, over: destination, mode: mode)
             return calls
         } catch {

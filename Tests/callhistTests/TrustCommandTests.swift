@@ -234,6 +234,33 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertFalse(markdown.stdout.contains("<script>"), markdown.stdout)
     }
 
+    /// Item 11: a backup onto a full disk blames the copy's disk, leaves no
+    /// partial file, and the archive is untouched.
+    func testABackupOntoAFullDiskBlamesTheCopysDisk() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else {
+            throw XCTSkip("needs root to mount a small tmpfs in a private namespace")
+        }
+        let mock = try MockProcess(["--calls", "300"])
+        let db = scratch.path("a.sqlite")
+        XCTAssertEqual(try Harness.callhist(["archive", "--db", db] + ids(1...300), env: Harness.environment(baseURL: mock.baseURL)).status, 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let tiny = scratch.path("tiny")
+        try FileManager.default.createDirectory(atPath: tiny, withIntermediateDirectories: true)
+        let bin = Harness.binDirectory.appendingPathComponent("callhist").path
+        let r = try Harness.run(
+            "/usr/bin/unshare",
+            [
+                "--mount", "--propagation", "private", "bash", "-c",
+                "mount -t tmpfs -o size=64k tmpfs '\(tiny)' && '\(bin)' backup --db '\(db)' '\(tiny)/copy.sqlite'; s=$?; ls -A '\(tiny)'; exit $s",
+            ])
+        XCTAssertEqual(r.status, 74, r.stderr)
+        XCTAssertTrue(r.stderr.contains("cannot write \(tiny)/copy.sqlite: the disk holding it is full ("), r.stderr)
+        XCTAssertTrue(r.stderr.contains("the archive is untouched"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("the disk holding \(db)"), "never the archive's disk: \(r.stderr)")
+        XCTAssertEqual(r.stdout, "", "no partial file left on the full disk")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before)
+    }
+
     /// A FIFO no one opens for writing, and a stdin pipe that never sends,
     /// still honour SIGTERM; a FIFO whose writer comes later is read whole.
     func testSIGTERMStopsWaitingForAFIFOOrAPipeThatNeverWrites() throws {
