@@ -54,15 +54,35 @@ public final class CallArchive {
 
     /// `interruption` names the signal that asked the run to stop, or nil
     /// (`TerminationSignals.stopRequested`).
+    /// `errorCode` maps an error that ends the run part-way to the exit code
+    /// its row records; when the row cannot take it (a full disk), the run
+    /// lock's file keeps it for the next run.
     public func archive(
-        _ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32,
+        _ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32, errorCode: (Error) -> Int32 = { _ in 70 },
         interruption: @escaping @Sendable () -> String? = { nil },
         progress: (Archiver.Progress) -> Void = { _ in }
     ) throws -> Archiver.Report {
         try storage {
             let client = FuseClient(try fetch.clientConfiguration())
             return try Archiver(rows: try backend.runRows(), options: options)
-                .run(client: client, exitCode: exitCode, interruption: interruption, started: { lock?.record(runID: $0) }, progress: progress)
+                .run(
+                    client: client, exitCode: exitCode,
+                    errorCode: { error in errorCode((error as? any DriverError)?.storageError(path: path) ?? error) },
+                    describe: { error in "\((error as? any DriverError)?.storageError(path: path) ?? error)" },
+                    unrecorded: { run, code, message in
+                        lock?.recordEnd(runID: run, exitCode: code, message: message, at: Int64(Date().timeIntervalSince1970))
+                    }, interruption: interruption, started: { lock?.record(runID: $0) }, progress: progress)
+        }
+    }
+
+    /// Closes the row of the run before, when the run lock's file kept an
+    /// end its row could not take (a full disk, a second signal): called by
+    /// the next writer as it opens (docs/reliability.md, "Stopping a run").
+    package func recordPreviousEnd() throws {
+        guard let lock, let run = lock.previous.runID, let end = lock.previous.end else { return }
+        try storage {
+            try RunLog(backend.sql, runID: run).end(
+                exitCode: end.exitCode, message: end.message + " (recorded by the next writer, from the lock file)", at: end.at)
         }
     }
 

@@ -180,6 +180,12 @@ package final class SQLiteBackend: ArchiveBackend {
                 // The lock tells a running run (a process holds it) from a killed one.
                 if let holder = RunLock.holder(of: path) {
                     out.append(.init(.info, "last run \(last.id) (\(last.kind), started \(when)) is still running: \(holder) holds the lock"))
+                } else if let kept = RunLock.unrecordedEnd(of: path), kept.runID == last.id, let end = kept.end {
+                    out.append(
+                        .init(
+                            .warn,
+                            "last run \(last.id) (\(last.kind), started \(when)) exited \(end.exitCode): \(end.message) (kept in the lock file: its row could not take it; the next run records it)"
+                        ))
                 } else {
                     out.append(
                         .init(

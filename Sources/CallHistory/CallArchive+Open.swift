@@ -35,6 +35,7 @@ extension CallArchive {
         }
         let lock = try RunLock(archivePath: path, wait: wait, waiting: waiting)
         let archive = try storage(path) { CallArchive(backend: try SQLiteBackend.openForWriting(path), lock: lock) }
+        try archive.recordPreviousEnd()
         let exposed = [path, path + "-wal", path + "-shm"].compactMap(PrivateFile.exposure(of:)).filter(\.openToOthers)
         if !exposed.isEmpty {
             warn(

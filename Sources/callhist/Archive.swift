@@ -160,7 +160,7 @@ struct Archive: ParsableCommand {
             TerminationSignals.catchStop()
             var line = ProgressLine(enabled: output.showsProgress)
             let report = try archive.archive(
-                options, fetch: settings, exitCode: ExitPolicy.code(for:),
+                options, fetch: settings, exitCode: ExitPolicy.code(for:), errorCode: { ExitPolicy.status(for: $0).rawValue },
                 interruption: TerminationSignals.stopRequested
             ) { p in
                 line.update(

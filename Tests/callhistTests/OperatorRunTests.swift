@@ -234,9 +234,23 @@ final class OperatorRunTests: XCTestCase {
         XCTAssertEqual(run.terminationReason, .uncaughtSignal)
         let conn = try Connection(path: db, mode: .readOnly)
         XCTAssertEqual(try conn.scalarString("PRAGMA quick_check"), "ok")
-        // Nobody holds the lock now: doctor calls the run killed, not running.
+        // The second signal left its line in the lock file: doctor says how
+        // the run ended, and the next writer closes its row with it.
+        XCTAssertNil(try conn.scalarInt("SELECT ended_at FROM archive_runs WHERE run_id = 1"))
         let doctor = try Harness.callhist(["doctor", "--db", db], env: env(mock))
-        XCTAssertTrue(doctor.stdout.contains("was killed"), doctor.stdout)
+        XCTAssertTrue(
+            doctor.stdout.contains("exited 130: ended at once by a second SIGINT (the first had asked it to stop); what it had committed is kept"),
+            doctor.stdout)
+        XCTAssertFalse(doctor.stdout.contains("was killed"), doctor.stdout)
+        let next = try Harness.callhist(["archive", "--db", db, "--no-refresh", "call-0000001"], env: env(mock))
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual(try conn.scalarInt("SELECT exit_code FROM archive_runs WHERE run_id = 1"), 130)
+        let ended = try XCTUnwrap(try conn.scalarInt("SELECT ended_at FROM archive_runs WHERE run_id = 1"))
+        XCTAssertLessThanOrEqual(abs(ended - Int64(started.timeIntervalSince1970)), 3, "when the second signal came")
+        XCTAssertEqual(
+            try conn.scalarString("SELECT message FROM archive_runs WHERE run_id = 1"),
+            "ended at once by a second SIGINT (the first had asked it to stop); what it had committed is kept (recorded by the next writer, from the lock file)"
+        )
     }
 
     // MARK: 4. Misconfiguration is not an answer

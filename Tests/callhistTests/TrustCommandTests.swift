@@ -261,6 +261,45 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: db)), before)
     }
 
+    /// Item 14: a run ended by a full disk closes its row with the reason
+    /// (exit 74), so doctor never calls it killed; the next run, with space
+    /// again, carries on.
+    func testARunEndedByAFullDiskClosesItsRowWithTheReason() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else {
+            throw XCTSkip("needs root to mount a small tmpfs in a private namespace")
+        }
+        let mock = try MockProcess(["--calls", "3000"])
+        let list = try scratch.write("ids.txt", ids(1...3000).joined(separator: "\n"))
+        let disk = scratch.path("disk")
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let bin = Harness.binDirectory.appendingPathComponent("callhist").path
+        let db = disk + "/a.sqlite"
+        let script = """
+            mount -t tmpfs -o size=400k tmpfs '\(disk)' || exit 99
+            '\(bin)' archive --db '\(db)' --ids '\(list)'; echo "exit $?"
+            '\(bin)' doctor --db '\(db)' | grep 'last run'
+            mount -o remount,size=64m '\(disk)'
+            '\(bin)' archive --db '\(db)' --ids '\(list)' --progress never; echo "exit $?"
+            '\(bin)' report runs --db '\(db)' --format csv
+            """
+        let r = try Harness.run(
+            "/usr/bin/unshare", ["--mount", "--propagation", "private", "bash", "-c", script], env: Harness.environment(baseURL: mock.baseURL))
+        // CSV lines end in CRLF: split on every newline.
+        let lines = r.stdout.components(separatedBy: .newlines).filter { !$0.isEmpty }
+        XCTAssertEqual(lines.first, "exit 74", r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("the disk holding \(db) is full"), r.stderr)
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasPrefix("WARN  last run 1 (archive, ") && $0.contains("exited 74: ended by an error: the disk holding \(db) is full")
+            },
+            r.stdout)
+        XCTAssertFalse(r.stdout.contains("was killed"), r.stdout)
+        XCTAssertTrue(lines.contains("exit 0"), r.stdout + r.stderr)
+        let runs = lines.filter { $0.hasPrefix("1,") || $0.hasPrefix("2,") }
+        XCTAssertEqual(runs.count, 2, r.stdout)
+        XCTAssertTrue(runs.contains { $0.hasPrefix("1,archive,") && $0.contains(",74,") }, r.stdout)
+    }
+
     /// A FIFO no one opens for writing, and a stdin pipe that never sends,
     /// still honour SIGTERM; a FIFO whose writer comes later is read whole.
     func testSIGTERMStopsWaitingForAFIFOOrAPipeThatNeverWrites() throws {

@@ -217,13 +217,41 @@ public final class Archiver {
     /// then nothing more starts, what is in flight finishes (bounded), and
     /// the run is recorded as interrupted. `started` gets the run's id as
     /// soon as it has one (the run lock shows it to a waiting run).
+    ///
+    /// An error that ends the run part-way (a full disk, a damaged file)
+    /// still closes its row, with `errorCode(error)` and the error's words,
+    /// keeping the counts it committed; when even that cannot be written (the
+    /// disk is full), `unrecorded` gets the end to keep elsewhere (the run
+    /// lock's file: the next run records it) (docs/reliability.md, "Stopping a run").
     public func run(
-        client: FuseClient, exitCode: (RunOutcome) -> Int32,
+        client: FuseClient, exitCode: (RunOutcome) -> Int32, errorCode: (Error) -> Int32 = { _ in 70 },
+        describe: (Error) -> String = { "\($0)" },
+        unrecorded: (_ runID: Int64, _ exitCode: Int32, _ message: String) -> Void = { _, _, _ in },
         interruption: @escaping @Sendable () -> String? = { nil }, started: (Int64) -> Void = { _ in },
         progress: (Progress) -> Void = { _ in }
     ) throws -> Report {
         let runID = try rows.startRun(kind: "archive", at: now())
         started(runID)
+        do {
+            return try run(runID: runID, client: client, exitCode: exitCode, interruption: interruption, progress: progress)
+        } catch let error as InputError {
+            throw error  // recorded with exit 65 already
+        } catch {
+            let code = errorCode(error)
+            let message = "ended by an error: \(describe(error))"
+            do {
+                try rows.endRun(runID, exitCode: code, message: message, at: now())
+            } catch {
+                unrecorded(runID, code, message)
+            }
+            throw error
+        }
+    }
+
+    private func run(
+        runID: Int64, client: FuseClient, exitCode: (RunOutcome) -> Int32, interruption: @escaping @Sendable () -> String?,
+        progress: (Progress) -> Void
+    ) throws -> Report {
         var counts = RunCounts()
         var labelsAdded = 0
         func interruptedMessage(_ signal: String, _ what: String) -> String {

@@ -13,6 +13,16 @@ public final class RunLock {
         public var host: String?
         public var startedAt: Int64?
         public var runID: Int64?
+        /// How the run ended, when its row could not say it: the end its
+        /// process wrote here (a full disk), or the second signal that ended
+        /// it at once (`TerminationSignals`), with the file's time.
+        public var end: End?
+
+        public struct End: Sendable, Equatable {
+            public var at: Int64
+            public var exitCode: Int32
+            public var message: String
+        }
 
         /// "run 12 (pid 4242 on db1, started 2026-11-29T02:00:00Z)".
         public var description: String {
@@ -23,19 +33,41 @@ public final class RunLock {
             return parts.isEmpty ? who : "\(who) (\(parts.joined(separator: ", ")))"
         }
 
-        package static func parse(_ text: String) -> Holder {
+        /// The file's text: the holder's line, then, when its end could not
+        /// be recorded in the archive, `ended=T exit=N` and `message=…`, or a
+        /// `second-signal=N` line the signal handler wrote (then `modified`,
+        /// the file's time, is when).
+        package static func parse(_ text: String, modified: Int64? = nil) -> Holder {
             var h = Holder()
-            for field in text.split(whereSeparator: \.isWhitespace) {
-                let pair = field.split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2 else { continue }
-                switch pair[0] {
-                case "pid": h.pid = Int32(pair[1])
-                case "host": h.host = SafeText.escape(String(pair[1].prefix(64)))
-                case "started": h.startedAt = Int64(pair[1])
-                case "run": h.runID = Int64(pair[1])
-                default: break
+            var endedAt: Int64?
+            var exitCode: Int32?
+            var message: String?
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("message=") {
+                    message = SafeText.escape(String(line.dropFirst("message=".count).prefix(1000)))
+                    continue
+                }
+                for field in line.split(whereSeparator: \.isWhitespace) {
+                    let pair = field.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard pair.count == 2 else { continue }
+                    switch pair[0] {
+                    case "pid": h.pid = Int32(pair[1])
+                    case "host": h.host = SafeText.escape(String(pair[1].prefix(64)))
+                    case "started": h.startedAt = Int64(pair[1])
+                    case "run": h.runID = Int64(pair[1])
+                    case "ended": endedAt = Int64(pair[1])
+                    case "exit": exitCode = Int32(pair[1])
+                    case "second-signal":
+                        guard let signal = Int32(pair[1]), (1...64).contains(signal), let modified else { continue }
+                        let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+                        h.end = End(
+                            at: modified, exitCode: 128 + signal,
+                            message: "ended at once by a second \(name) (the first had asked it to stop); what it had committed is kept")
+                    default: break
+                    }
                 }
             }
+            if let endedAt, let exitCode, h.end == nil { h.end = End(at: endedAt, exitCode: exitCode, message: message ?? "ended") }
             return h
         }
     }
@@ -43,6 +75,10 @@ public final class RunLock {
     private let fd: Int32
     public let path: String
     private let startedAt = Int64(Date().timeIntervalSince1970)
+    /// What the previous holder left in the file: a run whose end its row
+    /// could not record is closed from it by the next writer (`CallArchive`).
+    public private(set) var previous = Holder()
+    private var lastText = ""
 
     /// Takes the lock, or throws `ArchiveError.busy` naming the holder when
     /// another run holds it. With `wait`, blocks until it is free, calling
@@ -70,10 +106,15 @@ public final class RunLock {
             // Blocks until free; the loop re-checks (EINTR, or a new holder in between).
             if flock(fd, LOCK_EX) == 0 { break }
         }
+        previous = Self.read(fd)
         record(runID: nil)
+        TerminationSignals.recordSecondSignal(in: fd, at: lastText.utf8.count)
     }
 
-    deinit { close(fd) }  // closing the descriptor releases the lock
+    deinit {
+        TerminationSignals.recordSecondSignal(in: -1, at: 0)
+        close(fd)  // closing the descriptor releases the lock
+    }
 
     /// Opens (or creates, 0600) the lock file, which is written to, so it
     /// must be ours to write: the lock often sits in a folder others can
@@ -129,9 +170,25 @@ public final class RunLock {
         gethostname(&host, host.count - 1)
         var text = "pid=\(getpid()) host=\(String(cString: host)) started=\(startedAt)"
         if let runID { text += " run=\(runID)" }
-        text += "\n"
-        _ = ftruncate(fd, 0)
+        write(text + "\n")
+        TerminationSignals.recordSecondSignal(in: fd, at: lastText.utf8.count)
+    }
+
+    /// Keeps the end of run `runID` here when its row could not take it (a
+    /// full disk): a few bytes written over the file's own, which needs no
+    /// new block. The next writer records it in the archive.
+    public func recordEnd(runID: Int64, exitCode: Int32, message: String, at time: Int64) {
+        let line = lastText.split(separator: "\n").first.map(String.init) ?? "run=\(runID)"
+        let flat = message.replacingOccurrences(of: "\n", with: " ").prefix(1000)
+        write("\(line)\nended=\(time) exit=\(exitCode)\nmessage=\(flat)\n")
+    }
+
+    /// Over the old text, then cut to length: truncating first would free
+    /// the file's block, and a full disk might not give it back.
+    private func write(_ text: String) {
+        lastText = text
         _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }  // best effort: it only informs
+        _ = ftruncate(fd, off_t(text.utf8.count))
     }
 
     /// The lock of the archive file itself, whatever path names it: beside
@@ -163,8 +220,22 @@ public final class RunLock {
     }
 
     private static func read(_ fd: Int32) -> Holder {
-        var buffer = [UInt8](repeating: 0, count: 512)
+        var buffer = [UInt8](repeating: 0, count: 2048)
         let n = pread(fd, &buffer, buffer.count, 0)
-        return Holder.parse(n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : "")
+        var st = stat()
+        let modified = fstat(fd, &st) == 0 ? Int64(st.st_mtim.tv_sec) : nil
+        return Holder.parse(n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : "", modified: modified)
+    }
+
+    /// What the lock file of `archivePath` says about a run whose end its
+    /// row lacks, when no process holds the lock (`doctor`).
+    public static func unrecordedEnd(of archivePath: String) -> Holder? {
+        let fd = open(lockPath(of: archivePath), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return nil }
+        defer { flock(fd, LOCK_UN) }
+        let holder = read(fd)
+        return holder.end == nil ? nil : holder
     }
 }

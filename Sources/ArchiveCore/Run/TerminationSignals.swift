@@ -23,19 +23,55 @@ extension TerminationSignals {
 
     /// From now on the first SIGINT or SIGTERM asks the run to stop
     /// gracefully instead of killing the process (docs/reliability.md,
-    /// "Stopping a run"); the handler puts the default action back, so a
-    /// second signal ends the process at once. Only stores and `signal`
-    /// run in the handler: both are async-signal-safe.
+    /// "Stopping a run"); a second signal ends the process at once, after
+    /// writing `second-signal=N` into the run lock's file, so that the next
+    /// run can close the row this one could not (`RunLock.Holder.end`).
+    /// Only stores, pwrite(2), `signal` and `raise` run in the handlers:
+    /// all async-signal-safe.
     public static func catchStop() {
         _ = received.load(ordering: .relaxed)  // initialised here, never first in the handler
+        _ = lockFile.load(ordering: .relaxed)
+        _ = lockOffset.load(ordering: .relaxed)
+        _ = markers
         for s in [SIGINT, SIGTERM] {
             Foundation.signal(s) { number in
                 TerminationSignals.received.store(number, ordering: .relaxed)
-                Foundation.signal(SIGINT, SIG_DFL)
-                Foundation.signal(SIGTERM, SIG_DFL)
+                for s in [SIGINT, SIGTERM] {
+                    Foundation.signal(s) { number in
+                        let fd = TerminationSignals.lockFile.load(ordering: .relaxed)
+                        if fd >= 0 {
+                            let marker = number == SIGINT ? TerminationSignals.markers.int : TerminationSignals.markers.term
+                            _ = pwrite(fd, marker.pointer, marker.count, off_t(TerminationSignals.lockOffset.load(ordering: .relaxed)))
+                        }
+                        Foundation.signal(number, SIG_DFL)
+                        raise(number)
+                    }
+                }
             }
         }
     }
+
+    /// The lock file a second signal writes its line into, and where; -1 for none.
+    private static let lockFile = Atomic<Int32>(-1)
+    private static let lockOffset = Atomic<Int>(0)
+
+    /// Set by `RunLock` while it holds the lock.
+    package static func recordSecondSignal(in fd: Int32, at offset: Int) {
+        lockOffset.store(offset, ordering: .relaxed)
+        lockFile.store(fd, ordering: .relaxed)
+    }
+
+    /// The lines the second-signal handler writes, made before any signal
+    /// (a handler may not allocate).
+    private struct Marker: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<CChar>
+        let count: Int
+        init(_ text: String) {
+            count = text.utf8.count
+            pointer = strdup(text)!
+        }
+    }
+    private static let markers = (int: Marker("second-signal=\(SIGINT)\n"), term: Marker("second-signal=\(SIGTERM)\n"))
 
     /// "SIGTERM" or "SIGINT" once a stop was asked for, else nil.
     @Sendable public static func stopRequested() -> String? {

@@ -78,4 +78,9 @@ extension ArchiveRunRows {
     package func finishRun(_ run: Int64, _ c: RunCounts, exitCode: Int32, message: String?, at now: Int64) throws {
         try RunLog(sql, runID: run).finish(c, exitCode: exitCode, message: message, at: now)
     }
+
+    /// Closes a run that has no end yet, keeping the counts it committed.
+    package func endRun(_ run: Int64, exitCode: Int32, message: String, at now: Int64) throws {
+        try transaction { try RunLog(sql, runID: run).end(exitCode: exitCode, message: message, at: now) }
+    }
 }

@@ -45,6 +45,16 @@ package struct RunLog {
             [.integer(now), .integer(Int64(exitCode)), message.map(SQLValue.text) ?? .null, .integer(runID)])
     }
 
+    /// Closes a run that has no end yet, keeping its counts: a run that ended
+    /// by an error, or whose end the lock file kept (`RunLock.Holder.end`).
+    /// False when the row was closed already.
+    @discardableResult
+    package func end(exitCode: Int32, message: String, at time: Int64) throws -> Bool {
+        try db.run(
+            "UPDATE archive_runs SET ended_at = ?, exit_code = ?, message = ? WHERE run_id = ? AND ended_at IS NULL",
+            [.integer(time), .integer(Int64(exitCode)), .text(message), .integer(runID)]) > 0
+    }
+
     /// The latest start of a run other than `run`: a clock behind it went back.
     package static func lastStart(_ db: any SQLDatabase, excluding run: Int64?) throws -> Int64? {
         // Run ids start at 1: 0 excludes none.
