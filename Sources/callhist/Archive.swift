@@ -161,12 +161,12 @@ struct Archive: ParsableCommand {
             var line = ProgressLine(enabled: output.showsProgress)
             let report = try archive.archive(
                 options, fetch: settings, exitCode: ExitPolicy.code(for:), errorCode: { ExitPolicy.status(for: $0).rawValue },
-                interruption: TerminationSignals.stopRequested
-            ) { p in
-                line.update(
-                    verb: "archiving", done: p.done, total: p.total, reachable: p.reachable, failed: p.failed,
-                    elapsed: p.elapsed, timeLeft: p.runtimeLeft)
-            }
+                interruption: TerminationSignals.stopRequested,
+                progress: { p in
+                    line.update(
+                        verb: "archiving", done: p.done, total: p.total, reachable: p.reachable, failed: p.failed,
+                        elapsed: p.elapsed, timeLeft: p.runtimeLeft)
+                })
             line.finish()
             let exitCode = ExitPolicy.code(for: report.outcome)
             try writeMetrics(report.counts, exitCode: exitCode, report: report)
