@@ -7,12 +7,14 @@
 #
 #   scripts/pg-cluster.sh start DIR   prints the superuser's URL (postgresql://…)
 #   scripts/pg-cluster.sh stop DIR    stops the server and removes DIR
+#   scripts/pg-cluster.sh restart DIR restarts it at once (-m fast: every
+#                                     connection dropped), same port and options
 #
 # TCP connections need a password (scram-sha-256), so the tests exercise the
 # password path the way a real server does; the socket trusts the local user.
 set -euo pipefail
-command=${1:?usage: pg-cluster.sh start|stop DIR}
-dir=${2:?usage: pg-cluster.sh start|stop DIR}
+command=${1:?usage: pg-cluster.sh start|stop|restart DIR}
+dir=${2:?usage: pg-cluster.sh start|stop|restart DIR}
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bin/initdb" ] || { echo "pg-cluster: no PostgreSQL server (run scripts/bootstrap.sh)" >&2; exit 69; }
@@ -43,10 +45,13 @@ start)
   echo "$port" > "$dir/port"
   echo "postgresql://callhist:$password@127.0.0.1:$port/postgres"
   ;;
+restart)
+  "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null || { tail -20 "$dir/server.log" >&2; exit 1; }
+  ;;
 stop)
   [ -d "$dir/data" ] && "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: pg-cluster.sh start|stop DIR" >&2; exit 64 ;;
+  echo "usage: pg-cluster.sh start|stop|restart DIR" >&2; exit 64 ;;
 esac

@@ -70,7 +70,14 @@ public final class CallArchive {
                     errorCode: { error in errorCode((error as? any DriverError)?.storageError(path: path) ?? error) },
                     describe: { error in "\((error as? any DriverError)?.storageError(path: path) ?? error)" },
                     unrecorded: { run, code, message in
-                        lock?.recordEnd(runID: run, exitCode: code, message: message, at: Int64(Date().timeIntervalSince1970))
+                        let now = Int64(Date().timeIntervalSince1970)
+                        // A database server that dropped the connection: a new one closes the row.
+                        if let fresh = try? backend.reconnected(),
+                            (try? RunLog(fresh, runID: run).end(exitCode: code, message: message, at: now)) != nil
+                        {
+                            return
+                        }
+                        lock?.recordEnd(runID: run, exitCode: code, message: message, at: now)
                     }, interruption: interruption, started: { lock?.record(runID: $0) }, progress: progress)
         }
     }

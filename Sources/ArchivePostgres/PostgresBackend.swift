@@ -44,6 +44,20 @@ package final class PostgresBackend: ArchiveBackend {
 
     private var primitives: PostgresPrimitives { PostgresPrimitives(db: db) }
 
+    /// A new connection, tried for up to 20 s (a restart takes a few): the
+    /// run whose connection the server dropped closes its row on it.
+    package func reconnected() throws -> (any SQLDatabase)? {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while true {
+            do {
+                return PostgresDatabase(try PostgresConnection(url))
+            } catch {
+                guard ContinuousClock.now < deadline else { throw error }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+    }
+
     // MARK: Report primitives
 
     package func statusCounts(_ filter: CallFilter) throws -> [String: Int] { try primitives.statusCounts(filter) }

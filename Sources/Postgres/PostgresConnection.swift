@@ -16,6 +16,19 @@ public final class PostgresConnection {
     /// command ran with psql. Never set in normal use.
     public var trace: ((String) -> Void)?
 
+    /// The SQLSTATE of a failed connection, from libpq's words: the server's
+    /// own refusals (libpq hands over only the message) are told from a
+    /// server that could not be reached, which a later run may find back.
+    static func connectState(_ message: String) -> String {
+        if message.contains("password authentication failed") { return PostgresError.State.invalidPassword }
+        if message.contains("no pg_hba.conf entry") || (message.contains("role \"") && message.contains("does not exist")) {
+            return PostgresError.State.invalidAuthorization
+        }
+        if message.contains("database \""), message.contains("does not exist") { return PostgresError.State.invalidCatalogName }
+        if message.contains("the database system is") { return "57P03" }  // starting up, shutting down, in recovery
+        return PostgresError.State.connectionFailure
+    }
+
     /// Connects with a `postgresql://` or `postgres://` URL (or a libpq
     /// `key=value` string). The password comes from the URL, `PGPASSWORD`
     /// or `~/.pgpass`, as libpq reads them; it never appears in an error.
@@ -30,8 +43,8 @@ public final class PostgresConnection {
             let raw = connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? "out of memory"
             PQfinish(connection)
             throw PostgresError(
-                sqlState: PostgresError.State.connectionFailure,
-                message: "cannot connect to \(displayName): \(raw.trimmingCharacters(in: .whitespacesAndNewlines))", sql: nil)
+                sqlState: Self.connectState(raw), message: "cannot connect to \(displayName): \(raw.trimmingCharacters(in: .whitespacesAndNewlines))",
+                sql: nil)
         }
         handle = connection
         // Notices ("relation … already exists, skipping") are not for people.

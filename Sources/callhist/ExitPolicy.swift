@@ -36,7 +36,7 @@ enum ExitPolicy {
         case is ConfigurationError: .config
         case let error as StorageError:
             switch error.kind {
-            case .busy: .tempFail
+            case .busy, .disconnected: .tempFail
             case .full, .io: .ioError
             case .damaged: .dataError
             case .readOnly, .cannotOpen: .cantCreate

@@ -1,6 +1,7 @@
-import Postgres
 import TestSupport
 import XCTest
+
+@testable import Postgres
 
 /// Our libpq layer against a real server (the test run's throwaway cluster).
 final class PostgresTests: XCTestCase {
@@ -123,12 +124,21 @@ final class PostgresTests: XCTestCase {
         XCTAssertEqual(try db.scalarString("SELECT string_agg(s, ',' ORDER BY id) FROM t WHERE id < 3"), "v0,v1,v2")
     }
 
+    func testAFailedConnectionIsToldFromARefusal() {
+        XCTAssertEqual(PostgresConnection.connectState("FATAL:  password authentication failed for user \"x\""), "28P01")
+        XCTAssertEqual(PostgresConnection.connectState("FATAL:  database \"nope\" does not exist"), "3D000")
+        XCTAssertEqual(PostgresConnection.connectState("FATAL:  role \"bob\" does not exist"), "28000")
+        XCTAssertEqual(PostgresConnection.connectState("FATAL:  the database system is starting up"), "57P03")
+        XCTAssertEqual(
+            PostgresConnection.connectState("connection to server at \"127.0.0.1\", port 1 failed: Connection refused"), "08006")
+    }
+
     func testAWrongPasswordIsRefusedWithoutShowingIt() throws {
         let server = try PostgresCluster.server()
         let bad = server.url(database: "postgres", password: "not-the-s3cret")
         XCTAssertThrowsError(try PostgresConnection(bad)) { error in
             let text = "\(error)"
-            XCTAssertEqual((error as! PostgresError).sqlState, PostgresError.State.connectionFailure)
+            XCTAssertEqual((error as! PostgresError).sqlState, PostgresError.State.invalidPassword, "the server's refusal, not a lost connection")
             XCTAssertTrue(text.contains("password authentication failed"), text)
             XCTAssertFalse(text.contains("not-the-s3cret"), text)
             XCTAssertTrue(text.contains("postgresql://callhist:***@127.0.0.1"), text)

@@ -21,6 +21,14 @@ public enum PostgresCluster {
             return url(database: name)
         }
 
+        /// `pg_ctl restart -m fast`: every connection dropped, the server
+        /// back on the same port a moment later.
+        public func restart() throws {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let (status, _, err) = PostgresCluster.run(["/bin/bash", root.appendingPathComponent("scripts/pg-cluster.sh").path, "restart", folder])
+            guard status == 0 else { throw ClusterError("scripts/pg-cluster.sh restart failed (\(status)): \(err)") }
+        }
+
         public func url(database: String, user: String = "callhist", password: String? = nil) -> String {
             "postgresql://\(user):\(password ?? self.password)@\(host):\(port)/\(database)"
         }

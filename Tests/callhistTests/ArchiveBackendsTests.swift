@@ -268,4 +268,57 @@ final class ArchiveBackendsTests: XCTestCase {
                 """), 0)
         XCTAssertGreaterThan(try scalar(db, "SELECT count(*) FROM call_events"), 3000)
     }
+
+    /// Issue 31: the PostgreSQL server restarted (`pg_ctl restart -m fast`)
+    /// while three archivers run. Each ends with 75 saying the connection
+    /// was lost (or 0 if it had finished), every run row is closed (on a
+    /// new connection), and the next run completes everything with no call,
+    /// snapshot or status change twice.
+    func testAPostgresRestartMidRunEndsWith75ClosesTheRowsAndLosesNothing() throws {
+        let mock = try MockProcess(["--calls", "3000", "--latency", "20"])
+        self.mock = mock
+        let env = Harness.environment(baseURL: mock.baseURL)
+        let db = try location(.postgres, "restart")
+        XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
+        let files = try (0..<3).map { k in try scratch.write("ids\(k).txt", ids((k * 1000 + 1)...(k * 1000 + 1000)).joined(separator: "\n")) }
+        let logs = (0..<3).map { scratch.path("run\($0).log") }
+        let runs = try zip(files, logs).map { file, log in
+            let p = Process()
+            p.executableURL = Harness.binDirectory.appendingPathComponent("callhist")
+            p.arguments = ["archive", "--db", db, "--ids", file, "--concurrency", "8"]
+            p.environment = env
+            FileManager.default.createFile(atPath: log, contents: nil)
+            p.standardError = FileHandle(forWritingAtPath: log)
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, ((try? scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? 0) < 300 { usleep(20_000) }
+        try PostgresCluster.server().restart()
+        for run in runs { run.waitUntilExit() }
+        XCTAssertEqual(runs.filter { $0.terminationStatus == 75 }.count + runs.filter { $0.terminationStatus == 0 }.count, 3)
+        let texts = try logs.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM archive_runs WHERE ended_at IS NULL"), 0, "every run row closed: \(texts)")
+        let lost = try scalar(
+            db,
+            "SELECT count(*) FROM archive_runs WHERE exit_code = 75 AND message LIKE 'ended by an error: the connection to the database % was lost or refused%'"
+        )
+        let finished = try scalar(db, "SELECT count(*) FROM archive_runs WHERE exit_code = 0")
+        XCTAssertEqual(lost + finished, 3, "\(texts)")
+        XCTAssertEqual(lost, runs.filter { $0.terminationStatus == 75 }.count, "the row says what the exit code said")
+        XCTAssertGreaterThan(lost, 0, "the restart cut at least one run: \(texts)")
+        for text in texts where !text.contains("[run ") {
+            XCTAssertTrue(text.contains("was lost or refused"), text)
+            XCTAssertFalse(text.contains(try PostgresCluster.server().password), "no password in: \(text)")
+        }
+        // The next run completes the work; nothing is twice.
+        let all = try scratch.write("all.txt", ids(1...3000).joined(separator: "\n"))
+        let rest = try Harness.callhist(["archive", "--db", db, "--ids", all, "--concurrency", "16"], env: env)
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 3000)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_snapshots"), 3000, "no snapshot twice")
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM status_changes"), 3000, "no status change twice")
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM (SELECT call_id FROM call_events GROUP BY call_id, seq HAVING count(*) > 1) d"), 0)
+    }
 }

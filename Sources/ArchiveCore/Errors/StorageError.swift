@@ -15,6 +15,9 @@ public struct StorageError: Error, CustomStringConvertible, Equatable {
         case readOnly
         /// The file cannot be opened at all.
         case cannotOpen
+        /// The connection to a database server was lost or refused: the
+        /// server restarted, shut down, or the network dropped.
+        case disconnected
         /// Anything else: a bug.
         case other
     }
@@ -47,6 +50,8 @@ public struct StorageError: Error, CustomStringConvertible, Equatable {
             "\(path) cannot be written: the file or its folder is read-only to you (\(detail)). Check their permissions."
         case .cannotOpen:
             "\(path) cannot be opened (\(detail)). Check that it is a file you can read and write, in a folder that exists."
+        case .disconnected:
+            "the connection to the database \(path) was lost or refused (\(detail)): the server restarted or stopped, or the network dropped. What was committed is kept; run it again when the server is back (the next run carries on)."
         case .other:
             "the archive \(path) failed (\(detail)). This is probably a bug in callhist: please report it with this line."
         }

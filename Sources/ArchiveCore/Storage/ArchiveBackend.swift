@@ -20,4 +20,12 @@ package protocol ArchiveBackend: ReportRows {
     func checks() throws -> [ArchiveCheck]
     var schemaVersion: Int { get throws }
     func close() throws
+    /// A new connection to the same archive, for a run's last bookkeeping
+    /// after its own connection was lost (a database server that restarted);
+    /// nil where that cannot help (a file: the run lock keeps its end).
+    func reconnected() throws -> (any SQLDatabase)?
+}
+
+extension ArchiveBackend {
+    package func reconnected() throws -> (any SQLDatabase)? { nil }
 }
