@@ -8,16 +8,30 @@
 # killed with SIGKILL at random moments KILLS times (default 10) and
 # restarted. Then runs until every id has a definite outcome, and checks the
 # file against one undisturbed archive of the same simulated calls.
+#
+# Then the PostgreSQL phase (PG_RESTARTS, default 3; 0 skips it): three
+# archivers at once into a throwaway cluster (scripts/pg-cluster.sh), the
+# server restarted with `pg_ctl restart -m fast` PG_RESTARTS times at random
+# moments while they run; each ends (75 when cut) and is started again
+# until every id has an answer; every run row must be closed, and the
+# database (copied into SQLite) must equal the undisturbed archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ids=${IDS:-100000}
 kills=${KILLS:-10}
+pg_restarts=${PG_RESTARTS:-3}
 hostile=${HOSTILE:-0.05}
 swift build -c release --static-swift-stdlib >/dev/null
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 tmp=$(mktemp -d)
+# The cluster's own folder, outside $tmp (mode 700): its server runs as the postgres user.
+pgdir=$(mktemp -u /tmp/callhist-pg-soak-XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -d "$pgdir" ] && scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 export FUSE_EMAIL=demo@example.com FUSE_DEVELOPER_KEY=demo-key
 
@@ -100,5 +114,51 @@ echo "integrity_check: $(sqlite3 "$db" 'PRAGMA integrity_check'); foreign_key_ch
 echo "content digest: soaked $(dump "$db"), undisturbed $(dump "$tmp/clean.sqlite")"
 echo "reader: $(tail -1 "$tmp/reader.log")"
 grep '^error' "$tmp/reader.log" | sort | uniq -c | head -5 || true
+sqlite_ok=0
 [ "$final" = 0 ] && [ "$(dump "$db")" = "$(dump "$tmp/clean.sqlite")" ] && ! grep -q '^error' "$tmp/reader.log" \
-  && [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] && echo "soak: PASS" || { echo "soak: FAIL"; exit 1; }
+  && [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] || sqlite_ok=1
+
+pg_ok=0
+if [ "$pg_restarts" -gt 0 ]; then
+  pg_admin=$(scripts/pg-cluster.sh start "$pgdir" | tail -1)
+  psql -X -q -d "$pg_admin" -c "CREATE DATABASE soak" >/dev/null
+  pg=${pg_admin%/*}/soak
+  "$bin/callhist" migrate --db "$pg" >/dev/null
+  # Three archivers, each over the whole file, each started again whenever
+  # it ends without having finished (75), until one of them exits 0.
+  archiver() {
+    local n=0
+    while [ ! -e "$tmp/pg-done" ]; do
+      n=$((n + 1))
+      if "$bin/callhist" archive --db "$pg" --base-url "http://127.0.0.1:$faulty/api" --concurrency 32 --retries 6 --quiet --ids "$tmp/ids.txt" 2>>"$tmp/pg-$1.log"; then
+        touch "$tmp/pg-done"
+      fi
+    done
+  }
+  pg_start=$(date +%s)
+  for a in 1 2 3; do archiver "$a" & pids+=($!); done
+  restarted=0
+  for r in $(seq "$pg_restarts"); do
+    sleep "$(python3 -c 'import random; print(round(random.uniform(0.5, 2.5), 2))')"
+    [ -e "$tmp/pg-done" ] && break
+    scripts/pg-cluster.sh restart "$pgdir"
+    restarted=$((restarted + 1))
+    echo "restart $r: $(psql -X -q -A -t -d "$pg" -c 'SELECT count(*) FROM calls WHERE status IS NOT NULL') calls archived"
+  done
+  wait "${pids[@]: -3}" 2>/dev/null || true
+  # One archiver exiting 0 answered what it held; the others may have left
+  # failures: finish alone, as the SQLite phase does.
+  pg_final=1
+  for attempt in 1 2 3 4 5 6; do
+    if "$bin/callhist" archive --db "$pg" --base-url "http://127.0.0.1:$faulty/api" --concurrency 32 --retries 6 --quiet --ids "$tmp/ids.txt"; then pg_final=0; break; fi
+  done
+  pg_elapsed=$(( $(date +%s) - pg_start ))
+  "$bin/callhist" copy --from "$pg" --to "$tmp/pg-copy.sqlite" >/dev/null
+  open=$(psql -X -q -A -t -d "$pg" -c 'SELECT count(*) FROM archive_runs WHERE ended_at IS NULL')
+  echo "== PostgreSQL phase"
+  echo "restarts: $restarted of $pg_restarts asked (fewer when the archivers finished first); final run exit: $pg_final; wall: ${pg_elapsed}s; runs recorded: $(psql -X -q -A -t -d "$pg" -c 'SELECT count(*) FROM archive_runs'), cut by a restart (75): $(psql -X -q -A -t -d "$pg" -c "SELECT count(*) FROM archive_runs WHERE exit_code = 75 AND message LIKE '%connection to the database%'"), without an end: $open"
+  echo "definite outcome: $(psql -X -q -A -t -d "$pg" -c "SELECT count(*) FROM calls WHERE status IS NOT NULL OR last_outcome IN ('not_found', 'forbidden')") of $ids"
+  echo "content digest: PostgreSQL $(dump "$tmp/pg-copy.sqlite"), undisturbed $(dump "$tmp/clean.sqlite")"
+  [ "$pg_final" = 0 ] && [ "$open" = 0 ] && [ "$(dump "$tmp/pg-copy.sqlite")" = "$(dump "$tmp/clean.sqlite")" ] || pg_ok=1
+fi
+[ "$sqlite_ok" = 0 ] && [ "$pg_ok" = 0 ] && echo "soak: PASS" || { echo "soak: FAIL"; exit 1; }

@@ -300,6 +300,36 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertTrue(runs.contains { $0.hasPrefix("1,archive,") && $0.contains(",74,") }, r.stdout)
     }
 
+    /// The network dropping mid-response: a proxy that cuts one answer in
+    /// ten part-way (headers or body). Every cut is retried, nothing cut is
+    /// stored: the archive equals one fetched over a clean network.
+    func testANetworkThatCutsAnswersMidwayStoresOnlyWholeBodies() throws {
+        let mock = try MockProcess(["--calls", "1500"])
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let proxy = Process()
+        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        proxy.arguments = [repo.appendingPathComponent("scripts/lib/cutting-proxy.py").path, String(mock.port), "0.1", "7"]
+        guard let port = try Harness.startPrintingPort(proxy) else { return XCTFail("the proxy did not start") }
+        defer {
+            proxy.terminate()
+            proxy.waitUntilExit()
+        }
+        let list = try scratch.write("ids.txt", ids(1...1500).joined(separator: "\n"))
+        let cut = scratch.path("cut.sqlite")
+        let r = try Harness.callhist(["archive", "--db", cut, "--ids", list], env: Harness.environment(baseURL: "http://127.0.0.1:\(port)/api"))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let clean = scratch.path("clean.sqlite")
+        XCTAssertEqual(try Harness.callhist(["archive", "--db", clean, "--ids", list], env: Harness.environment(baseURL: mock.baseURL)).status, 0)
+        let bodies =
+            "SELECT group_concat(c.call_id || ':' || s.body_sha256, ',') FROM (SELECT * FROM calls ORDER BY call_id) c JOIN call_snapshots s USING (snapshot_id)"
+        let a = try Connection(path: cut, mode: .readOnly)
+        let b = try Connection(path: clean, mode: .readOnly)
+        XCTAssertEqual(try a.scalarString(bodies), try b.scalarString(bodies), "byte for byte the bodies of a clean network")
+        XCTAssertEqual(try a.scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL"), 1500)
+        XCTAssertEqual(try a.scalarInt("SELECT count(*) FROM call_snapshots"), 1500, "no cut body kept beside a whole one")
+        XCTAssertGreaterThan(try XCTUnwrap(try a.scalarInt("SELECT http_requests FROM archive_runs")), 1550, "the cuts were retried")
+    }
+
     /// A FIFO no one opens for writing, and a stdin pipe that never sends,
     /// still honour SIGTERM; a FIFO whose writer comes later is read whole.
     func testSIGTERMStopsWaitingForAFIFOOrAPipeThatNeverWrites() throws {
