@@ -25,8 +25,11 @@ struct Archive: ParsableCommand {
             seconds at most), records the run and exits 75; a second one ends the process at once.
 
             Exit codes: 0 every id got an answer, 65 a refused id (nothing fetched), 69 API unreachable, \
+            73 the archive cannot be opened, 74 its disk is full or failing (the run row says so), \
             75 some calls failed after retries, the API looked down part-way and the run gave up \
-            (--give-up-after), the run was interrupted, or another run holds the archive, 77 credentials refused (401), 78 missing or bad configuration (including a \
+            (--give-up-after), the API asked ids to wait longer than a run waits (Retry-After), the run \
+            was interrupted, another run holds the archive, or a PostgreSQL server dropped the \
+            connection, 77 credentials refused (401), 78 missing or bad configuration (including a \
             base URL that is not the API).
             """
     )
@@ -196,7 +199,11 @@ struct Archive: ParsableCommand {
     static func summary(_ report: Archiver.Report, elapsed: Duration) -> String {
         let c = report.counts
         var text = "\(c.considered) ids considered in \(String(format: "%.1f", elapsed.seconds))s"
-        if c.considered == 0 { return text + ": nothing to fetch (no ids given, and no archived call is due) [run \(report.runID), 0 requests]" }
+        if c.considered == 0 {
+            let why =
+                report.stopCause == .interrupted ? "stopped while reading the ids" : "nothing to fetch (no ids given, and no archived call is due)"
+            return text + ": \(why) [run \(report.runID), 0 requests]"
+        }
         var parts: [String] = []
         if c.requested > 0 {
             parts.append("\(c.fetched) fetched (\(c.new) new, \(c.changed - c.new) changed, \(c.unchanged) unchanged)")

@@ -11,6 +11,8 @@ final class ArchiveFormsCommandTests: XCTestCase {
         scratch = try TemporaryDirectory()
         mock = try MockProcess(["--calls", "60"])
     }
+    // XCTest keeps every test's instance to the end: the mock goes now.
+    override func tearDown() async throws { mock = nil }
 
     var env: [String: String] { Harness.environment(baseURL: mock.baseURL) }
 

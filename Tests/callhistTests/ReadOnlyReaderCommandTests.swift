@@ -34,6 +34,9 @@ final class ReadOnlyReaderCommandTests: XCTestCase {
         chmod(share, 0o755)
     }
 
+    // XCTest keeps every test's instance to the end: the mock goes now.
+    override func tearDown() async throws { mock = nil }
+
     /// The same clean environment for both users: no credentials, UTC.
     func environment(_ baseURL: String? = nil) -> [String: String] {
         var env = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "TZ": "UTC", "LANG": "C.UTF-8"]
