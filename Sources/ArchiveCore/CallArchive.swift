@@ -58,7 +58,7 @@ public final class CallArchive {
     /// its row records; when the row cannot take it (a full disk), the run
     /// lock's file keeps it for the next run.
     public func archive(
-        _ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32, errorCode: (Error) -> Int32 = { _ in 70 },
+        _ options: Archiver.Options, fetch: FetchSettings, exitCode: (RunOutcome) -> Int32, errorCode: @escaping (Error) -> Int32 = { _ in 70 },
         interruption: @escaping @Sendable () -> String? = { nil },
         progress: (Archiver.Progress) -> Void = { _ in }
     ) throws -> Archiver.Report {
@@ -66,20 +66,29 @@ public final class CallArchive {
             let client = FuseClient(try fetch.clientConfiguration())
             return try Archiver(rows: try backend.runRows(), options: options)
                 .run(
-                    client: client, exitCode: exitCode,
-                    errorCode: { error in errorCode((error as? any DriverError)?.storageError(path: path) ?? error) },
-                    describe: { error in "\((error as? any DriverError)?.storageError(path: path) ?? error)" },
-                    unrecorded: { run, code, message in
-                        let now = Int64(Date().timeIntervalSince1970)
-                        // A database server that dropped the connection: a new one closes the row.
-                        if let fresh = try? backend.reconnected(),
-                            (try? RunLog(fresh, runID: run).end(exitCode: code, message: message, at: now)) != nil
-                        {
-                            return
-                        }
-                        lock?.recordEnd(runID: run, exitCode: code, message: message, at: now)
-                    }, interruption: interruption, started: { lock?.record(runID: $0) }, progress: progress)
+                    client: client, exitCode: exitCode, ending: ending(errorCode), interruption: interruption,
+                    started: { lock?.record(runID: $0) }, progress: progress)
         }
+    }
+
+    /// How a run of this archive closes its row when an error ends it: the
+    /// error in the backend's plain words and `errorCode`'s number; a new
+    /// connection when the database dropped the run's, else the lock file.
+    private func ending(_ errorCode: @escaping (Error) -> Int32) -> RunEnding {
+        let path = path
+        let mapped = { (error: Error) -> Error in (error as? any DriverError)?.storageError(path: path) ?? error }
+        var ending = RunEnding()
+        ending.code = { errorCode(mapped($0)) }
+        ending.describe = { "\(mapped($0))" }
+        ending.unrecorded = { [backend, lock] run, code, message in
+            let now = Int64(Date().timeIntervalSince1970)
+            // A database server that dropped the connection: a new one closes the row.
+            if let fresh = try? backend.reconnected(), (try? RunLog(fresh, runID: run).end(exitCode: code, message: message, at: now)) != nil {
+                return
+            }
+            lock?.recordEnd(runID: run, exitCode: code, message: message, at: now)
+        }
+        return ending
     }
 
     /// Closes the row of the run before, when the run lock's file kept an
@@ -113,8 +122,10 @@ public final class CallArchive {
         try storage { try Labeller(rows: GivenIDRows(backend.sql)).run(ids: ids, idFiles: idFiles, add: add, remove: remove) }
     }
 
-    public func importFiles(_ files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Importer.Report {
-        try storage { try Importer(rows: try backend.runRows()).run(files: files, exitCode: exitCode, problem: problem) }
+    public func importFiles(
+        _ files: [String], exitCode: (RunOutcome) -> Int32, errorCode: @escaping (Error) -> Int32 = { _ in 70 }, problem: (String) -> Void
+    ) throws -> Importer.Report {
+        try storage { try Importer(rows: try backend.runRows()).run(files: files, exitCode: exitCode, ending: ending(errorCode), problem: problem) }
     }
 
     /// Alone: no archive run may write while calls are re-derived.

@@ -24,10 +24,12 @@ struct Import: CallhistCommand {
     func execute() throws {
         let archive = try CallArchive.openForWriting(database.path, wait: wait)
         var shown = 0
-        let report = try archive.importFiles(files, exitCode: ExitPolicy.code(for:)) { problem in
-            shown += 1
-            if shown <= 20 { ExitPolicy.printError(problem) }
-        }
+        let report = try archive.importFiles(
+            files, exitCode: ExitPolicy.code(for:), errorCode: { ExitPolicy.status(for: $0).rawValue },
+            problem: { problem in
+                shown += 1
+                if shown <= 20 { ExitPolicy.printError(problem) }
+            })
         try archive.close()
         if shown > 20 { ExitPolicy.printError("… and \(shown - 20) more bad lines") }
         let c = report.counts

@@ -274,8 +274,16 @@ final class TrustCommandTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
         let bin = Harness.binDirectory.appendingPathComponent("callhist").path
         let db = disk + "/a.sqlite"
+        // An import of the same calls, as saved answers, fills the disk the same way.
+        let source = scratch.path("source.sqlite")
+        XCTAssertEqual(try Harness.callhist(["archive", "--db", source, "--ids", list], env: Harness.environment(baseURL: mock.baseURL)).status, 0)
+        let saved = scratch.path("saved.ndjson")
+        XCTAssertEqual(try Harness.callhist(["export", "calls", "--db", source, "--format", "ndjson", "--output", saved], env: [:]).status, 0)
         let script = """
             mount -t tmpfs -o size=400k tmpfs '\(disk)' || exit 99
+            '\(bin)' import --db '\(disk)/i.sqlite' '\(saved)'; echo "import $?"
+            '\(bin)' report runs --db '\(disk)/i.sqlite' --format csv | grep '^1,import,'
+            rm -f '\(disk)'/i.sqlite*
             '\(bin)' archive --db '\(db)' --ids '\(list)'; echo "exit $?"
             '\(bin)' doctor --db '\(db)' | grep 'last run'
             mount -o remount,size=64m '\(disk)'
@@ -285,7 +293,10 @@ final class TrustCommandTests: XCTestCase {
         let r = try Harness.run(
             "/usr/bin/unshare", ["--mount", "--propagation", "private", "bash", "-c", script], env: Harness.environment(baseURL: mock.baseURL))
         // CSV lines end in CRLF: split on every newline.
-        let lines = r.stdout.components(separatedBy: .newlines).filter { !$0.isEmpty }
+        var lines = r.stdout.components(separatedBy: .newlines).filter { !$0.isEmpty }
+        XCTAssertEqual(lines.first, "import 74", r.stdout + r.stderr)
+        XCTAssertTrue(lines.count > 1 && lines[1].contains(",74,ended by an error: the disk holding \(disk)/i.sqlite is full"), r.stdout)
+        lines.removeFirst(min(2, lines.count))
         XCTAssertEqual(lines.first, "exit 74", r.stdout + r.stderr)
         XCTAssertTrue(r.stderr.contains("the disk holding \(db) is full"), r.stderr)
         XCTAssertTrue(

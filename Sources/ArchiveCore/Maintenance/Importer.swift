@@ -35,7 +35,9 @@ public final class Importer {
     /// Imports every file (`-` is stdin); `problem` receives one message per bad line.
     /// Lines are read and decoded on a second thread while this one writes.
     /// `exitCode` is the caller's mapping, recorded in `archive_runs`.
-    public func run(files: [String], exitCode: (RunOutcome) -> Int32, problem: (String) -> Void) throws -> Report {
+    /// An error that is not the input's (a full disk) closes the row as
+    /// `ending` says, keeping the counts committed.
+    package func run(files: [String], exitCode: (RunOutcome) -> Int32, ending: RunEnding = RunEnding(), problem: (String) -> Void) throws -> Report {
         let runID = try rows.startRun(kind: "import", at: now())
         let store = try CallStore(rows: rows.calls, runID: runID)
         var counts = RunCounts()
@@ -77,8 +79,12 @@ public final class Importer {
             }
         } catch {
             queue.close()
-            try? writer.finish()
-            try? rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(.badInput), message: "\(error)", at: now()) }
+            if error is InputError {
+                try? writer.finish()
+                try? rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(.badInput), message: "\(error)", at: now()) }
+            } else {
+                ending.record(error, runID: runID, rows: rows, at: now())
+            }
             throw error
         }
         try writer.finish()

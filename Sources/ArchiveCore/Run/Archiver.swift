@@ -219,14 +219,9 @@ public final class Archiver {
     /// soon as it has one (the run lock shows it to a waiting run).
     ///
     /// An error that ends the run part-way (a full disk, a damaged file)
-    /// still closes its row, with `errorCode(error)` and the error's words,
-    /// keeping the counts it committed; when even that cannot be written (the
-    /// disk is full), `unrecorded` gets the end to keep elsewhere (the run
-    /// lock's file: the next run records it) (docs/reliability.md, "Stopping a run").
-    public func run(
-        client: FuseClient, exitCode: (RunOutcome) -> Int32, errorCode: (Error) -> Int32 = { _ in 70 },
-        describe: (Error) -> String = { "\($0)" },
-        unrecorded: (_ runID: Int64, _ exitCode: Int32, _ message: String) -> Void = { _, _, _ in },
+    /// still closes its row (`RunEnding`).
+    package func run(
+        client: FuseClient, exitCode: (RunOutcome) -> Int32, ending: RunEnding = RunEnding(),
         interruption: @escaping @Sendable () -> String? = { nil }, started: (Int64) -> Void = { _ in },
         progress: (Progress) -> Void = { _ in }
     ) throws -> Report {
@@ -237,13 +232,7 @@ public final class Archiver {
         } catch let error as InputError {
             throw error  // recorded with exit 65 already
         } catch {
-            let code = errorCode(error)
-            let message = "ended by an error: \(describe(error))"
-            do {
-                try rows.endRun(runID, exitCode: code, message: message, at: now())
-            } catch {
-                unrecorded(runID, code, message)
-            }
+            ending.record(error, runID: runID, rows: rows, at: now())
             throw error
         }
     }
