@@ -11,8 +11,8 @@
 #
 # Then the PostgreSQL phase (PG_RESTARTS, default 3; 0 skips it): three
 # archivers at once into a throwaway cluster (scripts/pg-cluster.sh), the
-# server restarted with `pg_ctl restart -m fast` PG_RESTARTS times at random
-# moments while they run; each ends (75 when cut) and is started again
+# server restarted with `pg_ctl restart -m fast` PG_RESTARTS times, spread
+# over the run at random moments; each ends (75 when cut) and is started again
 # until every id has an answer; every run row must be closed, and the
 # database (copied into SQLite) must equal the undisturbed archive.
 set -euo pipefail
@@ -138,12 +138,19 @@ if [ "$pg_restarts" -gt 0 ]; then
   pg_start=$(date +%s)
   for a in 1 2 3; do archiver "$a" & pids+=($!); done
   restarted=0
+  archived() { psql -X -q -A -t -d "$pg" -c 'SELECT count(*) FROM calls WHERE status IS NOT NULL' 2>/dev/null || echo 0; }
+  step=$((ids / (pg_restarts + 2)))
   for r in $(seq "$pg_restarts"); do
-    sleep "$(python3 -c 'import random; print(round(random.uniform(0.5, 2.5), 2))')"
+    # Spread over the run: each restart once another share of the ids is in
+    # (the first while the archivers set up is as likely as any), plus a
+    # random moment.
+    goal=$(( r * step ))
+    while [ ! -e "$tmp/pg-done" ] && [ "$(archived)" -lt "$goal" ]; do sleep 0.2; done
+    sleep "$(python3 -c 'import random; print(round(random.uniform(0, 1.5), 2))')"
     [ -e "$tmp/pg-done" ] && break
     scripts/pg-cluster.sh restart "$pgdir"
     restarted=$((restarted + 1))
-    echo "restart $r: $(psql -X -q -A -t -d "$pg" -c 'SELECT count(*) FROM calls WHERE status IS NOT NULL') calls archived"
+    echo "restart $r: $(archived) calls archived"
   done
   wait "${pids[@]: -3}" 2>/dev/null || true
   # One archiver exiting 0 answered what it held; the others may have left
