@@ -85,7 +85,7 @@ struct FetchRun {
         if breaker.isOpen, !idsExhausted { return probe(now: now) }
 
         // Retries first: they are older work.
-        if let index = waiting.indices.min(by: { slots[waiting[$0]]!.readyAt! < slots[waiting[$1]]!.readyAt! }) {
+        if let index = oldestWaiting {
             let slot = waiting[index]
             let readyAt = slots[slot]!.readyAt!
             if readyAt <= now {
@@ -106,7 +106,7 @@ struct FetchRun {
     mutating func probe(now: ContinuousClock.Instant) -> CurlMulti<Int>.Pull {
         guard let gate = breaker.probeGate(now: now) else { return .idle }  // a probe is in flight
         if gate > now { return .wait(until: gate) }
-        if let index = waiting.indices.min(by: { slots[waiting[$0]]!.readyAt! < slots[waiting[$1]]!.readyAt! }) {
+        if let index = oldestWaiting {
             let slot = waiting.remove(at: index)
             breaker.probing(slot: slot)
             return start(slot: slot, now: now)
@@ -117,6 +117,9 @@ struct FetchRun {
         }
         return waitingForIDs ? .wait(until: now + Self.supplyPoll) : .idle
     }
+
+    /// The index in `waiting` of the retry due first.
+    var oldestWaiting: Int? { waiting.indices.min { slots[waiting[$0]]!.readyAt! < slots[waiting[$1]]!.readyAt! } }
 
     /// How soon to ask again when the supply has no id ready yet.
     static let supplyPoll: Duration = .milliseconds(5)

@@ -201,21 +201,38 @@ final class ArchiveBackendsTests: XCTestCase {
 
     // MARK: Several archivers at once (PostgreSQL)
 
+    /// A new, migrated database and the environment of a fuse-mock of
+    /// `calls` calls answering in `latency` ms (kept in `mock`).
+    private func migratedPostgres(_ name: String, calls: Int, latency: Int) throws -> (db: String, env: [String: String]) {
+        let mock = try MockProcess(["--calls", String(calls), "--latency", String(latency)])
+        self.mock = mock
+        let env = Harness.environment(baseURL: mock.baseURL)
+        let db = try location(.postgres, name)
+        XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
+        return (db, env)
+    }
+
+    /// `calls` calls archived, and nothing written twice: no snapshot, status change or event.
+    private func assertEachCallOnce(_ db: String, _ calls: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), calls, file: file, line: line)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_snapshots"), calls, "no snapshot twice", file: file, line: line)
+        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM status_changes"), calls, "no status change twice", file: file, line: line)
+        XCTAssertEqual(
+            try scalar(db, "SELECT count(*) FROM (SELECT call_id FROM call_events GROUP BY call_id, seq HAVING count(*) > 1) d"), 0, "no event twice",
+            file: file, line: line)
+    }
+
     /// `n` runs at once, each with its own ids file over an overlapping
     /// range of the same calls: every id is asked of the API once in all.
     private func concurrentArchivers(_ n: Int) throws {
-        let mock = try MockProcess(["--calls", "2000", "--latency", "20"])
-        self.mock = mock
-        let env = Harness.environment(baseURL: mock.baseURL)
-        let db = try location(.postgres, "conc")
-        XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
+        let (db, env) = try migratedPostgres("conc", calls: 2000, latency: 20)
         // Run k takes ids [k*300+1, k*300+900]: each overlaps its neighbours by 600.
         let files = try (0..<n).map { k in try scratch.write("ids\(k).txt", ids((k * 300 + 1)...(k * 300 + 900)).shuffled().joined(separator: "\n")) }
         let union = (n - 1) * 300 + 900
         let runs = try files.map { try Harness.startCallhist(["archive", "--db", db, "--ids", $0, "--concurrency", "8"], env: env) }
         for run in runs { run.waitUntilExit() }
         for run in runs { XCTAssertEqual(run.terminationStatus, 0) }
-        let stats = try mock.stats()
+        let stats = try XCTUnwrap(mock).stats()
         XCTAssertEqual(stats["ids_requested"] as? Int, union)
         XCTAssertEqual(stats["ids_requested_twice"] as? Int, 0, "an id was fetched by two runs")
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), union)
@@ -232,11 +249,7 @@ final class ArchiveBackendsTests: XCTestCase {
     func testFourArchiversAtOnceFetchEveryIdOnce() throws { try concurrentArchivers(4) }
 
     func testAKilledArchiversCallsAreTakenOverAndNothingIsDuplicated() throws {
-        let mock = try MockProcess(["--calls", "1500", "--latency", "40"])
-        self.mock = mock
-        let env = Harness.environment(baseURL: mock.baseURL)
-        let db = try location(.postgres, "kill")
-        XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
+        let (db, env) = try migratedPostgres("kill", calls: 1500, latency: 40)
         let a = try scratch.write("a.txt", ids(1...1000).joined(separator: "\n"))
         let b = try scratch.write("b.txt", ids(501...1500).joined(separator: "\n"))
         let victim = try Harness.startCallhist(["archive", "--db", db, "--ids", a, "--concurrency", "4"], env: env)
@@ -254,9 +267,7 @@ final class ArchiveBackendsTests: XCTestCase {
         // The successor takes over what the killed run had claimed.
         let successor = try Harness.callhist(["archive", "--db", db, "--ids", a], env: env)
         XCTAssertEqual(successor.status, 0, successor.stderr)
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 1500)
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_snapshots"), 1500, "no snapshot twice")
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM status_changes"), 1500, "no status change twice")
+        try assertEachCallOnce(db, 1500)
         // Every call's events are its body's, once (body_json: the body as jsonb).
         XCTAssertEqual(
             try scalar(
@@ -275,11 +286,7 @@ final class ArchiveBackendsTests: XCTestCase {
     /// new connection), and the next run completes everything with no call,
     /// snapshot or status change twice.
     func testAPostgresRestartMidRunEndsWith75ClosesTheRowsAndLosesNothing() throws {
-        let mock = try MockProcess(["--calls", "3000", "--latency", "20"])
-        self.mock = mock
-        let env = Harness.environment(baseURL: mock.baseURL)
-        let db = try location(.postgres, "restart")
-        XCTAssertEqual(try Harness.callhist(["migrate", "--db", db], env: env).status, 0)
+        let (db, env) = try migratedPostgres("restart", calls: 3000, latency: 20)
         let files = try (0..<3).map { k in try scratch.write("ids\(k).txt", ids((k * 1000 + 1)...(k * 1000 + 1000)).joined(separator: "\n")) }
         let logs = (0..<3).map { scratch.path("run\($0).log") }
         let runs = try zip(files, logs).map { file, log in
@@ -316,9 +323,6 @@ final class ArchiveBackendsTests: XCTestCase {
         let all = try scratch.write("all.txt", ids(1...3000).joined(separator: "\n"))
         let rest = try Harness.callhist(["archive", "--db", db, "--ids", all, "--concurrency", "16"], env: env)
         XCTAssertEqual(rest.status, 0, rest.stderr)
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 3000)
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM call_snapshots"), 3000, "no snapshot twice")
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM status_changes"), 3000, "no status change twice")
-        XCTAssertEqual(try scalar(db, "SELECT count(*) FROM (SELECT call_id FROM call_events GROUP BY call_id, seq HAVING count(*) > 1) d"), 0)
+        try assertEachCallOnce(db, 3000)
     }
 }

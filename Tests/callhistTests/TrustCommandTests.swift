@@ -358,17 +358,11 @@ final class TrustCommandTests: XCTestCase {
             p.standardInput = stdin ?? FileHandle.nullDevice
             try p.run()
             Thread.sleep(forTimeInterval: 1)
-            let sent = ContinuousClock.now
-            kill(p.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(10)
-            while p.isRunning, Date() < deadline { usleep(20_000) }
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-            p.waitUntilExit()
+            let took = terminate(p)
             XCTAssertEqual(p.terminationReason, .exit, "\(name): it ended by itself, not by the SIGKILL")
             XCTAssertEqual(p.terminationStatus, 75, name)
-            XCTAssertLessThan(ContinuousClock.now - sent, .seconds(2), name)
+            XCTAssertLessThan(took, .seconds(2), name)
             XCTAssertEqual(try scalar(db, "SELECT exit_code FROM archive_runs"), 75, name)
-            _ = stdin
         }
         // A writer that comes a second later: every line is read.
         let db = scratch.path("late.sqlite")
@@ -382,6 +376,18 @@ final class TrustCommandTests: XCTestCase {
         XCTAssertEqual(try scalar(db, "SELECT count(*) FROM calls WHERE status IS NOT NULL"), 2)
     }
 
+    /// SIGTERM, then up to 10 s for the process to end by itself (SIGKILL
+    /// after that, so a test never hangs); how long it took.
+    func terminate(_ p: Process) -> Duration {
+        let sent = ContinuousClock.now
+        kill(p.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while p.isRunning, Date() < deadline { usleep(20_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        return ContinuousClock.now - sent
+    }
+
     /// An endless ids input with no newline (`/dev/zero`) still honours
     /// SIGTERM: the run stops reading, records itself and exits 75.
     func testSIGTERMStopsReadingAnEndlessIdsInput() throws {
@@ -389,11 +395,7 @@ final class TrustCommandTests: XCTestCase {
         let db = scratch.path("a.sqlite")
         let p = try Harness.startCallhist(["archive", "--db", db, "--ids", "/dev/zero"], env: Harness.environment(baseURL: mock.baseURL))
         Thread.sleep(forTimeInterval: 1)
-        kill(p.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
-        while p.isRunning, Date() < deadline { usleep(50_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
+        _ = terminate(p)
         XCTAssertEqual(p.terminationReason, .exit, "it ended by itself, not by the SIGKILL")
         XCTAssertEqual(p.terminationStatus, 75)
         XCTAssertEqual(try scalar(db, "SELECT exit_code FROM archive_runs"), 75)

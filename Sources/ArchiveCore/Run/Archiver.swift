@@ -83,8 +83,6 @@ public final class Archiver {
         /// Things the operator should know although the run went on.
         public var warnings: [String] = []
         public var runID: Int64
-        /// Ids considered but not fetched, by reason (final, waiting, stale).
-        public var skipped: [Schedule.Reason: Int] = [:]
         /// Why `counts.leftOver` ids were not reached, when some were not.
         public var stopCause: StopCause?
         /// Labels the ids given brought that the archive did not have.
@@ -258,7 +256,6 @@ public final class Archiver {
         }
         let store = try CallStore(rows: rows.calls, runID: runID)
         var warnings: [String] = []
-        var skipped: [Schedule.Reason: Int] = [:]
         try rows.transaction {
             let t = now()
             // Stale follows the clock and --stale-after both ways: a call
@@ -278,7 +275,7 @@ public final class Archiver {
             // wait for their turn like the archive's own.
             try rows.classify(inputs(at: t, markStale: behind == nil))
             counts.requested = try rows.prepareTargets(at: t, run: runID)
-            skipped = try rows.skippedCounts()
+            let skipped = try rows.skippedCounts()
             counts.skippedFinal = skipped[.final] ?? 0
             counts.skippedWaiting = skipped[.waiting] ?? 0
             counts.skippedStale = skipped[.stale] ?? 0
@@ -449,7 +446,7 @@ public final class Archiver {
         if stopCause == nil, counts.leftOver > 0, summary.budgetExhausted { stopCause = .budget }
         try rows.transaction { try rows.finishRun(runID, counts, exitCode: exitCode(outcome), message: message, at: now()) }
         return Report(
-            counts: counts, outcome: outcome, message: message, warnings: warnings, runID: runID, skipped: skipped, stopCause: stopCause,
+            counts: counts, outcome: outcome, message: message, warnings: warnings, runID: runID, stopCause: stopCause,
             labelsAdded: labelsAdded, outage: summary.outage, unknownIDs: unknownIDs)
     }
 
