@@ -41,7 +41,7 @@ struct Archive: ParsableCommand {
     }
 
     @Argument(help: "Call ids to archive: fetched now, final or not. Alone (no --ids), only these are fetched.") var ids: [String] = []
-    @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"))
+    @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"), completion: .file())
     var idFiles: [String] = []
     @Option(
         name: .customLong("label"),
@@ -76,7 +76,9 @@ struct Archive: ParsableCommand {
     @Flag(help: "With --dry-run: list every id with the reason it is, or is not, fetched.") var list = false
     @Flag(help: "With --list: times in UTC instead of the local time zone.") var utc = false
     @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
-    @Option(help: ArgumentHelp("Write the run's figures here in Prometheus text format (for node_exporter's textfile collector).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Write the run's figures here in Prometheus text format (for node_exporter's textfile collector).", valueName: "path"),
+        completion: .file())
     var metricsFile: String?
     @OptionGroup var output: OutputOptions
 

@@ -6,7 +6,7 @@ struct Backup: CallhistCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the archive consistently, even while an archive run writes it (SQLite's online backup).")
 
-    @Argument(help: ArgumentHelp("The copy to create.", valueName: "dest")) var destination: String
+    @Argument(help: ArgumentHelp("The copy to create.", valueName: "dest"), completion: .file()) var destination: String
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Replace DEST if it exists.") var force = false
 

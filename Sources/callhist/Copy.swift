@@ -12,8 +12,10 @@ struct Copy: CallhistCommand {
             are counted on both sides; a difference (TO held other rows) exits 65. See docs/postgresql.md.
             """)
 
-    @Option(help: ArgumentHelp("The archive to read: a SQLite file or a postgresql:// URL.", valueName: "path|url")) var from: String
-    @Option(help: ArgumentHelp("The archive to write: a SQLite file or a postgresql:// URL.", valueName: "path|url")) var to: String
+    @Option(help: ArgumentHelp("The archive to read: a SQLite file or a postgresql:// URL.", valueName: "path|url"), completion: .file()) var from:
+        String
+    @Option(help: ArgumentHelp("The archive to write: a SQLite file or a postgresql:// URL.", valueName: "path|url"), completion: .file()) var to:
+        String
     @Option(help: ArgumentHelp("Calls per transaction.", valueName: "n")) var chunk = 5000
     @Flag(help: "Print nothing but errors.") var quiet = false
 

@@ -7,7 +7,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The archive: a SQLite file, or postgresql://… (default: $CALLHIST_DB, else ./callhist.sqlite).", valueName: "path|url"))
+            "The archive: a SQLite file, or postgresql://… (default: $CALLHIST_DB, else ./callhist.sqlite).", valueName: "path|url"),
+        completion: .file())
     var db: String?
 
     /// Where the archive is: a path, or a URL that may carry a password.

@@ -23,7 +23,8 @@ struct Export: CallhistCommand {
 
     @Argument(help: "What to export: calls, events, snapshots or datasette-metadata.") var subject: Subject
     @Option(help: "csv or ndjson.") var format: Exporter.Format = .csv
-    @Option(help: ArgumentHelp("Write here instead of stdout (replaced atomically when done).", valueName: "file")) var output: String?
+    @Option(help: ArgumentHelp("Write here instead of stdout (replaced atomically when done).", valueName: "file"), completion: .file()) var output:
+        String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: CallFilterOptions
     @Flag(help: "Read dates in UTC instead of the local time zone (TZ).") var utc = false

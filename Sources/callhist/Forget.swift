@@ -15,7 +15,7 @@ struct Forget: CallhistCommand {
     )
 
     @Argument(help: "Call ids to forget.") var ids: [String] = []
-    @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"))
+    @Option(name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin). Repeatable.", valueName: "file"), completion: .file())
     var idFiles: [String] = []
     @Flag(help: "Also forget calls that have archived data (their bodies and events are deleted).") var force = false
     @OptionGroup var database: DatabaseOptions

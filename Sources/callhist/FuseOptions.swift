@@ -9,13 +9,15 @@ struct FuseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The API base URL (default: $FUSE_BASE_URL, else https://fuse.plumvoice.com/api).", valueName: "url"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("Read the login and developer key from this netrc file instead of FUSE_EMAIL/FUSE_DEVELOPER_KEY.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Read the login and developer key from this netrc file instead of FUSE_EMAIL/FUSE_DEVELOPER_KEY.", valueName: "path"),
+        completion: .file())
     var netrcFile: String?
 
     @Option(
         help: ArgumentHelp(
             "Trust the CA certificates in this PEM file instead of the system's (default: $CALLHIST_CA_BUNDLE), for networks that inspect TLS.",
-            valueName: "file"))
+            valueName: "file"), completion: .file())
     var cacert: String?
 
     @Option(

@@ -12,7 +12,7 @@ struct Import: CallhistCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("NDJSON files ('-' for stdin).", valueName: "file")) var files: [String]
+    @Argument(help: ArgumentHelp("NDJSON files ('-' for stdin).", valueName: "file"), completion: .file()) var files: [String]
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
     @OptionGroup var output: OutputOptions

@@ -15,7 +15,8 @@ struct LabelCommand: CallhistCommand {
             """)
     @Argument(help: "Call ids to label.") var ids: [String] = []
     @Option(
-        name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin), read as archive reads it. Repeatable.", valueName: "file"))
+        name: .customLong("ids"), help: ArgumentHelp("A file of call ids ('-' for stdin), read as archive reads it. Repeatable.", valueName: "file"),
+        completion: .file())
     var idFiles: [String] = []
     @Option(help: ArgumentHelp("Set this label (campaign=spring), replacing another value of the name. Repeatable.", valueName: "name=value"))
     var add: [String] = []

@@ -30,7 +30,7 @@ struct ReportAnomalies: CallhistCommand {
     @Option(
         help: ArgumentHelp(
             "Write the number of findings by kind and severity here in Prometheus text format (its own file, not the archive run's).",
-            valueName: "path"))
+            valueName: "path"), completion: .file())
     var metricsFile: String?
     @Option(help: ArgumentHelp("stuck_call: an open call with nothing new for this long.", valueName: "duration"))
     var stuckAfter = DurationArgument(argument: "24h")!

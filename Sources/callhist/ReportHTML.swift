@@ -16,7 +16,8 @@ struct ReportHTML: CallhistCommand {
     @OptionGroup var filters: CallFilterOptions
     @Option(help: "Bars per hour, day, week (from Monday) or month.") var by: DailyReport.Period = .day
     @Option(
-        name: [.short, .long], help: ArgumentHelp("Write the page here (replaced whole, or not at all); - for standard output.", valueName: "file"))
+        name: [.short, .long], help: ArgumentHelp("Write the page here (replaced whole, or not at all); - for standard output.", valueName: "file"),
+        completion: .file())
     var output: String
 
     func execute() throws {
