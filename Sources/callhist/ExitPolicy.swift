@@ -34,6 +34,7 @@ enum ExitPolicy {
         case is InputError: .dataError
         case is OutputError: .ioError
         case is ConfigurationError: .config
+        case let error as SchedulerError: error.cannotWrite ? .cantCreate : .osError
         case let error as StorageError:
             switch error.kind {
             case .busy, .disconnected: .tempFail

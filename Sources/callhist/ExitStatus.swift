@@ -10,6 +10,8 @@ enum ExitStatus: Int32 {
     case unavailable = 69
     /// A bug: an error nothing else names.
     case software = 70
+    /// The system's scheduler (crontab, systemctl) is missing or failed.
+    case osError = 71
     /// The archive (or its folder) cannot be created or opened.
     case cantCreate = 73
     /// Output could not be written (a full disk, a missing folder).

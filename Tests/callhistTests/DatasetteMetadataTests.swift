@@ -4,7 +4,7 @@ import XCTest
 
 /// `callhist export datasette-metadata`: every table, view and column of a
 /// real archive described; the canned queries answer as the reports do; and
-/// Datasette itself (from PyPI, in the virtualenv scripts/bootstrap.sh
+/// Datasette itself (from PyPI, in the virtualenv scripts/test.sh
 /// makes) loads the archive with it and serves every page and query.
 final class DatasetteMetadataTests: XCTestCase {
     var dir: TemporaryDirectory!
@@ -100,7 +100,7 @@ final class DatasetteMetadataTests: XCTestCase {
         // Datasette loads the archive with this metadata and serves it all.
         let python = Self.repo.appendingPathComponent(".build/datasette/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            return XCTFail("Datasette is not installed in .build/datasette: run scripts/bootstrap.sh")
+            return XCTFail("Datasette is not installed in .build/datasette: run scripts/test.sh")
         }
         let check = try Harness.run(python, [Self.repo.appendingPathComponent("scripts/lib/datasette-check.py").path, db, path])
         XCTAssertEqual(check.status, 0, check.stderr)
