@@ -5,7 +5,7 @@
 # against the ideal concurrency/latency; and decoder rates per parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { echo "wrk is missing: run scripts/bootstrap.sh" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: run scripts/test.sh" >&2; exit 1; }
 swift build -c release --static-swift-stdlib --product fuse-mock >/dev/null
 swift build -c release --static-swift-stdlib --product fuse-bench >/dev/null
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)

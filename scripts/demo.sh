@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# The first thing to run: starts fuse-mock (a local simulator of Plum Fuse's
-# status API), archives a few thousand synthetic calls of the last two weeks
-# into ./demo.sqlite, prints two reports, writes ./demo.html (the page a
-# campaign lead reads), and stops the mock. No Fuse account needed.
+# The first README command: on a fresh Debian machine with Swift, installs
+# only what building and running need (the C libraries' dev packages and
+# pkg-config), builds the release binaries, starts fuse-mock (a local
+# simulator of Plum Fuse's status API), archives a few thousand synthetic
+# calls of the last two weeks into ./demo.sqlite, prints two reports,
+# writes ./demo.html (the page a campaign lead reads), and stops the mock.
+# No Fuse account needed. Idempotent: a second run installs nothing and
+# finds every final call archived already.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/lib/packages.sh"
+ensure_packages "${build_packages[@]}"
 calls=${CALLS:-3000}
 db=${DEMO_DB:-demo.sqlite}
 html=${DEMO_HTML:-demo.html}
+echo "demo: building the release binaries (a first build takes a few minutes)"
 swift build -c release --static-swift-stdlib --package-path "$root" >/dev/null
 bin=$(swift build -c release --static-swift-stdlib --package-path "$root" --show-bin-path)
 tmp=$(mktemp -d)

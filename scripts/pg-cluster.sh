@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests and benchmarks: Debian's
-# PostgreSQL 15 server (scripts/bootstrap.sh installs it), initdb in a
+# PostgreSQL 15 server (scripts/test.sh installs it), initdb in a
 # folder of its own, run by an unprivileged user (postgres when we are root,
 # else ourselves), listening on 127.0.0.1 at a private port and on a socket
 # in that folder. Nothing system-wide is started or changed.
@@ -17,7 +17,7 @@ command=${1:?usage: pg-cluster.sh start|stop|restart DIR}
 dir=${2:?usage: pg-cluster.sh start|stop|restart DIR}
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$bin/initdb" ] || { echo "pg-cluster: no PostgreSQL server (run scripts/bootstrap.sh)" >&2; exit 69; }
+[ -x "$bin/initdb" ] || { echo "pg-cluster: no PostgreSQL server (run scripts/test.sh)" >&2; exit 69; }
 
 as_owner=()
 owner=$(id -un)

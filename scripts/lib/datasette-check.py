@@ -3,7 +3,7 @@
 datasette-metadata` wrote, in process (no server, no network), and prints
 JSON: the HTTP status of the calls table's page and of every canned query,
 and whether each table's description is shown on its page. The export's
-test runs it with the virtualenv scripts/bootstrap.sh makes.
+test runs it with the virtualenv scripts/test.sh makes.
 Usage: datasette-check.py ARCHIVE METADATA"""
 import asyncio, html, json, sys
 from datasette.app import Datasette
