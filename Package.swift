@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "FuseMock"]),
-        .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FuseAPITests", dependencies: ["FuseAPI", "FuseMock", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CallHistoryTests",
             dependencies: ["CallHistory", "ArchiveCore", "ArchiveSQLite", "ArchivePostgres", "SQLite", "Postgres", "FuseAPI", "TestSupport"]),

@@ -17,9 +17,10 @@ cd "$(dirname "$0")/.."
 # its tests (docs/packaging.md): dpkg-dev (dpkg-deb, dpkg-parsechangelog),
 # binutils (strip, readelf), man-db (man, mandb, apropos), mandoc and groff
 # (the pages' lint), lintian (Debian's package checker), file, and zsh and
-# fish, asked for their completions.
+# fish, asked for their completions. The HTTP/2 client test: nghttpd
+# (nghttp2-server).
 ensure_packages "${build_packages[@]}" postgresql sqlite3 wrk hyperfine time python3 python3-venv openssl chromium \
-  dpkg-dev binutils man-db mandoc groff-base lintian file zsh fish
+  dpkg-dev binutils man-db mandoc groff-base lintian file zsh fish nghttp2-server
 
 # Datasette, from PyPI, in a virtualenv of the project's own: the test of
 # `callhist export datasette-metadata` loads an archive in it.

@@ -19,6 +19,13 @@ static inline CURLcode callhist_easy_getinfo_string(CURL *h, CURLINFO i, char **
 static inline CURLcode callhist_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 
 static inline CURLMcode callhist_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLSHcode callhist_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
+
+// The CA bundle this libcurl was built to trust (NULL when it has none).
+static inline const char *callhist_default_cainfo(void) {
+  curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
+  return d ? d->cainfo : NULL;
+}
 
 // Macros with casts that Swift cannot import.
 static inline long callhist_curlauth_basic(void) { return (long)CURLAUTH_BASIC; }

@@ -18,6 +18,10 @@ public final class CurlMulti<Tag> {
 
     public let maxInFlight: Int
     private let multi: UnsafeMutableRawPointer
+    /// TLS sessions shared by every transfer of the run: a connection opened
+    /// later (after the server closed one) resumes a session instead of a
+    /// full handshake. One thread uses it: no lock callbacks are needed.
+    private let share: UnsafeMutableRawPointer
     private var idleHandles: [EasyHandle] = []
     private var running: [UnsafeMutableRawPointer: (handle: EasyHandle, tag: Tag)] = [:]
     private let clock = ContinuousClock()
@@ -27,6 +31,10 @@ public final class CurlMulti<Tag> {
         CurlGlobal.ensureInitialized()
         guard let m = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         multi = m
+        guard let sh = curl_share_init() else { fatalError("curl_share_init failed: out of memory") }
+        share = sh
+        let shared = callhist_share_setopt_long(sh, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue))
+        precondition(shared == CURLSHE_OK, "curl_share_setopt(CURLSHOPT_SHARE) failed: \(String(cString: curl_share_strerror(shared)))")
         self.maxInFlight = maxInFlight
         // Keep every connection we may need open between transfers. These
         // options exist in every libcurl we build against: a refusal is a bug.
@@ -43,8 +51,9 @@ public final class CurlMulti<Tag> {
         // Fixed teardown order: detach every easy handle, then free the multi.
         for (raw, _) in running { remove(raw) }
         running.removeAll()
-        idleHandles.removeAll()
+        idleHandles.removeAll()  // every easy handle is cleaned up before the share it uses
         curl_multi_cleanup(multi)
+        curl_share_cleanup(share)
     }
 
     public var inFlight: Int { running.count }
@@ -101,7 +110,7 @@ public final class CurlMulti<Tag> {
     private func start(_ tag: Tag, _ request: CurlRequest) -> CurlError? {
         let handle = idleHandles.popLast() ?? EasyHandle()
         do {
-            try handle.configure(request)
+            try handle.configure(request, share: share)
         } catch {
             idleHandles.append(handle)
             return error

@@ -54,6 +54,8 @@ public struct FetchResult: Sendable {
 /// What a whole `fetch` did.
 public struct FetchSummary: Sendable, Equatable {
     public var requests = 0
+    /// Connections opened to answer them: with HTTP/2 one carries many requests at once.
+    public var connections = 0
     public var delivered = 0
     /// Ids that got at least one HTTP answer (any status).
     public var answered = 0

@@ -167,6 +167,7 @@ struct FetchRun {
         let failure: FetchFailure
         switch result {
         case .success(let response):
+            summary.connections += response.connectionsOpened
             active.answered = true
             active.everReachable = true
             if (500...599).contains(response.status) {

@@ -11,12 +11,14 @@ struct FetchBench: ParsableCommand {
     @Option(help: "Requests in flight at most.") var concurrency = 8
     @Option(help: "json or xml.") var format = "json"
     @Option(help: "Basic-auth user.") var email = "demo@example.com"
+    @Option(help: "Trust the CA certificates in this PEM file (a benchmark server's throwaway CA).") var cacert: String?
 
     func run() throws {
         let key = ProcessInfo.processInfo.environment["FUSE_DEVELOPER_KEY"] ?? "demo-key"
         var c = FuseClient.Configuration(endpoint: try FuseEndpoint(baseURL), credentials: .basic(email: email, developerKey: key))
         c.concurrency = concurrency
         c.format = BodyFormat(rawValue: format) ?? .json
+        c.caBundle = cacert
         var found = 0
         var other = 0
         let start = ContinuousClock.now
@@ -27,7 +29,8 @@ struct FetchBench: ParsableCommand {
         let seconds = (ContinuousClock.now - start).seconds
         print(
             String(
-                format: "fetched=%d other=%d requests=%d seconds=%.3f per_second=%.0f", found, other, summary.requests, seconds,
+                format: "fetched=%d other=%d requests=%d connections=%d seconds=%.3f per_second=%.0f", found, other, summary.requests,
+                summary.connections, seconds,
                 Double(found + other) / seconds))
     }
 }
