@@ -38,6 +38,8 @@ struct ReportAnomalies: CallhistCommand {
     var archiveMaxAge = DurationArgument(argument: "36h")!
     @Option(help: ArgumentHelp("impossible_data: duration and the events' duration may differ by this much.", valueName: "duration"))
     var durationTolerance = DurationArgument(argument: "5s")!
+    @Flag(help: "In a table, list every finding: more than 5 of one kind are otherwise shown once, with the count, the oldest and examples.")
+    var all = false
     @Option(help: ArgumentHelp("volume_drop and completion_drop: compare each day with this many days before it.", valueName: "days"))
     var baselineDays = 14
     @Option(help: ArgumentHelp("…of which at least this many must have calls.", valueName: "days")) var minBaselineDays = 7
@@ -96,7 +98,7 @@ struct ReportAnomalies: CallhistCommand {
             since: window.since ?? now, until: window.until ?? now, labels: try parsedLabels(), now: now,
             thresholds: thresholds, utc: options.utc)
         if let metricsFile { try MetricsFile.write(to: metricsFile, anomalies: report, checkedAt: now) }
-        options.print(report.rendered(options.rendering))
+        options.print(report.rendered(options.rendering, all: all))
         if let failOn, report.findings.contains(where: { $0.severity.isAtLeast(failOn) }) { throw ExitCode(1) }
     }
 }

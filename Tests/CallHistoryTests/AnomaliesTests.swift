@@ -142,4 +142,34 @@ final class AnomaliesTests: XCTestCase {
         XCTAssertEqual(DayAnomalies.judge(days(Array(repeating: (100, 100, 100), count: 14) + [(100, 100, 10)]), judging: 14, t), [])
     }
 
+    /// 222 stuck calls are one block in a table: the count, the oldest in
+    /// full, five examples and how to list them all; five or fewer of a
+    /// kind, and --all, list each; CSV keeps one row per finding.
+    func testManyFindingsOfOneKindAreGroupedInATable() {
+        let stuck = (1...222).map { n in
+            Anomaly(
+                .warning, .stuckCall, subject: String(format: "call-%07d", n), detail: "Status queued, quiet since \(n).",
+                action: "Look call-\(n) up.", since: now - Int64(n == 117 ? 9 : 1) * day - Int64(n))
+        }
+        let failing = (1...5).map { n in
+            Anomaly(.warning, .repeatedFailure, subject: "bad-\(n)", detail: "Failed \(n).", action: "Check bad-\(n).")
+        }
+        let report = AnomaliesReport(since: now - 7 * day, until: now, findings: Anomaly.listed(stuck + failing))
+        let table = report.rendered(RenderOptions(format: .table, utc: true, now: now))
+        let lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(lines[0], "227 findings (227 warnings) in calls queued 2027-01-08 08:00 to 2027-01-15 08:00, and in the archive now.")
+        XCTAssertEqual(
+            Array(lines[1...6]),
+            [
+                "", "warning stuck_call            222 stuck calls; the oldest:", "    call-0000117: Status queued, quiet since 117.",
+                "    → Look call-117 up.",
+                "    Also: call-0000001, call-0000002, call-0000003, call-0000004, call-0000005 and 216 more; every one with --all, or --format csv|json.",
+                "",
+            ])
+        XCTAssertEqual(lines.count { $0.hasPrefix("warning repeated_failure") }, 5, "five of a kind are listed one by one")
+        let all = report.rendered(RenderOptions(format: .table, utc: true, now: now), all: true)
+        XCTAssertEqual(all.split(separator: "\n").count { $0.hasPrefix("warning stuck_call") }, 222)
+        let csv = report.rendered(RenderOptions(format: .csv, utc: true, now: now))
+        XCTAssertEqual(csv.split(whereSeparator: \.isNewline).count, 228, "a header and every finding")
+    }
 }

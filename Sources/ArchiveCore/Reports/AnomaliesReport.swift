@@ -83,7 +83,8 @@ public struct AnomaliesReport: Sendable {
         let since =
             latest.map { r in
                 " \(runsSince.count) archive run\(runsSince.count == 1 ? "" : "s") since; the last, #\(r.runID) started \(time(r.startedAt)), "
-                    + (r.exitCode.map { "exited \($0)" } ?? "has not ended (running, or killed)") + (r.message.map { ": \($0)" } ?? "") + "."
+                    + (r.exitCode.map { "exited \($0)" } ?? "has not ended (running, or killed)") + (r.message.map { ": \($0)" } ?? "")
+                    + (r.message?.hasSuffix(".") == true ? "" : ".")
             } ?? " No archive run since."
         guard let lastSuccess else {
             guard latest != nil else { return nil }
@@ -107,8 +108,8 @@ public struct AnomaliesReport: Sendable {
         return Anomaly(
             .warning, .stuckCall, subject: c.id, detail: detail + ".",
             action:
-                "Look the call up in Fuse (`callhist report call \(c.id)` shows what was archived); callhist re-checks it until it is final, or stale after --stale-after."
-        )
+                "Look the call up in Fuse (`callhist report call \(c.id)` shows what was archived); callhist re-checks it until it is final, or stale after --stale-after.",
+            since: c.lastActivity)
     }
 
     package static func failing(_ c: AnomalyFacts.FailingCall, time: (Int64) -> String) -> Anomaly {
@@ -125,7 +126,7 @@ public struct AnomaliesReport: Sendable {
             case "malformed": "The API keeps sending this call a body callhist cannot read: send Plum the id; callhist keeps retrying with backoff."
             default: "The API keeps failing for this id: send Plum the id and the error; callhist keeps retrying with backoff."
             }
-        return Anomaly(.warning, .repeatedFailure, subject: c.id, detail: detail, action: action)
+        return Anomaly(.warning, .repeatedFailure, subject: c.id, detail: detail, action: action, since: c.lastFetched)
     }
 
     package static func changed(_ c: AnomalyFacts.FinalChange, time: (Int64) -> String) -> Anomaly {
@@ -133,8 +134,8 @@ public struct AnomaliesReport: Sendable {
             .warning, .finalStatusChanged, subject: c.id,
             detail: "Final status \(c.old) became \(c.new), seen \(time(c.observedAt))" + (c.runID.map { " by run #\($0)" } ?? "") + ".",
             action:
-                "A final status should never change: reports and exports made before then counted it as \(c.old). Ask Plum which is right; `callhist report call \(c.id)` lists every change."
-        )
+                "A final status should never change: reports and exports made before then counted it as \(c.old). Ask Plum which is right; `callhist report call \(c.id)` lists every change.",
+            since: c.observedAt)
     }
 
     /// `a - b` in words; an overflow (values another tool wrote) says so.

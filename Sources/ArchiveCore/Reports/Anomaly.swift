@@ -42,13 +42,18 @@ public struct Anomaly: Equatable, Sendable {
     public var subject: String
     public var detail: String
     public var action: String
+    /// When what it reports began (a stuck call's last activity, a failing
+    /// id's last fetch, a status change): a table that groups many findings
+    /// of one kind names the oldest. Not one of the five keys.
+    public var since: Int64?
 
-    public init(_ severity: Severity, _ kind: Kind, subject: String, detail: String, action: String) {
+    public init(_ severity: Severity, _ kind: Kind, subject: String, detail: String, action: String, since: Int64? = nil) {
         self.severity = severity
         self.kind = kind
         self.subject = subject
         self.detail = detail
         self.action = action
+        self.since = since
     }
 
     /// Worst first, then in `Kind` order, then by subject: the same archive
