@@ -94,7 +94,24 @@ final class DatasetteMetadataTests: XCTestCase {
             buckets.filter { ($0["calls"] as? Int ?? 0) > 0 }.map { "\($0["from"]!) \($0["calls"]!)" })
         XCTAssertEqual(try rows("call_timeline", [":call_id": "call-0000001"]).first?["event"] as? String, "queued")
         XCTAssertEqual(try rows("recent_runs").count, 1)
-        XCTAssertEqual(try rows("completion_by_label", [":name": "campaign"]).count, 0, "no labels in this archive")
+        // Datasette gives every parameter of a canned query, empty when not filled in.
+        func byLabel(_ name: String, value: String = "", since: String = "", until: String = "") throws -> [[String: Any]] {
+            try rows("completion_by_label", [":name": name, ":value": value, ":since": since, ":until": until])
+        }
+        XCTAssertEqual(try byLabel("campaign").count, 0, "no labels in this archive yet")
+        // A label's name and value match in any case; since and until bound the calls by queued time.
+        let labelled = try Harness.callhist(
+            ["label", "call-0000001", "call-0000002", "--add", "campaign=Spring", "--db", db], env: Harness.environment(baseURL: nil))
+        XCTAssertEqual(labelled.status, 0, labelled.stderr)
+        let spring = try byLabel(" Campaign", value: "spring")
+        XCTAssertEqual(spring.map { $0["value"] as? String }, ["Spring"])
+        XCTAssertEqual(spring.first?["calls"] as? String, "2")
+        XCTAssertEqual(try byLabel("campaign", value: "autumn").count, 0)
+        let queued = try XCTUnwrap(
+            try connection.scalarInt("SELECT max(queued_timestamp) FROM calls WHERE call_id IN ('call-0000001', 'call-0000002')"))
+        let after = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(queued + 1)))
+        XCTAssertEqual(try byLabel("campaign", since: after).count, 0, "both queued before since")
+        XCTAssertEqual(try byLabel("campaign", until: after).first?["calls"] as? String, "2")
         XCTAssertEqual(try rows("pending_calls").count, summary["pending"] as? Int)
 
         // Datasette loads the archive with this metadata and serves it all.

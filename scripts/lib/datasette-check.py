@@ -22,7 +22,7 @@ async def main():
         out["pages"][table] = page.status_code
         out["described"][table] = spec["description"] in html.unescape(page.text)
     for query in database["queries"]:
-        r = await ds.client.get("/%s/%s.json?_shape=array&since=&call_id=call-0000001&name=campaign" % (name, query))
+        r = await ds.client.get("/%s/%s.json?_shape=array&since=&until=&value=&call_id=call-0000001&name=campaign" % (name, query))
         out["queries"][query] = r.status_code
         out["rows"][query] = len(r.json()) if r.status_code == 200 else None
     print(json.dumps(out))

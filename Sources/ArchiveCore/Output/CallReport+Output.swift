@@ -16,12 +16,17 @@ extension CallReport {
                 switch f.value {
                 case .null: .text(nil)
                 case .integer(let v) where f.name.hasSuffix("_timestamp") || f.name.hasSuffix("_at"): time(v)
-                case .integer(let v) where ["duration", "reattempt_wait"].contains(f.name): .seconds(v)
+                // Every span in one style (5m 03s), whichever column holds it.
+                case .integer(let v) where ["duration", "reattempt_wait", "event_duration"].contains(f.name): .seconds(v)
+                // Flags read yes or no; the raw 0/1 stays in CSV and JSON.
+                case .integer(let v) where f.name.hasPrefix("is_"): .text(v == 0 ? "no" : "yes")
                 default: .text(f.value.description)
                 }
             return [.text(f.name), TextTable.Cell(raw: f.value == .null ? "" : f.value.description, display: display.display)]
         }
-        var gaps = TextTable(title: "Gaps", columns: ["gap", "seconds"])
+        var labelTable = TextTable(title: "Labels", columns: ["name", "value"])
+        labelTable.rows = labels.map { [.text($0.name), .text($0.value)] }
+        var gaps = TextTable(title: "Gaps", columns: ["gap", "time"])
         gaps.rows = [("queue_wait", queueWait), ("ring_time", ringTime), ("talk_time", talkTime)].map { [.text($0.0), .seconds($0.1)] }
         let eventColumns = ReportColumns<Event>([
             .int("seq", \.seq), .text("event", \.event),
@@ -50,6 +55,7 @@ extension CallReport {
                     case .blob(let d): (f.name, d.base64EncodedString())
                     }
                 }),
+            "labels": Dictionary(uniqueKeysWithValues: labels.map { ($0.name, $0.value) }),
             "queue_wait": JSONOutput.orNull(queueWait), "ring_time": JSONOutput.orNull(ringTime), "talk_time": JSONOutput.orNull(talkTime),
             "events": eventColumns.json(events),
             "status_changes": statusChanges.map {
@@ -65,6 +71,7 @@ extension CallReport {
                 ]
             },
         ]
-        return o.emit(o.format == .csv ? [eventTable] : [fieldTable, gaps, eventTable, changes, snapshotTable], json: json)
+        let tables = [fieldTable] + (labels.isEmpty ? [] : [labelTable]) + [gaps, eventTable, changes, snapshotTable]
+        return o.emit(o.format == .csv ? [eventTable] : tables, json: json)
     }
 }

@@ -233,12 +233,15 @@ public enum DatasetteMetadata {
         ),
         (
             "completion_by_label", "Completion by label value",
-            "For one label (campaign, clinic…): calls, final, completed and completion rate per value.",
+            "For one label (campaign, clinic…; any case): calls, final, completed and completion rate per value, for calls queued from since to until (dates or times, UTC; empty: no bound), of one value only if value is given (any case).",
             """
             SELECT l.value, count(*) AS calls, sum(c.is_final) AS final, sum(c.status = 'completed') AS completed,
                    round(1.0 * sum(c.status = 'completed') / nullif(sum(c.is_final), 0), 4) AS completion_rate
             FROM call_labels l JOIN calls c ON c.call_id = l.call_id
-            WHERE l.name = :name AND c.status IS NOT NULL
+            WHERE l.name = lower(trim(:name)) AND c.status IS NOT NULL
+              AND (nullif(:value, '') IS NULL OR l.value = trim(:value) COLLATE NOCASE)
+              AND (nullif(:since, '') IS NULL OR c.queued_timestamp >= CAST(strftime('%s', :since) AS INTEGER))
+              AND (nullif(:until, '') IS NULL OR c.queued_timestamp < CAST(strftime('%s', :until) AS INTEGER))
             GROUP BY l.value ORDER BY l.value
             """
         ),

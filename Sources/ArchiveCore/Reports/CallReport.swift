@@ -54,6 +54,8 @@ public struct CallReport: Sendable {
     public var talkTime: Int64?
     public var statusChanges: [StatusChange] = []
     public var snapshots: [Snapshot] = []
+    /// The call's labels (one value per name), by name.
+    public var labels: [(name: String, value: String)] = []
 
     /// Events in time order (then list order) with the seconds since the
     /// previous timed one: every backend's rows become the same timeline.
@@ -84,8 +86,9 @@ public struct CallReport: Sendable {
 
     package init(
         fields: [(name: String, value: SQLValue)] = [], events: [Event] = [], queueWait: Int64? = nil, ringTime: Int64? = nil, talkTime: Int64? = nil,
-        statusChanges: [StatusChange] = [], snapshots: [Snapshot] = []
+        statusChanges: [StatusChange] = [], snapshots: [Snapshot] = [], labels: [(name: String, value: String)] = []
     ) {
+        self.labels = labels
         self.fields = fields
         self.events = events
         self.queueWait = queueWait
@@ -130,6 +133,9 @@ public struct CallReport: Sendable {
             Snapshot(
                 snapshotID: $0.int64(0), sha256: $0.string(1), format: $0.string(2), firstSeenAt: $0.int64(3), lastSeenAt: $0.int64(4),
                 timesSeen: $0.int(5), current: $0.int(6) != 0)
+        }
+        report.labels = try db.rows("SELECT name, value FROM call_labels WHERE call_id = ? ORDER BY name", [.text(id)]) {
+            (name: $0.string(0), value: $0.string(1))
         }
         return report
     }

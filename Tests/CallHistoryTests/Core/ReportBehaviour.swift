@@ -112,6 +112,17 @@ struct ReportBehaviour {
         XCTAssertEqual(c.events.map(\.sincePrevious), [nil, 10, 20, 60])
         XCTAssertEqual(c.ringTime, 20)
         XCTAssertEqual(c.talkTime, 60)
+        XCTAssertTrue(c.labels.isEmpty)
+        // `report call` shows the call's labels, by name.
+        _ = try f.archive.label(
+            ["x"], idFiles: [], add: [Label(name: "clinic", value: "B"), Label(name: "campaign", value: "spring")], remove: [])
+        let labelled = try XCTUnwrap(try f.archive.call("x"))
+        XCTAssertEqual(labelled.labels.map(\.name), ["campaign", "clinic"])
+        XCTAssertEqual(labelled.labels.map(\.value), ["spring", "B"])
+        let table = labelled.rendered(id: "x", RenderOptions(format: .table, utc: true))
+        XCTAssertTrue(table.contains("Labels\nname      value\n────────  ──────\ncampaign  spring\nclinic    B\n"), table)
+        XCTAssertTrue(table.contains("\nis_final                yes\n"), table)
+        XCTAssertNotNil(table.range(of: #"\nGaps\ngap +time\n"#, options: .regularExpression), "spans in a column named for time: \(table)")
     }
 
     func sinceIsInclusiveUntilIsExclusive() throws {
