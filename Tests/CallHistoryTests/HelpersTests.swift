@@ -147,3 +147,31 @@ final class RedactedURLTests: XCTestCase {
         XCTAssertEqual(RedactedURL.string("not a url"), "not a url")
     }
 }
+
+/// The 95% Wilson interval against Newcombe (1998), "Two-sided confidence
+/// intervals for the single proportion", Statistics in Medicine 17,
+/// 857–872, table I, method 3 (the score interval), to four places.
+final class WilsonIntervalTests: XCTestCase {
+    func testNewcombesWorkedExamples() throws {
+        for (k, n, low, high) in [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)] {
+            let w = try XCTUnwrap(WilsonInterval(successes: k, trials: n))
+            XCTAssertEqual(w.low, low, accuracy: 0.00005, "\(k)/\(n)")
+            XCTAssertEqual(w.high, high, accuracy: 0.00005, "\(k)/\(n)")
+        }
+        XCTAssertNil(WilsonInterval(successes: 0, trials: 0), "no trials, no interval")
+        let clamped = try XCTUnwrap(WilsonInterval(successes: 50, trials: 20))
+        XCTAssertEqual(clamped.high, 1, "more successes than trials (a stranger's file) is clamped, never a trap")
+        XCTAssertEqual(try XCTUnwrap(WilsonInterval(successes: 618, trials: 1000)).halfWidthPoints, 3.0, accuracy: 0.05)
+    }
+
+    func testATableShowsThePlusMinusAndMarksSmallGroups() {
+        XCTAssertEqual(TextTable.Cell.rate(0.618, successes: 618, trials: 1000).display, "61.8% ±3.0")
+        XCTAssertEqual(TextTable.Cell.rate(0.618, successes: 618, trials: 1000).raw, "0.618", "CSV keeps the fraction")
+        XCTAssertEqual(TextTable.Cell.rate(2.0 / 3, successes: 2, trials: 3).display, "66.7% ±36.5*")
+        var t = TextTable(title: nil, columns: ["rate"])
+        t.rows = [[.rate(2.0 / 3, successes: 2, trials: 3)]]
+        t.noteSmallGroups()
+        XCTAssertEqual(t.render(.table), "        rate\n────────────\n66.7% ±36.5*\n" + TextTable.smallGroupNote)
+        XCTAssertFalse(t.render(.csv).contains("fewer"), "CSV carries no note")
+    }
+}

@@ -130,7 +130,12 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(durations["count"] as? Int, 2)
         XCTAssertEqual(durations["p90"] as? Int, 20, "nearest rank: ceil(0.9 × 2) = 2nd of [10, 20]")
         let table = try report(["summary"])
-        XCTAssertNotNil(table.range(of: #"\ncompletion_rate +66\.7%\n"#, options: .regularExpression), table)
+        // 2 of 3 final calls: the 95% Wilson interval 20.8%…93.9%, ±36.5 points, marked as resting on few calls.
+        XCTAssertNotNil(table.range(of: #"\ncompletion_rate +66\.7% ±36\.5\*\n"#, options: .regularExpression), table)
+        XCTAssertTrue(table.contains("\n* fewer than 30 calls behind the rate"), table)
+        let summary = try XCTUnwrap(try json(["summary"]) as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(summary["completion_rate_low"] as? Double), 0.2077, accuracy: 0.0001)
+        XCTAssertEqual(try XCTUnwrap(summary["completion_rate_high"] as? Double), 0.9385, accuracy: 0.0001)
         XCTAssertNotNil(table.range(of: #"\nduration.mean +15s\n"#, options: .regularExpression), table)
         let markdown = try report(["summary", "--format", "markdown"])
         XCTAssertTrue(markdown.contains("| calls | 4 |"), markdown)

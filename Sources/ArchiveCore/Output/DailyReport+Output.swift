@@ -29,15 +29,19 @@ extension DailyReport {
 
     package static func columns(by period: Period, _ o: RenderOptions) -> [ReportColumns<Row>.Column] {
         let zone: TimeZone? = o.utc ? nil : o.timeZone
-        return [
+        let completion = ReportColumns<Row>.Column.rateWithInterval("completion_rate", successes: { $0.completed }, trials: { $0.final })
+        let head: [ReportColumns<Row>.Column] = [
             .text(period.rawValue, \.period),
             .text("start", { Humanize.isoTime($0.start, zone: zone) }, inTable: false),
             .text("end", { Humanize.isoTime($0.end, zone: zone) }, inTable: false),
             .int("calls", \.calls), .int("final", \.final), .int("completed", \.completed),
-            .rate("completion_rate", \.completionRate), .seconds("mean_duration", \.meanDuration),
+        ]
+        let tail: [ReportColumns<Row>.Column] = [
+            .seconds("mean_duration", \.meanDuration),
             // How the period's calls ended (or not yet): the HTML report stacks them.
             .int("failed", \.failed, inTable: false), .int("canceled", \.canceled, inTable: false),
             .int("rejected", \.rejected, inTable: false), .int("pending", \.pending, inTable: false),
         ]
+        return head + completion + tail
     }
 }

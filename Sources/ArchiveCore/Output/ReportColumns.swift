@@ -18,6 +18,7 @@ package struct ReportColumns<Row> {
         let shown = format == .csv ? columns : columns.filter(\.inTable)
         var t = TextTable(title: title, columns: shown.map(\.key) + extra.map(\.0))
         t.rows = rows.map { row in shown.map { $0.cell(row) } + extra.map { $0.1(row) } }
+        t.noteSmallGroups()
         return t
     }
 
@@ -35,6 +36,20 @@ extension ReportColumns.Column {
     }
     package static func rate(_ key: String, _ value: @escaping (Row) -> Double?) -> Self {
         .init(key: key, cell: { .rate(value($0)) }, json: { JSONOutput.orNull(value($0)) })
+    }
+    /// A rate and its 95% Wilson interval: `KEY` (the table shows
+    /// `61.8% ±1.9`), then `KEY_low` and `KEY_high` for programs (CSV,
+    /// JSON; docs/reports.md, "Rates and their intervals").
+    package static func rateWithInterval(
+        _ key: String, successes: @escaping (Row) -> Int, trials: @escaping (Row) -> Int
+    ) -> [Self] {
+        func interval(_ row: Row) -> WilsonInterval? { WilsonInterval(successes: successes(row), trials: trials(row)) }
+        func rate(_ row: Row) -> Double? { trials(row) > 0 ? Double(successes(row)) / Double(trials(row)) : nil }
+        return [
+            .init(key: key, cell: { .rate(rate($0), successes: successes($0), trials: trials($0)) }, json: { JSONOutput.orNull(rate($0)) }),
+            .init(key: key + "_low", cell: { .rate(interval($0)?.low) }, json: { JSONOutput.orNull(interval($0)?.low) }, inTable: false),
+            .init(key: key + "_high", cell: { .rate(interval($0)?.high) }, json: { JSONOutput.orNull(interval($0)?.high) }, inTable: false),
+        ]
     }
     package static func number(_ key: String, _ value: @escaping (Row) -> Double?) -> Self {
         .init(key: key, cell: { .number(value($0)) }, json: { JSONOutput.orNull(value($0)) })

@@ -21,6 +21,15 @@ package struct TextTable {
         package static func rate(_ v: Double?) -> Cell {
             Cell(raw: v.map { String($0) } ?? "", display: v.map { Humanize.percent($0) } ?? "—", numeric: true)
         }
+        /// A rate with its 95% interval: `61.8% ±1.9` (half the interval's
+        /// width), `*` after it when fewer than 30 calls stand behind it.
+        /// CSV keeps the bare fraction; the bounds are columns of their own.
+        package static func rate(_ v: Double?, successes: Int, trials: Int) -> Cell {
+            guard let v, let interval = WilsonInterval(successes: successes, trials: trials) else { return rate(v) }
+            let marker = trials < WilsonInterval.smallGroup ? "*" : ""
+            return Cell(
+                raw: String(v), display: "\(Humanize.percent(v)) ±\(String(format: "%.1f", interval.halfWidthPoints))\(marker)", numeric: true)
+        }
         package static func seconds(_ v: Double?) -> Cell {
             Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.duration($0) } ?? "—", numeric: true)
         }
@@ -36,6 +45,16 @@ package struct TextTable {
     package var title: String?
     package var columns: [String]
     package var rows: [[Cell]] = []
+    /// A line under the table and its Markdown (never in CSV): what a mark means.
+    package var note: String?
+
+    /// The note a rate marked `*` needs (`Cell.rate(_:successes:trials:)`).
+    package static let smallGroupNote = "* fewer than \(WilsonInterval.smallGroup) calls behind the rate: its interval is wide; compare with care."
+
+    /// Adds the small-group note when a rate in the rows is marked.
+    package mutating func noteSmallGroups() {
+        if rows.contains(where: { $0.contains { $0.numeric && $0.display.hasSuffix("*") } }) { note = Self.smallGroupNote }
+    }
     /// The terminal's width in columns: bar cells share what the other
     /// columns leave of it (at least 10 characters each, at most 100).
     package var width = 80
@@ -57,6 +76,8 @@ package struct TextTable {
             out += "| " + columns.joined(separator: " | ") + " |\n"
             out += "|" + columns.indices.map { i in rows.first?[i].numeric == true ? " ---: |" : " --- |" }.joined() + "\n"
             for row in self.rows { out += "| " + row.map { SafeText.markdownCell($0.display) }.joined(separator: " | ") + " |\n" }
+            // A leading * would start a Markdown list: escaped.
+            if let note { out += "\n" + (note.hasPrefix("*") ? "\\" : "") + SafeText.markdownCell(note) + "\n" }
             return String(out.dropLast())
         case .table, .json:
             var rows = rows
@@ -82,6 +103,7 @@ package struct TextTable {
             out += line(columns, numeric: numeric) + "\n"
             out += line(widths.map { String(repeating: "─", count: $0) }, numeric: numeric)
             for row in rows { out += "\n" + line(row.map(\.display), numeric: numeric) }
+            if let note { out += "\n" + note }
             return out
         }
     }

@@ -15,6 +15,8 @@ public struct SummaryReport: Equatable, Sendable {
     public var attemptsDistribution: [String: Int] = [:]
     /// Completed with attempts = 1 ÷ final.
     public var firstAttemptCompletionRate: Double?
+    /// Final calls completed at their first attempt (the rate's numerator).
+    public var firstAttemptCompleted = 0
     /// Final calls not completed whose attempts reached max_attempts.
     public var exhausted = 0
 
@@ -46,6 +48,7 @@ public struct SummaryReport: Equatable, Sendable {
         }
         r.attemptsDistribution = Dictionary(uniqueKeysWithValues: distribution.map { ($0.key.map(String.init) ?? "unknown", $0.value) })
         r.meanAttempts = attemptCount > 0 ? attemptSum / Double(attemptCount) : nil
+        r.firstAttemptCompleted = firstAttempt
         r.firstAttemptCompletionRate = r.final > 0 ? Double(firstAttempt) / Double(r.final) : nil
         return r
     }
