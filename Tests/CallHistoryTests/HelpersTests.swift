@@ -99,8 +99,12 @@ final class HelpersTests: XCTestCase {
         var t = TextTable(title: "T", columns: ["name", "n"])
         t.rows = [[.text("a,b"), .int(5)], [.text("=x\u{1b}"), .int(12)], [.text(nil), .int(nil as Int?)]]
         XCTAssertEqual(t.render(.csv), "name,n\r\n\"a,b\",5\r\n'=x\u{1b},12\r\n,\r\n")
-        XCTAssertEqual(t.render(.markdown), "### T\n\n| name | n |\n| --- | ---: |\n| a,b | 5 |\n| =x\\u001b | 12 |\n| — | — |")
-        XCTAssertEqual(t.render(.table), "T\nname       n\n────────  ──\na,b        5\n=x\\u001b  12\n—          —")
+        // People read titles (ColumnTitle); CSV keeps the keys.
+        XCTAssertEqual(t.render(.markdown), "### T\n\n| Name | N |\n| --- | ---: |\n| a,b | 5 |\n| =x\\u001b | 12 |\n| — | — |")
+        XCTAssertEqual(t.render(.table), "T\nName       N\n────────  ──\na,b        5\n=x\\u001b  12\n—          —")
+        t.titles = ["Who", "How many"]
+        XCTAssertEqual(t.render(.table), "T\nWho       How many\n────────  ────────\na,b              5\n=x\\u001b        12\n—                —")
+        XCTAssertTrue(t.render(.csv).hasPrefix("name,n\r\n"))
     }
 
     func testJSONStringEscapingIsExact() {
@@ -171,7 +175,7 @@ final class WilsonIntervalTests: XCTestCase {
         var t = TextTable(title: nil, columns: ["rate"])
         t.rows = [[.rate(2.0 / 3, successes: 2, trials: 3)]]
         t.noteSmallGroups()
-        XCTAssertEqual(t.render(.table), "        rate\n────────────\n66.7% ±36.5*\n" + TextTable.smallGroupNote)
+        XCTAssertEqual(t.render(.table), "        Rate\n────────────\n66.7% ±36.5*\n" + TextTable.smallGroupNote)
         XCTAssertFalse(t.render(.csv).contains("fewer"), "CSV carries no note")
     }
 }

@@ -131,14 +131,17 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(durations["p90"] as? Int, 20, "nearest rank: ceil(0.9 × 2) = 2nd of [10, 20]")
         let table = try report(["summary"])
         // 2 of 3 final calls: the 95% Wilson interval 20.8%…93.9%, ±36.5 points, marked as resting on few calls.
-        XCTAssertNotNil(table.range(of: #"\ncompletion_rate +66\.7% ±36\.5\*\n"#, options: .regularExpression), table)
+        XCTAssertNotNil(table.range(of: #"\nCompletion rate +66\.7% ±36\.5\*\n"#, options: .regularExpression), table)
         XCTAssertTrue(table.contains("\n* fewer than 30 calls behind the rate"), table)
         let summary = try XCTUnwrap(try json(["summary"]) as? [String: Any])
         XCTAssertEqual(try XCTUnwrap(summary["completion_rate_low"] as? Double), 0.2077, accuracy: 0.0001)
         XCTAssertEqual(try XCTUnwrap(summary["completion_rate_high"] as? Double), 0.9385, accuracy: 0.0001)
-        XCTAssertNotNil(table.range(of: #"\nduration.mean +15s\n"#, options: .regularExpression), table)
+        XCTAssertNotNil(table.range(of: #"\nMean duration +15s\n"#, options: .regularExpression), table)
         let markdown = try report(["summary", "--format", "markdown"])
-        XCTAssertTrue(markdown.contains("| calls | 4 |"), markdown)
-        XCTAssertTrue(markdown.contains("| completed | 2 |"), markdown)
+        XCTAssertTrue(markdown.contains("| Calls | 4 |"), markdown)
+        XCTAssertTrue(markdown.contains("| Completed | 2 |"), markdown)
+        XCTAssertFalse(markdown.contains("duration.p50") || table.contains("duration.p50"), "words, not JSON paths")
+        let csv = try report(["summary", "--format", "csv"])
+        XCTAssertTrue(csv.contains("\r\nduration.p50,"), "CSV keeps the keys: \(csv)")
     }
 }

@@ -183,7 +183,8 @@ final class UserLanguageTests: XCTestCase {
         XCTAssertTrue(runs.hasPrefix("run_id,kind,started_at,ended_at,seconds,"), runs)
         XCTAssertTrue(runs.contains(",exit_code,message,version\r\n"), runs)
         let table = try run(["report", "runs"]).stdout
-        XCTAssertTrue(table.contains("message"), table)
+        XCTAssertTrue(table.contains("Message"), "a person reads titles: \(table)")
+        XCTAssertFalse(table.contains("exit_code"), table)
         let version = try XCTUnwrap(try Connection(path: db, mode: .readOnly).scalarString("SELECT version FROM archive_runs"))
         XCTAssertTrue(version.hasPrefix("0."), version)
 

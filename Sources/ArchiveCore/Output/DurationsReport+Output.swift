@@ -20,7 +20,8 @@ extension DurationsReport {
             ("max", .seconds(s.max), JSONOutput.orNull(s.max)),
         ]
         var statistics = TextTable(title: "Statistics", columns: ["metric", "value"])
-        statistics.rows = metrics.map { [.text($0.0), $0.1] }
+        // People read words; CSV keeps the JSON keys.
+        statistics.rows = metrics.map { [.text(o.format == .csv ? $0.0 : ColumnTitle.of($0.0)), $0.1] }
         if o.format == .csv {
             statistics.rows = buckets.map { b in [.text("buckets.\(b.from)_\(b.to.map(String.init) ?? "inf")"), .int(b.count)] } + statistics.rows
         }

@@ -60,7 +60,8 @@ extension SummaryReport {
             + durationMetrics.map { ("duration.\($0.0)", $0.1) }
             // The bounds are for programs: the table's ± says it.
             + attemptMetrics.filter { !$0.0.hasSuffix("_low") && !$0.0.hasSuffix("_high") }.map { ("attempts.\($0.0)", $0.1) })
-            .map { [.text($0.0), $0.1] }
+            // People read words; CSV (above) keeps the JSON paths.
+            .map { [.text(ColumnTitle.of($0.0)), $0.1] }
         overview.noteSmallGroups()
         var statuses = TextTable(title: "By status", columns: ["status", "calls"])
         statuses.rows = byStatus.map { [.text($0.key), .int($0.value)] }

@@ -43,8 +43,11 @@ package struct TextTable {
     }
 
     package var title: String?
+    /// The keys: CSV's header.
     package var columns: [String]
     package var rows: [[Cell]] = []
+    /// Table and Markdown headings; by default each key's `ColumnTitle`.
+    package var titles: [String]?
     /// A line under the table and its Markdown (never in CSV): what a mark means.
     package var note: String?
 
@@ -72,16 +75,18 @@ package struct TextTable {
         case .csv:
             return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(SafeText.csvField).joined(separator: ",") + "\r\n" }.joined()
         case .markdown:
+            let headings = titles ?? columns.map(ColumnTitle.of)
             var out = title.map { "### \($0)\n\n" } ?? ""
-            out += "| " + columns.joined(separator: " | ") + " |\n"
+            out += "| " + headings.joined(separator: " | ") + " |\n"
             out += "|" + columns.indices.map { i in rows.first?[i].numeric == true ? " ---: |" : " --- |" }.joined() + "\n"
             for row in self.rows { out += "| " + row.map { SafeText.markdownCell($0.display) }.joined(separator: " | ") + " |\n" }
             // A leading * would start a Markdown list: escaped.
             if let note { out += "\n" + (note.hasPrefix("*") ? "\\" : "") + SafeText.markdownCell(note) + "\n" }
             return String(out.dropLast())
         case .table, .json:
+            let headings = titles ?? columns.map(ColumnTitle.of)
             var rows = rows
-            var widths = columns.map(\.count)
+            var widths = headings.map(\.count)
             for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.display.count) } }
             let barColumns = Set(columns.indices.filter { i in rows.contains { $0[i].bar != nil } })
             if !barColumns.isEmpty {
@@ -100,7 +105,7 @@ package struct TextTable {
             }
             let numeric = columns.indices.map { i in rows.first?[i].numeric ?? false }
             var out = title.map { "\($0)\n" } ?? ""
-            out += line(columns, numeric: numeric) + "\n"
+            out += line(headings, numeric: numeric) + "\n"
             out += line(widths.map { String(repeating: "─", count: $0) }, numeric: numeric)
             for row in rows { out += "\n" + line(row.map(\.display), numeric: numeric) }
             if let note { out += "\n" + note }

@@ -120,9 +120,9 @@ struct ReportBehaviour {
         XCTAssertEqual(labelled.labels.map(\.name), ["campaign", "clinic"])
         XCTAssertEqual(labelled.labels.map(\.value), ["spring", "B"])
         let table = labelled.rendered(id: "x", RenderOptions(format: .table, utc: true))
-        XCTAssertTrue(table.contains("Labels\nname      value\n────────  ──────\ncampaign  spring\nclinic    B\n"), table)
+        XCTAssertTrue(table.contains("Labels\nName      Value\n────────  ──────\ncampaign  spring\nclinic    B\n"), table)
         XCTAssertTrue(table.contains("\nis_final                yes\n"), table)
-        XCTAssertNotNil(table.range(of: #"\nGaps\ngap +time\n"#, options: .regularExpression), "spans in a column named for time: \(table)")
+        XCTAssertNotNil(table.range(of: #"\nGaps\nGap +Time\n"#, options: .regularExpression), "spans in a column named for time: \(table)")
     }
 
     func sinceIsInclusiveUntilIsExclusive() throws {
