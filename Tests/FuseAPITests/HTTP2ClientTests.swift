@@ -40,7 +40,7 @@ final class HTTP2ClientTests: XCTestCase {
         let body = try Data(contentsOf: Bundle.module.url(forResource: "Fixtures/status-completed", withExtension: "json")!)
         for n in 1...count { try body.write(to: URL(fileURLWithPath: folder + "/" + String(format: "call-%07d", n))) }
         for _ in 0..<5 {
-            let port = try freePort()
+            let port = Loopback.freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/nghttpd")
             process.arguments = ["--address=127.0.0.1", "--htdocs=" + scratch.path("www"), "--max-concurrent-streams=100", String(port), key, ca]
@@ -49,37 +49,16 @@ final class HTTP2ClientTests: XCTestCase {
             try process.run()
             server = process
             for _ in 0..<50 where process.isRunning {
-                if canConnect(port) { return ("https://127.0.0.1:\(port)/api", ca) }
+                if let fd = Loopback.connect(port: port) {
+                    close(fd)
+                    return ("https://127.0.0.1:\(port)/api", ca)
+                }
                 usleep(50_000)
             }
             if process.isRunning { process.terminate() }
             process.waitUntilExit()  // the port was taken meanwhile: another one
         }
         throw XCTSkip("nghttpd did not start (apt-get install nghttp2-server; scripts/test.sh does)")
-    }
-
-    func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func canConnect(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 
     func fetch(_ baseURL: String, ca: String?, count: Int) throws -> (found: Int, failures: [String], summary: FetchSummary) {
