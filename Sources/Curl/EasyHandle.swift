@@ -40,7 +40,7 @@ final class EasyHandle {
     /// checked: an option this libcurl refuses fails the transfer, loudly,
     /// instead of sending a request that is not the one asked for. `share`
     /// is the run's TLS session cache (CurlMulti's).
-    func configure(_ request: CurlRequest, share: UnsafeMutableRawPointer?) throws(CurlError) {
+    func configure(_ request: CurlRequest, share: UnsafeMutableRawPointer) throws(CurlError) {
         refused = nil
         curl_easy_reset(raw)
         curl_slist_free_all(headerList)
@@ -68,7 +68,7 @@ final class EasyHandle {
         // over plain HTTP libcurl would hold every transfer behind the first
         // answer, and one hung request would stall the others.
         if request.url.prefix(8).lowercased() == "https://" { setLong(CURLOPT_PIPEWAIT, 1) }
-        if let share { check(callhist_easy_setopt_pointer(raw, CURLOPT_SHARE, share), "CURLOPT_SHARE") }
+        check(callhist_easy_setopt_pointer(raw, CURLOPT_SHARE, share), "CURLOPT_SHARE")
         // Trust one bundle file and no CA folder: only then does libcurl keep
         // the certificate store it parsed (CURLOPT_CA_CACHE_TIMEOUT, 24 h) for
         // every later connection of the run, instead of parsing the ~140

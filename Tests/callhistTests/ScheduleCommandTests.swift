@@ -255,7 +255,7 @@ final class ScheduleCommandTests: XCTestCase {
         try job.run()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline,
-            ((try? Connection(path: db, mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? 0) ?? 0 < 10
+            ((try? Connection(path: db, mode: .readOnly).scalarInt("SELECT count(*) FROM calls WHERE status IS NOT NULL")) ?? nil ?? 0) < 10
         {
             usleep(50_000)
         }

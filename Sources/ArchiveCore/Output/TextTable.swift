@@ -10,6 +10,8 @@ package struct TextTable {
         package var numeric = false
         /// A bar of this fraction (0…1), drawn as wide as the terminal leaves room for.
         package var bar: Double? = nil
+        /// A rate resting on few calls: shown with `*`, explained by the table's note.
+        package var fewCalls = false
 
         /// A bar for people at a terminal (tables only: the report adds it only then).
         package static func bar(_ fraction: Double?) -> Cell { Cell(raw: "", display: "", bar: fraction.map { max(0, min(1, $0)) } ?? 0) }
@@ -26,9 +28,11 @@ package struct TextTable {
         /// CSV keeps the bare fraction; the bounds are columns of their own.
         package static func rate(_ v: Double?, successes: Int, trials: Int) -> Cell {
             guard let v, let interval = WilsonInterval(successes: successes, trials: trials) else { return rate(v) }
-            let marker = trials < WilsonInterval.smallGroup ? "*" : ""
+            let few = trials < WilsonInterval.smallGroup
             return Cell(
-                raw: String(v), display: "\(Humanize.percent(v)) ±\(String(format: "%.1f", interval.halfWidthPoints))\(marker)", numeric: true)
+                raw: String(v), display: "\(Humanize.percent(v)) ±\(String(format: "%.1f", interval.halfWidthPoints))\(few ? "*" : "")",
+                numeric: true,
+                fewCalls: few)
         }
         package static func seconds(_ v: Double?) -> Cell {
             Cell(raw: v.map { Humanize.number($0) } ?? "", display: v.map { Humanize.duration($0) } ?? "—", numeric: true)
@@ -56,7 +60,7 @@ package struct TextTable {
 
     /// Adds the small-group note when a rate in the rows is marked.
     package mutating func noteSmallGroups() {
-        if rows.contains(where: { $0.contains { $0.numeric && $0.display.hasSuffix("*") } }) { note = Self.smallGroupNote }
+        if rows.contains(where: { $0.contains(where: \.fewCalls) }) { note = Self.smallGroupNote }
     }
     /// The terminal's width in columns: bar cells share what the other
     /// columns leave of it (at least 10 characters each, at most 100).
@@ -70,7 +74,14 @@ package struct TextTable {
         let title = self.title.map(SafeText.escape)
         let rows =
             format == .csv
-            ? self.rows : self.rows.map { $0.map { Cell(raw: $0.raw, display: SafeText.escape($0.display), numeric: $0.numeric, bar: $0.bar) } }
+            ? self.rows
+            : self.rows.map {
+                $0.map {
+                    var cell = $0
+                    cell.display = SafeText.escape(cell.display)
+                    return cell
+                }
+            }
         switch format {
         case .csv:
             return ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(SafeText.csvField).joined(separator: ",") + "\r\n" }.joined()

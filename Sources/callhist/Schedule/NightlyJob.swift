@@ -1,3 +1,4 @@
+import CallHistory
 import Foundation
 
 /// What `callhist schedule` installs whichever scheduler runs it
@@ -84,13 +85,13 @@ struct NightlyJob {
             chmod(envFile, 0o600)
             done.append("kept \(envFile) (credentials; mode 600)")
         } else {
-            try writeFile(envFile, envFileText(environment, reveal: true), mode: 0o600)
+            try Self.writeFile(envFile, envFileText(environment, reveal: true), mode: 0o600)
             done.append("wrote \(envFile) (credentials; mode 600)")
             if environment["FUSE_DEVELOPER_KEY"] == nil {
                 done.append("edit \(envFile): put your Fuse login and developer key there")
             }
         }
-        try writeFile(wrapper, wrapperText, mode: 0o700)
+        try Self.writeFile(wrapper, wrapperText, mode: 0o700)
         done.append("wrote \(wrapper)")
         return done
     }
@@ -100,20 +101,14 @@ struct NightlyJob {
         try? FileManager.default.removeItem(atPath: wrapper)
     }
 
-    /// Replaces `path` whole with `text` at `mode`, never through a symbolic
-    /// link, never readable by others even for a moment.
-    func writeFile(_ path: String, _ text: String, mode: mode_t) throws(SchedulerError) {
-        let temporary = path + ".new-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw SchedulerError("cannot write \(temporary): \(String(cString: strerror(errno)))", cannotWrite: true) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced, chmod(temporary, mode) == 0, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw SchedulerError("cannot write \(path): \(reason)", cannotWrite: true)
+    /// Replaces `path` whole with `text` (`AtomicRename`: private while
+    /// written, never through a symbolic link), then gives it `mode`.
+    static func writeFile(_ path: String, _ text: String, mode: mode_t) throws(SchedulerError) {
+        do {
+            try AtomicRename.write(to: path) { try $0.write(text) }
+        } catch {
+            throw SchedulerError("\(error)", cannotWrite: true)
         }
+        chmod(path, mode)
     }
 }

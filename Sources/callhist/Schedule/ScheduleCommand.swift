@@ -101,91 +101,92 @@ struct ScheduleCommand: CallhistCommand {
         let environment = ProcessInfo.processInfo.environment
         let job = nightlyJob(environment)
         let (hour, minute) = time!
-        let timeOfDay = String(format: "%02d:%02d", hour, minute)
         switch scheduler {
-        case .cron:
-            let table = CronTable(tool: SystemTool("crontab", environment: environment))
-            let line = CronTable.line(hour: hour, minute: minute, job: job)
-            if dryRun {
-                if !remove { show(job, environment) }
-                print(
-                    remove
-                        ? "would run: crontab - (your crontab without lines ending \(CronTable.marker(job.configDirectory)))"
-                        : "would run: crontab - (your crontab, any line ending \(CronTable.marker(job.configDirectory)) replaced by:)\n\(line)")
-                return
-            }
-            let current = try table.current()
-            let others = CronTable.without(job.configDirectory, in: current)
-            if remove {
-                if others.count != current.count { try table.replace(with: others, then: "The crontab was not changed.") }
-                job.remove()
-                print(
-                    others.count != current.count
-                        ? "removed the nightly archive from your crontab and \(job.wrapper) (kept \(job.envFile), the log and the archive)"
-                        : "no nightly archive of \(job.configDirectory) was in your crontab; removed \(job.wrapper) if it was there")
-                return
-            }
-            for done in try job.write(environment) { print(done) }
-            try table.replace(
-                with: others + [line], then: "The crontab was not changed; the files above are written: run this again once fixed, or --remove.")
-            print("installed in your crontab: \(line)")
-            print("runs at \(timeOfDay) daily: \(job.command.map(ShellWord.quote).joined(separator: " "))")
-            print("log: \(job.log)")
-        case .systemd:
-            let scope = system ? "--system" : "--user"
-            let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home(environment) + "/.config"
-            let units = SystemdTimer(
-                tool: SystemTool("systemctl", environment: environment), scope: scope,
-                unitDirectory: unitDir.map(absolute) ?? (system ? "/etc/systemd/system" : configHome + "/systemd/user"))
-            if dryRun {
-                if remove {
-                    print("would run: systemctl \(scope) disable --now \(SystemdTimer.timer)")
-                    print("would remove: \(units.servicePath), \(units.timerPath), \(job.wrapper)")
-                    print("would run: systemctl \(scope) daemon-reload")
-                    return
-                }
-                show(job, environment)
-                print("would write \(units.servicePath):\n\(SystemdTimer.serviceText(job))")
-                print("would write \(units.timerPath):\n\(SystemdTimer.timerText(hour: hour, minute: minute))")
-                print("would run: systemctl \(scope) daemon-reload")
-                print("would run: systemctl \(scope) enable --now \(SystemdTimer.timer)")
-                return
-            }
-            if remove {
-                let installed = FileManager.default.fileExists(atPath: units.timerPath)
-                if installed {
-                    try units.systemctl(["disable", "--now", SystemdTimer.timer], then: "Nothing was removed.")
-                }
-                try? FileManager.default.removeItem(atPath: units.servicePath)
-                try? FileManager.default.removeItem(atPath: units.timerPath)
-                job.remove()
-                if installed { try units.systemctl(["daemon-reload"], then: "The unit files are removed already.") }
-                print(
-                    installed
-                        ? "removed \(SystemdTimer.timer) and \(SystemdTimer.service) from \(units.unitDirectory) and \(job.wrapper) (kept \(job.envFile), the log and the archive)"
-                        : "no \(SystemdTimer.timer) was in \(units.unitDirectory); removed \(job.wrapper) if it was there")
-                return
-            }
-            // Missing systemctl is found before anything is written.
-            if units.tool.path == nil { try units.systemctl(["--version"], then: "") }
-            for done in try job.write(environment) { print(done) }
-            do {
-                try FileManager.default.createDirectory(atPath: units.unitDirectory, withIntermediateDirectories: true)
-            } catch {
-                throw SchedulerError("cannot create \(units.unitDirectory): \(error.localizedDescription)", cannotWrite: true)
-            }
-            try job.writeFile(units.servicePath, SystemdTimer.serviceText(job), mode: 0o644)
-            try job.writeFile(units.timerPath, SystemdTimer.timerText(hour: hour, minute: minute), mode: 0o644)
-            print("wrote \(units.servicePath)")
-            print("wrote \(units.timerPath)")
-            let then = "The files above are written but the timer is not enabled: run this again once fixed, or --remove."
-            try units.systemctl(["daemon-reload"], then: then)
-            try units.systemctl(["enable", "--now", SystemdTimer.timer], then: then)
-            print("enabled \(SystemdTimer.timer): runs at \(timeOfDay) daily (a missed night runs at the next boot)")
-            print("runs: \(job.command.map(ShellWord.quote).joined(separator: " "))")
-            print("log: \(job.log)")
-            if !system { print("a user timer runs while you are logged out only with: loginctl enable-linger \(NSUserName())") }
+        case .cron: try scheduleCron(job, hour: hour, minute: minute, environment)
+        case .systemd: try scheduleSystemd(job, hour: hour, minute: minute, environment)
         }
+    }
+
+    func scheduleCron(_ job: NightlyJob, hour: Int, minute: Int, _ environment: [String: String]) throws {
+        let table = CronTable(tool: SystemTool("crontab", environment: environment))
+        let line = CronTable.line(hour: hour, minute: minute, job: job)
+        let marker = CronTable.marker(job.configDirectory)
+        if dryRun {
+            if remove { return print("would run: crontab - (your crontab without lines ending \(marker))") }
+            show(job, environment)
+            return print("would run: crontab - (your crontab, any line ending \(marker) replaced by:)\n\(line)")
+        }
+        let current = try table.current()
+        let others = CronTable.without(job.configDirectory, in: current)
+        if remove {
+            let installed = others.count != current.count
+            if installed { try table.replace(with: others, then: "The crontab was not changed.") }
+            job.remove()
+            return print(
+                installed
+                    ? "removed the nightly archive from your crontab and \(job.wrapper) (kept \(job.envFile), the log and the archive)"
+                    : "no nightly archive of \(job.configDirectory) was in your crontab; removed \(job.wrapper) if it was there")
+        }
+        for done in try job.write(environment) { print(done) }
+        try table.replace(
+            with: others + [line], then: "The crontab was not changed; the files above are written: run this again once fixed, or --remove.")
+        print("installed in your crontab: \(line)")
+        printWhatRuns(job, hour: hour, minute: minute)
+    }
+
+    func scheduleSystemd(_ job: NightlyJob, hour: Int, minute: Int, _ environment: [String: String]) throws {
+        let scope = system ? "--system" : "--user"
+        let units = SystemdTimer(
+            tool: SystemTool("systemctl", environment: environment), scope: scope,
+            unitDirectory: unitDir.map(Self.absolute)
+                ?? (system ? "/etc/systemd/system" : Self.xdgFolder("XDG_CONFIG_HOME", else: ".config", environment) + "/systemd/user"))
+        if dryRun {
+            if remove {
+                print("would run: systemctl \(scope) disable --now \(SystemdTimer.timer)")
+                print("would remove: \(units.servicePath), \(units.timerPath), \(job.wrapper)")
+                return print("would run: systemctl \(scope) daemon-reload")
+            }
+            show(job, environment)
+            print("would write \(units.servicePath):\n\(SystemdTimer.serviceText(job))")
+            print("would write \(units.timerPath):\n\(SystemdTimer.timerText(hour: hour, minute: minute))")
+            print("would run: systemctl \(scope) daemon-reload")
+            return print("would run: systemctl \(scope) enable --now \(SystemdTimer.timer)")
+        }
+        if remove {
+            let installed = FileManager.default.fileExists(atPath: units.timerPath)
+            if installed { try units.systemctl(["disable", "--now", SystemdTimer.timer], then: "Nothing was removed.") }
+            try? FileManager.default.removeItem(atPath: units.servicePath)
+            try? FileManager.default.removeItem(atPath: units.timerPath)
+            job.remove()
+            if installed { try units.systemctl(["daemon-reload"], then: "The unit files are removed already.") }
+            return print(
+                installed
+                    ? "removed \(SystemdTimer.timer) and \(SystemdTimer.service) from \(units.unitDirectory) and \(job.wrapper) (kept \(job.envFile), the log and the archive)"
+                    : "no \(SystemdTimer.timer) was in \(units.unitDirectory); removed \(job.wrapper) if it was there")
+        }
+        // A missing systemctl is said before anything is written.
+        _ = try units.tool.require(hint: units.hint)
+        for done in try job.write(environment) { print(done) }
+        do {
+            try FileManager.default.createDirectory(atPath: units.unitDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw SchedulerError("cannot create \(units.unitDirectory): \(error.localizedDescription)", cannotWrite: true)
+        }
+        try NightlyJob.writeFile(units.servicePath, SystemdTimer.serviceText(job), mode: 0o644)
+        try NightlyJob.writeFile(units.timerPath, SystemdTimer.timerText(hour: hour, minute: minute), mode: 0o644)
+        print("wrote \(units.servicePath)")
+        print("wrote \(units.timerPath)")
+        let then = "The files above are written but the timer is not enabled: run this again once fixed, or --remove."
+        try units.systemctl(["daemon-reload"], then: then)
+        try units.systemctl(["enable", "--now", SystemdTimer.timer], then: then)
+        print("enabled \(SystemdTimer.timer) (a missed night runs at the next boot)")
+        printWhatRuns(job, hour: hour, minute: minute)
+        if !system { print("a user timer runs while you are logged out only with: loginctl enable-linger \(NSUserName())") }
+    }
+
+    func printWhatRuns(_ job: NightlyJob, hour: Int, minute: Int) {
+        print("runs at \(String(format: "%02d:%02d", hour, minute)) daily: \(job.command.map(ShellWord.quote).joined(separator: " "))")
+        print("log: \(job.log)")
     }
 
     /// The env file (key hidden) and the wrapper, as --dry-run shows them.
@@ -198,11 +199,15 @@ struct ScheduleCommand: CallhistCommand {
         print("would write \(job.wrapper) (mode 700):\n\(job.wrapperText)")
     }
 
-    func home(_ environment: [String: String]) -> String { environment["HOME"] ?? NSHomeDirectory() }
+    /// An XDG base folder: the variable when set, else `fallback` under $HOME.
+    static func xdgFolder(_ variable: String, else fallback: String, _ environment: [String: String]) -> String {
+        if let value = environment[variable], !value.isEmpty { return value }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/" + fallback
+    }
 
     /// A path as the scheduler will read it: cron runs jobs from $HOME, so a
     /// relative path given here means what it meant here.
-    func absolute(_ path: String) -> String {
+    static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
@@ -210,15 +215,15 @@ struct ScheduleCommand: CallhistCommand {
     /// after `--` made absolute too.
     func jobArguments(database: String) -> [String] {
         var arguments = ["--db", database, "--progress", "never"]
-        for file in idFiles { arguments += ["--ids", absolute(file)] }
-        if let metricsFile { arguments += ["--metrics-file", absolute(metricsFile)] }
+        for file in idFiles { arguments += ["--ids", Self.absolute(file)] }
+        if let metricsFile { arguments += ["--metrics-file", Self.absolute(metricsFile)] }
         var makeAbsolute = false
         for option in archiveOptions {
             if makeAbsolute && option != "-" && !option.contains("://") {
-                arguments.append(absolute(option))
+                arguments.append(Self.absolute(option))
             } else if let equals = option.firstIndex(of: "="), Self.pathOptions.contains(String(option[..<equals])) {
                 let value = String(option[option.index(after: equals)...])
-                arguments.append(String(option[..<equals]) + "=" + (value == "-" ? value : absolute(value)))
+                arguments.append(String(option[..<equals]) + "=" + (value == "-" ? value : Self.absolute(value)))
             } else {
                 arguments.append(option)
             }
@@ -230,13 +235,12 @@ struct ScheduleCommand: CallhistCommand {
     static let pathOptions: Set<String> = ["--ids", "--netrc-file", "--metrics-file", "--cacert"]
 
     func nightlyJob(_ environment: [String: String]) -> NightlyJob {
-        let home = home(environment)
-        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
-        let configDirectory = absolute(configDir ?? configHome + "/callhist")
-        let database = db.map { $0.contains("://") ? $0 : absolute($0) } ?? dataHome + "/callhist/callhist.sqlite"
+        let configHome = Self.xdgFolder("XDG_CONFIG_HOME", else: ".config", environment)
+        let dataHome = Self.xdgFolder("XDG_DATA_HOME", else: ".local/share", environment)
+        let configDirectory = Self.absolute(configDir ?? configHome + "/callhist")
+        let database = db.map { $0.contains("://") ? $0 : Self.absolute($0) } ?? dataHome + "/callhist/callhist.sqlite"
         let logPath =
-            log.map(absolute)
+            log.map(Self.absolute)
             ?? (database.hasPrefix("/") ? (database as NSString).deletingLastPathComponent + "/callhist.log" : dataHome + "/callhist/callhist.log")
         return NightlyJob(
             configDirectory: configDirectory, callhist: Self.executablePath(environment), archiveArguments: jobArguments(database: database),
@@ -247,11 +251,8 @@ struct ScheduleCommand: CallhistCommand {
     /// /usr/local/bin/callhist stays one, so an upgrade behind it is followed).
     static func executablePath(_ environment: [String: String]) -> String {
         let called = CommandLine.arguments.first ?? "callhist"
-        if called.hasPrefix("/") { return called }
-        if called.contains("/") { return FileManager.default.currentDirectoryPath + "/" + called }
-        if let found = SystemTool(called, environment: environment).path {
-            return found.hasPrefix("/") ? found : FileManager.default.currentDirectoryPath + "/" + found
-        }
+        if called.contains("/") { return absolute(called) }
+        if let found = SystemTool(called, environment: environment).path { return absolute(found) }
         return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? called
     }
 }

@@ -21,8 +21,14 @@ struct SystemTool {
 
     /// Runs the tool with `arguments`, `input` on its stdin. Throws only when
     /// it cannot be started; a non-zero exit is the caller's to judge.
-    func run(_ arguments: [String], input: String? = nil, hint: String) throws(SchedulerError) -> Result {
+    /// The tool's path, or the error that says it is missing and what to do.
+    func require(hint: String) throws(SchedulerError) -> String {
         guard let path else { throw SchedulerError("\(name) not found on PATH (\(hint)); nothing was scheduled") }
+        return path
+    }
+
+    func run(_ arguments: [String], input: String? = nil, hint: String) throws(SchedulerError) -> Result {
+        let path = try require(hint: hint)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
