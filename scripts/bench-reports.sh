@@ -26,11 +26,15 @@ printf "%-48s %10s %10s %7s %s\n" report "callhist s" "sqlite3 s" ratio verdict
 for spec in "summary" "summary $two_weeks" "summary --status completed" "summary --status completed $two_weeks" \
             "daily" "daily $two_weeks" "daily --by hour $two_weeks" "daily --by hour" "daily --by week" "daily --by month" "daily --status failed" \
             "attempts" "attempts $two_weeks" "durations" "durations $two_weeks" "pending --limit 100" "pending --limit 100 $two_weeks" \
+            "hours" "hours --by weekday" "hours $two_weeks" "hours --tz America/New_York" "hours --tz Asia/Kolkata" \
             "runs" "call call-00500000" "summary --phone 6170500000"; do
   read -r -a args <<<"$spec"
+  # UTC unless the report names its zone (Kolkata: half an hour off UTC).
+  zone=(--utc)
+  [[ $spec == *--tz* ]] && zone=()
   rm -f "$tmp/trace.sql"
-  CALLHIST_TRACE_SQL="$tmp/trace.sql" "$callhist" report "${args[@]}" --db "$db" --format json --utc >/dev/null
-  ours=$(best "$callhist" report "${args[@]}" --db "$db" --format json --utc)
+  CALLHIST_TRACE_SQL="$tmp/trace.sql" "$callhist" report "${args[@]}" --db "$db" --format json "${zone[@]}" >/dev/null
+  ours=$(best "$callhist" report "${args[@]}" --db "$db" --format json "${zone[@]}")
   ceiling=$(best sqlite3 "$db" "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;" ".read $tmp/trace.sql")
   verdict=$(awk -v a="$ours" -v t="$target" 'BEGIN {print (a < t ? "ok" : "SLOW")}')
   printf "%-48s %10s %10s %7s %s\n" "$spec" "$ours" "$ceiling" "$(awk -v a="$ours" -v b="$ceiling" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')" "$verdict"

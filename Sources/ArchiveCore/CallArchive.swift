@@ -161,6 +161,17 @@ public final class CallArchive {
         try storage { DailyReport.build(try backend.quarterHours(filter), by: period, utc: utc, timeZone: timeZone) }
     }
 
+    /// `report hours` in `zone` (UTC for --utc).
+    public func hours(_ filter: CallFilter, zone: TimeZone) throws -> HoursReport {
+        try storage {
+            let quarters = try backend.quarterHours(filter)
+            let slot = HoursReport.durationSlot(quarters, zone: zone)
+            return try HoursReport.build(quarters: quarters, answered: try backend.answeredQuarters(filter), slot: slot, zone: zone) {
+                try backend.durationSlots(filter, slot: slot, $0)
+            }
+        }
+    }
+
     public func attempts(_ filter: CallFilter) throws -> AttemptsReport {
         try storage { AttemptsReport.build(try backend.finalAttemptGroups(filter)) }
     }

@@ -65,6 +65,10 @@ package final class PostgresBackend: ArchiveBackend {
     package func durationHistogram(_ filter: CallFilter) throws -> [(value: Int64, count: Int)] { try primitives.durationHistogram(filter) }
     package func unknownDurations(_ filter: CallFilter) throws -> Int { try primitives.unknownDurations(filter) }
     package func quarterHours(_ filter: CallFilter) throws -> [QuarterHour] { try primitives.quarterHours(filter) }
+    package func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int] { try primitives.answeredQuarters(filter) }
+    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
+        try primitives.durationSlots(filter, slot: slot, visit)
+    }
 
     // MARK: Labels and anomalies
 

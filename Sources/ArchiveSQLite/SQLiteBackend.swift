@@ -68,6 +68,14 @@ package final class SQLiteBackend: ArchiveBackend {
         fast(filter) ? try aggregate.quarterHours(filter) : try scan.quarterHours(filter)
     }
 
+    package func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int] { try scan.answeredQuarters(filter) }
+
+    /// Hours from `call_hour_durations`; quarters (zones half an hour off
+    /// UTC) only from calls.
+    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
+        if fast(filter) && slot == 3600 { try aggregate.hourDurations(filter, visit) } else { try scan.durationSlots(filter, slot: slot, visit) }
+    }
+
     // MARK: Labels
 
     private var labels: LabelPrimitives { LabelPrimitives(db: db) }

@@ -6,7 +6,28 @@ import Foundation
 struct ReportOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Dates and times in UTC instead of the local time zone (TZ).") var utc = false
+    @Option(
+        help: ArgumentHelp(
+            "Dates and times in this IANA time zone (America/New_York, Europe/Paris) instead of the system's.", valueName: "zone"))
+    var tz: String?
     @Option(help: "table, csv, json or markdown.") var format: ReportFormat = .table
+
+    /// `--tz` becomes the process's zone (TZ), so that every date read or
+    /// printed — `--since`, periods, hours, times — follows it alike.
+    func validate() throws {
+        guard let tz else { return }
+        if utc { throw ValidationError("--tz \(tz) and --utc both name the zone: give one.") }
+        guard TimeZone(identifier: tz) != nil else {
+            throw ValidationError(
+                "--tz \(tz.debugDescription): no such time zone; name one as the IANA database does (Europe/Paris, America/New_York, UTC).")
+        }
+        setenv("TZ", tz, 1)
+        tzset()
+        NSTimeZone.resetSystemTimeZone()
+    }
+
+    /// The zone reports read and print times in.
+    var zone: TimeZone { utc ? TimeZone(identifier: "UTC")! : .current }
 
     /// Opens the archive read-only. With CALLHIST_TRACE_SQL=FILE every
     /// statement the report runs is appended to FILE (scripts/bench-reports.sh

@@ -7,7 +7,7 @@ import XCTest
 @testable import ArchiveSQLite
 @testable import CallHistory
 
-/// The report aggregates (migration 0003) against the plain scan of
+/// The report aggregates (migrations 0003 and 0008) against the plain scan of
 /// `calls`: random archives written through the triggers (inserts,
 /// updates, deletes, values no API sends), random filters (periods on and
 /// off bucket edges, statuses), every primitive compared.
@@ -131,6 +131,23 @@ final class AggregatesPropertyTests: XCTestCase {
                 XCTAssertEqual(histogram.0, histogram.1, what)
                 let unknown = try both { try backend.unknownDurations(f) }
                 XCTAssertEqual(unknown.0, unknown.1, what)
+                let slots = try both {
+                    var sums: [String: Int] = [:]
+                    try backend.durationSlots(f, slot: 3600) { sums["\($0.slot):\($0.duration)", default: 0] += $0.calls }
+                    return sums.filter { $0.value != 0 }
+                }
+                XCTAssertEqual(slots.0, slots.1, what)
+                // The hours fold the same primitives: every fifth filter is enough.
+                let hours =
+                    round % 5 != 0
+                    ? ([], [])
+                    : try both {
+                        try CallArchive(backend: backend).hours(f, zone: newYork).weekdays.map {
+                            "\($0.weekday!) \($0.hour): \($0.calls) \($0.final) \($0.completed) \($0.answered) \($0.medianDuration ?? -1)"
+                        }
+                    }
+                // Each cell names itself: what one side holds and the other lacks.
+                XCTAssertEqual(hours.0.filter { !hours.1.contains($0) }, hours.1.filter { !hours.0.contains($0) }, what)
                 for (period, utc) in [(DailyReport.Period.hour, false), (.day, false), (.week, true), (.month, false)] {
                     let rows = try both { DailyReport.build(try backend.quarterHours(f), by: period, utc: utc, timeZone: newYork) }
                     XCTAssertEqual(rows.0, rows.1, "\(what), by \(period)")

@@ -51,6 +51,40 @@ final class MigratorTests: XCTestCase {
     /// Version 7: a call with several values of one name keeps one (the
     /// greatest: the archive never recorded which came last); the others
     /// are kept in call_labels_merged and the opening command can say so.
+    /// An archive of version 7 gets `call_hour_durations` filled from the
+    /// calls it holds — deltas still waiting counted once, not twice — and
+    /// `report hours` answers from it at once.
+    func testVersion8FillsTheHourDurationsFromTheCallsArchived() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("v7.sqlite")
+        let db = try Connection(path: path)
+        try Migrator.migrate(db, to: 7)
+        // 2026-11-02 14:15Z and 14:50Z (one hour), 15:05Z (the next); a failed call picked up.
+        try db.execute(
+            """
+            INSERT INTO calls (call_id, status, queued_timestamp, duration, event_duration, first_seen_at, is_final) VALUES
+              ('a', 'completed', 1793628900, 30, NULL, 0, 1), ('b', 'completed', 1793631000, NULL, 50, 0, 1),
+              ('c', 'completed', 1793631900, 70, 70, 0, 1), ('d', 'failed', 1793631900, NULL, 12, 0, 1), ('e', 'failed', 1793631900, NULL, NULL, 0, 1)
+            """)
+        // Written as another tool would: the deltas wait for callhist's next write.
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM call_deltas"), 5)
+        try db.close()
+        let archive = try CallArchive.openForWriting(path)
+        XCTAssertEqual(try archive.schemaVersion, 8)
+        try archive.close()
+        let after = try Connection(path: path, mode: .readOnly)
+        XCTAssertEqual(
+            try after.prepare("SELECT hour || ':' || duration || 'x' || calls FROM call_hour_durations ORDER BY hour, duration").map { $0.string(0) },
+            ["498230:30x1", "498230:50x1", "498231:70x1"])
+        XCTAssertEqual(try Aggregates.mismatches(after), 0)
+        let plan = try after.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM calls INDEXED BY calls_answered WHERE \(ReportSQL.answeredUncompleted)")
+            .map { $0.string(3) }.joined()
+        XCTAssertTrue(plan.contains("USING INDEX calls_answered"), plan)
+        let hours = try CallArchive.openForReading(path).hours(CallFilter(), zone: TimeZone(identifier: "UTC")!)
+        XCTAssertEqual([hours.hours[14].completed, hours.hours[15].completed, hours.hours[15].answered, hours.hours[15].final], [2, 1, 2, 3])
+        XCTAssertEqual([hours.hours[14].medianDuration, hours.hours[15].medianDuration], [30, 70])
+    }
+
     func testVersion7KeepsOneValuePerNameAndTheOthersInTheMergedTable() throws {
         let path = dir.path("v6.sqlite")
         let db = try Connection(path: path)
@@ -63,7 +97,7 @@ final class MigratorTests: XCTestCase {
         try db.close()
         let started = Int64(Date().timeIntervalSince1970)
         let archive = try CallArchive.openForWriting(path)
-        XCTAssertEqual(try archive.schemaVersion, 7)
+        XCTAssertEqual(try archive.schemaVersion, Migrator.latestVersion)
         XCTAssertEqual(try archive.labelValuesMerged(since: started), 3)
         XCTAssertEqual(
             try archive.labelMergeNote(since: started),

@@ -56,6 +56,54 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(hours.map { $0["hour"] as? String }, ["2026-03-07T23:00-05:00", "2026-03-08T00:00-05:00", "2026-03-08T23:00-04:00"])
     }
 
+    /// --tz names the zone for everything a report reads and prints, over
+    /// TZ: the hours, and --since's local midnight. setUp's calls in New
+    /// York: dst-1 Saturday 23:30 EST, dst-2 Sunday 00:30 EST, dst-3 and
+    /// dst-4 Sunday 23:30 EDT (the clock went forward that morning).
+    func testHoursFollowTheZoneThatTzNames() throws {
+        let local = try XCTUnwrap(try json(["hours", "--tz", "America/New_York"], tz: "Asia/Tokyo") as? [[String: Any]])
+        XCTAssertEqual(local.count, 24)
+        XCTAssertEqual(local.map { $0["hour"] as? String }.prefix(2), ["00:00", "01:00"])
+        XCTAssertEqual(local.filter { ($0["calls"] as? Int ?? 0) > 0 }.map { $0["hour"] as? String }, ["00:00", "23:00"])
+        XCTAssertEqual(local[23]["calls"] as? Int, 3)
+        XCTAssertEqual(local[23]["final"] as? Int, 2)
+        XCTAssertEqual(local[23]["completed"] as? Int, 2)
+        XCTAssertEqual(local[23]["median_duration"] as? Int, 10, "nearest rank of 10 and 20")
+        XCTAssertEqual(local[23]["completion_rate"] as? Double, 1)
+        XCTAssertEqual(local[23]["completion_rate_low"] as? Double ?? 0, 0.342, accuracy: 0.001, "Wilson 95% for 2 of 2")
+        XCTAssertTrue(local[0]["median_duration"] is NSNull)
+        let week = try XCTUnwrap(try json(["hours", "--by", "weekday", "--tz", "America/New_York"]) as? [[String: Any]])
+        XCTAssertEqual(week.count, 168)
+        let busy = week.filter { ($0["calls"] as? Int ?? 0) > 0 }.map {
+            "\($0["weekday"] as? String ?? "?") \($0["hour"] as? String ?? "?") \($0["calls"] as? Int ?? 0)"
+        }
+        XCTAssertEqual(busy, ["Saturday 23:00 1", "Sunday 00:00 1", "Sunday 23:00 2"])
+        let utc = try XCTUnwrap(try json(["hours", "--utc"], tz: "America/New_York") as? [[String: Any]])
+        XCTAssertEqual(utc.filter { ($0["calls"] as? Int ?? 0) > 0 }.map { $0["hour"] as? String }, ["03:00", "04:00", "05:00"])
+        // --since 2026-03-08 is New York's midnight (05:00Z), whatever TZ says.
+        let since = try XCTUnwrap(try json(["summary", "--since", "2026-03-08", "--tz", "America/New_York"], tz: "Asia/Tokyo") as? [String: Any])
+        XCTAssertEqual(since["calls"] as? Int, 3)
+        let csvRows = csv(try report(["hours", "--format", "csv", "--tz", "America/New_York"]))
+        XCTAssertEqual(
+            csvRows[0],
+            [
+                "hour", "calls", "final", "answered", "answer_rate", "answer_rate_low", "answer_rate_high", "completed", "completion_rate",
+                "completion_rate_low", "completion_rate_high", "median_duration",
+            ])
+        XCTAssertEqual(csvRows.count, 25)
+        let table = try report(["hours", "--tz", "America/New_York"])
+        XCTAssertTrue(table.contains("Calls by hour of queued time (America/New_York)"), table)
+        XCTAssertTrue(table.contains("Completion rate by weekday and hour"), table)
+        XCTAssertTrue(table.contains("Sunday"), table)
+        for (args, words) in [
+            (["--tz", "Mars/Olympus"], "no such time zone"), (["--tz", "UTC", "--utc"], "give one"), (["--by", "month"], "month"),
+        ] {
+            let r = try Harness.callhist(["report", "hours", "--db", db] + args, env: Harness.environment(baseURL: nil))
+            XCTAssertEqual(r.status, 64, "\(args)")
+            XCTAssertTrue(r.stderr.contains(words), "\(args): \(r.stderr)")
+        }
+    }
+
     func testSummaryJSONAndCSVCarryTheSameNumbers() throws {
         let j = try XCTUnwrap(try json(["summary"]) as? [String: Any])
         XCTAssertEqual(j["calls"] as? Int, 4)
@@ -80,7 +128,9 @@ final class ReportCommandTests: XCTestCase {
     }
 
     func testEveryReportInEveryFormat() throws {
-        let reports: [[String]] = [["summary"], ["daily"], ["attempts"], ["durations"], ["pending"], ["runs"], ["call", "dst-3"]]
+        let reports: [[String]] = [
+            ["summary"], ["daily"], ["hours"], ["hours", "--by", "weekday"], ["attempts"], ["durations"], ["pending"], ["runs"], ["call", "dst-3"],
+        ]
         for args in reports {
             for format in ["table", "csv", "json", "markdown"] {
                 let out = try report(args + ["--format", format])

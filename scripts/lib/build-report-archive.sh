@@ -17,7 +17,7 @@ CREATE TEMP TABLE ic (call_id, status, phone_number, attempts, max_attempts, que
 .import $work/a-events.csv call_events
 INSERT INTO calls (call_id, status, phone_number, attempts, max_attempts, queued_timestamp, start_timestamp, end_timestamp, reattempt_wait, is_final, duration, first_seen_at, event_duration)
 SELECT call_id, status, phone_number, attempts, max_attempts, queued_timestamp, nullif(start_timestamp, ''), nullif(end_timestamp, ''),
-       reattempt_wait, is_final, nullif(duration, ''), first_seen_at, event_duration FROM ic;
+       reattempt_wait, is_final, nullif(duration, ''), first_seen_at, nullif(event_duration, '') FROM ic;
 ANALYZE;
 SQL
 # sqlite3 wrote the calls: the triggers left their changes as deltas; any

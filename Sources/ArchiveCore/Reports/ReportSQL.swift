@@ -14,6 +14,12 @@ package enum ReportSQL {
     /// migration 0003 compute the same expression.
     package static let effectiveDuration = "coalesce(c.duration, c.event_duration)"
 
+    /// A final call answered that did not complete: its events hold a
+    /// `connected` and a `disconnected` after it (so `event_duration` is
+    /// known). The WHERE of the partial index `calls_answered`, word for word
+    /// (docs/reports.md, "Hours"); every completed call is answered too.
+    package static let answeredUncompleted = "status IN ('canceled', 'failed', 'rejected') AND event_duration IS NOT NULL"
+
     /// The WHERE of the partial index `calls_suspect`, word for word: SQLite
     /// uses the index only for a query that contains it.
     package static let suspect = """

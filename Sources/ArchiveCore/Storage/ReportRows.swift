@@ -14,6 +14,15 @@ package protocol ReportRows: AnyObject {
     func unknownDurations(_ filter: CallFilter) throws -> Int
     /// Per quarter hour of `queued_timestamp` (UTC), only times a calendar can place.
     func quarterHours(_ filter: CallFilter) throws -> [QuarterHour]
+    /// Final calls answered that did not complete (`ReportSQL.answeredUncompleted`),
+    /// per quarter hour of queued time (only times a calendar can place).
+    /// Completed calls are answered too: the reports add them.
+    func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int]
+    /// Completed calls' known durations per `slot` seconds of queued time
+    /// (900 or 3600; only times a calendar can place), for medians by local
+    /// hour, each row given to `visit` as it is read: not grouped (a slot
+    /// and duration may come in several rows, to be added), mostly in slot order.
+    func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws
 
     // MARK: Labels
 
@@ -45,6 +54,20 @@ package struct AttemptGroup: Sendable, Equatable {
         self.final = final
         self.completed = completed
         self.exhausted = exhausted
+    }
+}
+
+/// Completed calls of one slot of queued time (unix time / slot seconds)
+/// that lasted `duration` seconds.
+package struct DurationSlot: Sendable, Equatable {
+    package var slot: Int64
+    package var duration: Int64
+    package var calls: Int
+
+    package init(slot: Int64, duration: Int64, calls: Int) {
+        self.slot = slot
+        self.duration = duration
+        self.calls = calls
     }
 }
 

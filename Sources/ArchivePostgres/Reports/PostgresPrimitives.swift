@@ -85,6 +85,34 @@ package struct PostgresPrimitives {
         ).map { Self.quarter($0, at: 0) }
     }
 
+    package func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int] {
+        var q = PostgresQuery()
+        let w = q.filter(filter)
+        var out: [Int64: Int] = [:]
+        for r in try db.query(
+            "SELECT c.queued_timestamp / 900, count(*) FROM calls c WHERE \(ReportSQL.answeredUncompleted) AND \(Self.placeable) AND \(w) GROUP BY 1",
+            q.values
+        ).rows {
+            out[r.int64(0)] = r.int(1)
+        }
+        return out
+    }
+
+    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
+        if let status = filter.status, status != "completed" { return }
+        var q = PostgresQuery()
+        let w = q.filter(filter)
+        for r in try db.query(
+            """
+            SELECT c.queued_timestamp / \(slot) AS s, \(Self.effective) AS v, count(*) FROM calls c
+            WHERE c.status = 'completed' AND \(Self.effective) IS NOT NULL AND \(Self.placeable) AND \(w)
+            GROUP BY s, v ORDER BY s, v
+            """, q.values
+        ).rows {
+            visit(DurationSlot(slot: r.int64(0), duration: r.int64(1), calls: r.int(2)))
+        }
+    }
+
     // MARK: Labels
 
     private func labelSource(_ name: String, _ filter: CallFilter, _ q: inout PostgresQuery) -> String {

@@ -79,31 +79,51 @@ package struct AggregatePrimitives {
     /// from `calls c` (a WHERE term may follow); all name their columns
     /// alike (a UNION takes its names from whichever part comes first).
     private func sources(
-        _ split: Split, _ filter: CallFilter, table: String, bucket: String, aggregate: String, deltas: String,
+        _ split: Split, _ filter: CallFilter, table: String, bucket: String, deltaBucket: String? = nil, aggregate: String, deltas: String,
         edge: String, edgeWhere: String
     ) -> (sql: String, values: [any SQLiteBindable]) {
-        var parts: [String] = []
-        var values: [any SQLiteBindable] = []
+        let parts = sourceParts(
+            split, filter, table: table, bucket: bucket, deltaBucket: deltaBucket, aggregate: aggregate, deltas: deltas, edge: edge,
+            edgeWhere: edgeWhere)
+        return (parts.map(\.sql).joined(separator: "\nUNION ALL\n"), parts.flatMap(\.values))
+    }
+
+    /// The parts `sources` unites, each a statement of its own: a caller
+    /// that adds rows up itself runs them one by one (a UNION ALL passes
+    /// every row through a co-routine, half again the cost of the read).
+    private func sourceParts(
+        _ split: Split, _ filter: CallFilter, table: String, bucket: String, deltaBucket: String? = nil, aggregate: String, deltas: String,
+        edge: String, edgeWhere: String
+    ) -> [(sql: String, values: [any SQLiteBindable])] {
+        let deltaBucket = deltaBucket ?? bucket
+        var parts: [(sql: String, values: [any SQLiteBindable])] = []
         let (status, statusValues) = statusTerm(filter, "status")
-        let tableStatus = table == "call_durations" ? "" : status
-        let tableStatusValues = table == "call_durations" ? [] : statusValues
+        // The duration tables hold completed calls only, and no status column.
+        let byStatus = !table.hasSuffix("durations")
+        let tableStatus = byStatus ? status : ""
+        let tableStatusValues = byStatus ? statusValues : []
         if split.from < split.to {
-            parts.append("SELECT \(aggregate) FROM \(table) WHERE \(bucket) >= ? AND \(bucket) < ?\(tableStatus)")
-            parts.append("SELECT \(deltas) FROM call_deltas WHERE \(bucket) >= ? AND \(bucket) < ?\(status)")
-            values += [split.from, split.to] + tableStatusValues + [split.from, split.to] + statusValues
+            parts.append(
+                (
+                    "SELECT \(aggregate) FROM \(table) WHERE \(bucket) >= ? AND \(bucket) < ?\(tableStatus)",
+                    [split.from, split.to] + tableStatusValues
+                ))
+            parts.append(
+                (
+                    "SELECT \(deltas) FROM call_deltas WHERE \(deltaBucket) >= ? AND \(deltaBucket) < ?\(status)",
+                    [split.from, split.to] + statusValues
+                ))
         }
         if split.unqueued {
-            parts.append("SELECT \(aggregate) FROM \(table) WHERE \(bucket) = -1\(tableStatus)")
-            parts.append("SELECT \(deltas) FROM call_deltas WHERE \(bucket) = -1\(status)")
-            values += tableStatusValues + statusValues
+            parts.append(("SELECT \(aggregate) FROM \(table) WHERE \(bucket) = -1\(tableStatus)", tableStatusValues))
+            parts.append(("SELECT \(deltas) FROM call_deltas WHERE \(bucket) = -1\(status)", statusValues))
         }
         let (edgeStatus, edgeStatusValues) = statusTerm(filter, "c.status")
         for term in split.edgeTerms {
-            parts.append("SELECT \(edge) FROM calls c WHERE \(term.sql) AND \(edgeWhere)\(edgeStatus)")
-            values += term.values + edgeStatusValues
+            parts.append(("SELECT \(edge) FROM calls c WHERE \(term.sql) AND \(edgeWhere)\(edgeStatus)", term.values + edgeStatusValues))
         }
-        if parts.isEmpty { parts.append("SELECT \(aggregate) FROM \(table) WHERE 0") }
-        return (parts.joined(separator: "\nUNION ALL\n"), values)
+        if parts.isEmpty { parts.append(("SELECT \(aggregate) FROM \(table) WHERE 0", [])) }
+        return parts
     }
 
     private static let effective = ReportSQL.effectiveDuration
@@ -184,6 +204,28 @@ package struct AggregatePrimitives {
             QuarterHour(
                 quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), failed: r.int(6), canceled: r.int(7),
                 rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
+        }
+    }
+
+    /// `durationSlots` by hour, from `call_hour_durations` (migration 0008):
+    /// each part read on its own, in the table's key order, not grouped
+    /// again (a regrouping would sort them all); the few deltas and edges after.
+    package func hourDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws {
+        if let status = filter.status, status != "completed" { return }
+        var split = Split(filter, bucket: 3600)
+        split.unqueued = false
+        split.placeableOnly = true
+        // A delta's hour is its quarter's; -1 (no queued time) stays -1 (SQLite's -1 / 4 is 0).
+        let hour = "iif(quarter >= 0, quarter / 4, -1)"
+        let parts = sourceParts(
+            split, filter, table: "call_hour_durations", bucket: "hour", deltaBucket: hour, aggregate: "hour AS h, duration AS v, calls AS n",
+            deltas: "\(hour) AS h, effective AS v, sign AS n",
+            edge: "CAST(c.queued_timestamp AS INTEGER) / 3600 AS h, \(Self.effective) AS v, 1 AS n",
+            edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NOT NULL")
+        for part in parts {
+            try db.prepare("SELECT h, v, n FROM (\(part.sql)) WHERE v IS NOT NULL AND n <> 0").forEachRow(part.values) {
+                visit(DurationSlot(slot: $0.int64(0), duration: $0.int64(1), calls: $0.int(2)))
+            }
         }
     }
 }

@@ -1,14 +1,14 @@
 import ArchiveCore
 import SQLite
 
-/// The report aggregates of migration 0003 as a whole (docs/reports.md,
+/// The report aggregates of migrations 0003 and 0008 as a whole (docs/reports.md,
 /// "Speed"): the deltas the triggers append are folded into them before
 /// each commit, `rebuild` recomputes them from `calls`, and `doctor`
 /// compares them with a recount. What they mean is written once, in the
 /// migration's `*_recount` views.
 package enum Aggregates {
     /// The aggregate tables, each with its `<table>_recount` view.
-    package static let tables = ["call_quarters", "call_attempts", "call_durations"]
+    package static let tables = ["call_quarters", "call_attempts", "call_durations", "call_hour_durations"]
 
     /// The three tables' contributions of `call_deltas`, grouped: (table,
     /// SELECT of rows shaped like the table). Shared by `fold` and `mismatches`.
@@ -35,6 +35,13 @@ package enum Aggregates {
             FROM call_deltas WHERE status = 'completed' AND effective IS NOT NULL GROUP BY 1, 2
             """
         ),
+        (
+            "call_hour_durations",
+            """
+            SELECT quarter / 4 AS hour, effective AS duration, sum(sign) AS calls
+            FROM call_deltas WHERE status = 'completed' AND effective IS NOT NULL AND quarter >= 0 GROUP BY 1, 2
+            """
+        ),
     ]
 
     /// Adds the pending deltas into the tables and empties `call_deltas`:
@@ -58,6 +65,12 @@ package enum Aggregates {
             """
             INSERT INTO call_durations (day, duration, calls) \(deltaRows[2].select)
             ON CONFLICT (day, duration) DO UPDATE SET calls = calls + excluded.calls
+            """
+        ).run()
+        try db.cached(
+            """
+            INSERT INTO call_hour_durations (hour, duration, calls) \(deltaRows[3].select)
+            ON CONFLICT (hour, duration) DO UPDATE SET calls = calls + excluded.calls
             """
         ).run()
         try db.cached("DELETE FROM call_deltas").run()

@@ -70,4 +70,36 @@ package struct ScanPrimitives {
                 rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
         }
     }
+
+    /// Read by range from the partial index `calls_answered` whatever the
+    /// filter: the rows are few, the aggregates need not know them. Named:
+    /// the planner would rather walk `calls_status` and look every failed
+    /// call up.
+    package func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int] {
+        let (whereSQL, values) = filter.clause()
+        var out: [Int64: Int] = [:]
+        try db.prepare(
+            """
+            SELECT CAST(c.queued_timestamp AS INTEGER) / 900, count(*) FROM calls c INDEXED BY calls_answered
+            WHERE \(ReportSQL.answeredUncompleted) AND c.queued_timestamp >= \(FieldBounds.timestamp.lowerBound)
+              AND c.queued_timestamp < \(FieldBounds.timestamp.upperBound + 1) AND \(whereSQL)
+            GROUP BY 1
+            """
+        ).forEachRow(values) { out[$0.int64(0)] = $0.int(1) }
+        return out
+    }
+
+    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
+        if let status = filter.status, status != "completed" { return }
+        let (whereSQL, values) = filter.clause()
+        // A row per call, in queued order (an index range, no sort): grouping
+        // in SQL would sort every completed call.
+        try db.prepare(
+            """
+            SELECT CAST(c.queued_timestamp AS INTEGER) / \(slot), \(ReportSQL.effectiveDuration) FROM calls c
+            WHERE c.queued_timestamp >= \(FieldBounds.timestamp.lowerBound) AND c.queued_timestamp < \(FieldBounds.timestamp.upperBound + 1)
+              AND +c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NOT NULL AND \(whereSQL)
+            """
+        ).forEachRow(values) { visit(DurationSlot(slot: $0.int64(0), duration: $0.int64(1), calls: 1)) }
+    }
 }

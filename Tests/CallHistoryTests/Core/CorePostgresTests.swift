@@ -35,6 +35,9 @@ final class CorePostgresTests: XCTestCase {
     }
     func testSinceIsInclusiveUntilIsExclusive() throws { try ReportBehaviour(f: CoreFixture(.postgresql)).sinceIsInclusiveUntilIsExclusive() }
     func testDailyBucketsAndFilters() throws { try ReportBehaviour(f: CoreFixture(.postgresql)).dailyBucketsAndFilters() }
+    func testHoursFollowTheLocalClockAcrossAClockChange() throws {
+        try HoursBehaviour(f: CoreFixture(.postgresql)).hoursFollowTheLocalClockAcrossAClockChange()
+    }
     func testAttemptsAndPending() throws { try ReportBehaviour(f: CoreFixture(.postgresql)).attemptsAndPending() }
 
     // MARK: AnomalyBehaviour

@@ -35,6 +35,9 @@ final class CoreSQLiteTests: XCTestCase {
     }
     func testSinceIsInclusiveUntilIsExclusive() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).sinceIsInclusiveUntilIsExclusive() }
     func testDailyBucketsAndFilters() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).dailyBucketsAndFilters() }
+    func testHoursFollowTheLocalClockAcrossAClockChange() throws {
+        try HoursBehaviour(f: CoreFixture(.sqlite)).hoursFollowTheLocalClockAcrossAClockChange()
+    }
     func testAttemptsAndPending() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).attemptsAndPending() }
 
     // MARK: AnomalyBehaviour
