@@ -172,6 +172,16 @@ public final class CallArchive {
         }
     }
 
+    /// `report compare`: the calls of `first` beside those of `second`.
+    public func compare(_ first: (name: String, filter: CallFilter), _ second: (name: String, filter: CallFilter)) throws -> CompareReport {
+        func group(_ g: (name: String, filter: CallFilter)) throws -> CompareReport.Group {
+            CompareReport.Group(
+                name: g.name, summary: try summary(g.filter),
+                answeredUncompleted: try storage { try backend.answeredQuarters(g.filter).values.reduce(0, +) })
+        }
+        return CompareReport(first: try group(first), second: try group(second))
+    }
+
     public func attempts(_ filter: CallFilter) throws -> AttemptsReport {
         try storage { AttemptsReport.build(try backend.finalAttemptGroups(filter)) }
     }

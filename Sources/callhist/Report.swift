@@ -7,7 +7,8 @@ struct Report: ParsableCommand {
         discussion:
             "Definitions: docs/reports.md. Reports count calls with a status; time filters and day buckets use queued_timestamp in the local time zone (TZ) unless --utc.",
         subcommands: [
-            ReportSummary.self, ReportDaily.self, ReportHours.self, ReportAttempts.self, ReportDurations.self, ReportPending.self, ReportRuns.self,
+            ReportSummary.self, ReportDaily.self, ReportHours.self, ReportCompare.self, ReportAttempts.self, ReportDurations.self, ReportPending.self,
+            ReportRuns.self,
             ReportCall.self,
             ReportLabels.self, ReportAnomalies.self, ReportHTML.self,
         ]

@@ -104,6 +104,38 @@ final class ReportCommandTests: XCTestCase {
         }
     }
 
+    /// setUp's calls before New York's 2026-03-08 (dst-1, completed) against
+    /// those from it on (dst-2 failed, dst-3 completed, dst-4 dialing).
+    func testCompareTwoPeriodsInNumbersAndWords() throws {
+        let periods = ["compare", "--until", "2026-03-08", "--vs-since", "2026-03-08"]
+        let j = try XCTUnwrap(try json(periods) as? [String: Any])
+        let first = try XCTUnwrap(j["first"] as? [String: Any])
+        let second = try XCTUnwrap(j["second"] as? [String: Any])
+        XCTAssertEqual(first["name"] as? String, "before 2026-03-08")
+        XCTAssertEqual(second["name"] as? String, "since 2026-03-08")
+        XCTAssertEqual([first["calls"], first["final"], first["completed"]].map { $0 as? Int }, [1, 1, 1])
+        XCTAssertEqual([second["calls"], second["final"], second["completed"]].map { $0 as? Int }, [3, 2, 1])
+        let completion = try XCTUnwrap(j["completion_rate"] as? [String: Any])
+        XCTAssertEqual(completion["difference"] as? Double, 0.5)
+        XCTAssertEqual(completion["verdict"] as? String, "could well be chance")
+        XCTAssertTrue((completion["words"] as? String ?? "").hasPrefix("completion +50.0 points, 95% CI "), "\(completion)")
+        let rows = csv(try report(periods + ["--format", "csv"]))
+        XCTAssertEqual(rows[0].prefix(4), ["measure", "first", "second", "first_low"])
+        XCTAssertEqual(
+            rows.dropFirst().map { $0[0] },
+            [
+                "calls", "final", "completed", "completion_rate", "answered", "answer_rate", "mean_attempts", "median_duration", "p90_duration",
+            ])
+        let table = try report(periods)
+        XCTAssertTrue(table.contains("before 2026-03-08 vs since 2026-03-08"), table)
+        XCTAssertTrue(table.contains("+50.0 pts"), table)
+        XCTAssertTrue(table.contains("Completion +50.0 points, 95% CI"), table)
+        XCTAssertTrue(table.contains("* fewer than 30"), "groups this small are marked: \(table)")
+        let alone = try Harness.callhist(["report", "compare", "--db", db], env: Harness.environment(baseURL: nil))
+        XCTAssertEqual(alone.status, 64)
+        XCTAssertTrue(alone.stderr.contains("needs a second group"), alone.stderr)
+    }
+
     func testSummaryJSONAndCSVCarryTheSameNumbers() throws {
         let j = try XCTUnwrap(try json(["summary"]) as? [String: Any])
         XCTAssertEqual(j["calls"] as? Int, 4)
@@ -129,7 +161,8 @@ final class ReportCommandTests: XCTestCase {
 
     func testEveryReportInEveryFormat() throws {
         let reports: [[String]] = [
-            ["summary"], ["daily"], ["hours"], ["hours", "--by", "weekday"], ["attempts"], ["durations"], ["pending"], ["runs"], ["call", "dst-3"],
+            ["summary"], ["daily"], ["hours"], ["hours", "--by", "weekday"], ["compare", "--until", "2026-03-08", "--vs-since", "2026-03-08"],
+            ["attempts"], ["durations"], ["pending"], ["runs"], ["call", "dst-3"],
         ]
         for args in reports {
             for format in ["table", "csv", "json", "markdown"] {

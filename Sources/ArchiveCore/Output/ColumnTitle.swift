@@ -6,7 +6,7 @@ package enum ColumnTitle {
     package static let titles: [String: String] = [
         // Report columns whose key reads badly as words.
         "completion_rate": "Completion rate", "first_attempt_completion_rate": "First-attempt completion",
-        "duration_p50": "Median duration", "duration_p90": "p90 duration", "mean_duration": "Mean duration",
+        "duration_p50": "Median duration", "duration_p90": "p90 duration", "p90_duration": "p90 duration", "mean_duration": "Mean duration",
         "open_seconds": "Open for", "since_previous": "Since previous", "http_requests": "Requests", "left_over": "Left over",
         "not_found": "Not found", "run_id": "Run", "call_id": "Call", "seq": "#", "max_attempts": "Max attempts",
         "last_outcome": "Last outcome", "last_fetched_at": "Last fetched", "next_check_at": "Next check",

@@ -81,7 +81,7 @@ public struct HoursReport: Equatable, Sendable {
         }
         // Apart: a quarter may come in more than one row (a scan groups a
         // REAL queued time apart from an INTEGER one).
-        for (quarter, calls) in answered.sorted(by: { $0.key < $1.key }) {
+        for (quarter, calls) in answered.sorted(by: { $0.key < $1.key }) where quarter >= 0 {
             add(quarter * 900) { $0.answered += calls }
         }
         var histograms = [SecondsHistogram](repeating: SecondsHistogram(), count: 168)

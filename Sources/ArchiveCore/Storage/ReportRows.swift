@@ -15,8 +15,8 @@ package protocol ReportRows: AnyObject {
     /// Per quarter hour of `queued_timestamp` (UTC), only times a calendar can place.
     func quarterHours(_ filter: CallFilter) throws -> [QuarterHour]
     /// Final calls answered that did not complete (`ReportSQL.answeredUncompleted`),
-    /// per quarter hour of queued time (only times a calendar can place).
-    /// Completed calls are answered too: the reports add them.
+    /// per quarter hour of queued time; -1 for those with no time a
+    /// calendar can place. Completed calls are answered too: the reports add them.
     func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int]
     /// Completed calls' known durations per `slot` seconds of queued time
     /// (900 or 3600; only times a calendar can place), for medians by local

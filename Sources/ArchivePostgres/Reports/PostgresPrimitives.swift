@@ -90,7 +90,10 @@ package struct PostgresPrimitives {
         let w = q.filter(filter)
         var out: [Int64: Int] = [:]
         for r in try db.query(
-            "SELECT c.queued_timestamp / 900, count(*) FROM calls c WHERE \(ReportSQL.answeredUncompleted) AND \(Self.placeable) AND \(w) GROUP BY 1",
+            """
+            SELECT CASE WHEN \(Self.placeable) THEN c.queued_timestamp / 900 ELSE -1 END, count(*)
+            FROM calls c WHERE \(ReportSQL.answeredUncompleted) AND \(w) GROUP BY 1
+            """,
             q.values
         ).rows {
             out[r.int64(0)] = r.int(1)

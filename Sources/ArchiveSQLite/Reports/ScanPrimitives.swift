@@ -80,9 +80,10 @@ package struct ScanPrimitives {
         var out: [Int64: Int] = [:]
         try db.prepare(
             """
-            SELECT CAST(c.queued_timestamp AS INTEGER) / 900, count(*) FROM calls c INDEXED BY calls_answered
-            WHERE \(ReportSQL.answeredUncompleted) AND c.queued_timestamp >= \(FieldBounds.timestamp.lowerBound)
-              AND c.queued_timestamp < \(FieldBounds.timestamp.upperBound + 1) AND \(whereSQL)
+            SELECT CASE WHEN c.queued_timestamp >= \(FieldBounds.timestamp.lowerBound) AND c.queued_timestamp < \(FieldBounds.timestamp.upperBound + 1)
+                        THEN CAST(c.queued_timestamp AS INTEGER) / 900 ELSE -1 END, count(*)
+            FROM calls c INDEXED BY calls_answered
+            WHERE \(ReportSQL.answeredUncompleted) AND \(whereSQL)
             GROUP BY 1
             """
         ).forEachRow(values) { out[$0.int64(0)] = $0.int(1) }

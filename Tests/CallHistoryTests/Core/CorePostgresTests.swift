@@ -38,6 +38,9 @@ final class CorePostgresTests: XCTestCase {
     func testHoursFollowTheLocalClockAcrossAClockChange() throws {
         try HoursBehaviour(f: CoreFixture(.postgresql)).hoursFollowTheLocalClockAcrossAClockChange()
     }
+    func testCompareTwoLabelsAndTwoPeriodsByHand() throws {
+        try CompareBehaviour(f: CoreFixture(.postgresql)).twoLabelsAndTwoPeriodsByHand()
+    }
     func testAttemptsAndPending() throws { try ReportBehaviour(f: CoreFixture(.postgresql)).attemptsAndPending() }
 
     // MARK: AnomalyBehaviour

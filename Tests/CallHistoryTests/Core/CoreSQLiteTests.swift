@@ -38,6 +38,9 @@ final class CoreSQLiteTests: XCTestCase {
     func testHoursFollowTheLocalClockAcrossAClockChange() throws {
         try HoursBehaviour(f: CoreFixture(.sqlite)).hoursFollowTheLocalClockAcrossAClockChange()
     }
+    func testCompareTwoLabelsAndTwoPeriodsByHand() throws {
+        try CompareBehaviour(f: CoreFixture(.sqlite)).twoLabelsAndTwoPeriodsByHand()
+    }
     func testAttemptsAndPending() throws { try ReportBehaviour(f: CoreFixture(.sqlite)).attemptsAndPending() }
 
     // MARK: AnomalyBehaviour
