@@ -133,8 +133,8 @@ public final class CallArchive {
         try storage { try backend.alone("an archive run, an import or another rebuild") { try Rebuilder(rows: try backend.runRows()).run() } }
     }
 
-    public func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
-        try storage { try backend.export(table, format: format, filter: filter, to: sink) }
+    public func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, zone: TimeZone?, to sink: OutputSink) throws -> Int {
+        try storage { try backend.export(table, format: format, filter: filter, zone: zone, to: sink) }
     }
 
     /// A consistent copy at `destination` with the archive's file mode; returns its number of calls.

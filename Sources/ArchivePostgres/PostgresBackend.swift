@@ -97,8 +97,8 @@ package final class PostgresBackend: ArchiveBackend {
         return try body()
     }
 
-    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
-        try PostgresExporter(db: db).export(table, format: format, filter: filter, to: sink)
+    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, zone: TimeZone?, to sink: OutputSink) throws -> Int {
+        try PostgresExporter(db: db).export(table, format: format, filter: filter, zone: zone, to: sink)
     }
 
     package func backup(to destination: String) throws -> Int {

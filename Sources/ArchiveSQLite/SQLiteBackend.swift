@@ -97,8 +97,8 @@ package final class SQLiteBackend: ArchiveBackend {
     /// The run lock already keeps every other writer out of the file.
     package func alone<T>(_ others: String, _ body: () throws -> T) throws -> T { try body() }
 
-    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
-        try SQLiteExporter(db: db).export(table, format: format, filter: filter, to: sink)
+    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, zone: TimeZone?, to sink: OutputSink) throws -> Int {
+        try SQLiteExporter(db: db).export(table, format: format, filter: filter, zone: zone, to: sink)
     }
 
     /// SQLite's online backup into a temporary file beside `destination`

@@ -6,8 +6,10 @@ struct Export: CallhistCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write calls, events or snapshots as CSV or NDJSON, or Datasette's metadata for the archive.",
         discussion: """
-            CSV is RFC 4180 with a header and a stable column order. `export calls --format ndjson` \
-            writes {"call_id": …, "call_details": {…}} lines that `callhist import` reads back. \
+            CSV is RFC 4180 with a header and a stable column order, for spreadsheets: times are ISO 8601 with \
+            their offset (the local zone, --tz, or Z with --utc) and each label name is a column (label_campaign…). \
+            `export calls --format ndjson` writes {"call_id": …, "call_details": {…}} lines (unix times, every event). \
+            `callhist import` reads back both. \
             Filters apply to the calls' queued_timestamp (--until is exclusive), status and phone number.
 
             `export datasette-metadata` writes metadata.json for Datasette: every table, view and column described, \
@@ -27,9 +29,12 @@ struct Export: CallhistCommand {
         String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var filters: CallFilterOptions
-    @Flag(help: "Read dates in UTC instead of the local time zone (TZ).") var utc = false
+    @Flag(help: "Dates read and CSV times written in UTC instead of the local time zone (TZ).") var utc = false
+    @Option(help: ArgumentHelp("Dates read and CSV times written in this IANA time zone instead of the system's.", valueName: "zone"))
+    var tz: String?
 
     func validate() throws {
+        try ReportOptions.useZone(tz, utc: utc)
         if subject == .datasetteMetadata, filters.since != nil || filters.until != nil || filters.status != nil || filters.phone != nil {
             throw ValidationError("datasette-metadata describes the whole archive: it takes no --since, --until, --status or --phone")
         }
@@ -53,14 +58,15 @@ struct Export: CallhistCommand {
             return
         }
         let filter = try filters.filter(utc: utc, archive: archive)
+        let zone: TimeZone? = utc ? nil : .current
         guard let output else {
-            _ = try archive.export(table, format: format, filter: filter, to: .standardOutput())
+            _ = try archive.export(table, format: format, filter: filter, zone: zone, to: .standardOutput())
             return
         }
         // Written beside the destination, then renamed: a reader never sees
         // half a file, and a failure (a full disk) leaves nothing behind.
         let rows = try AtomicRename.write(to: output) { sink in
-            try archive.export(table, format: format, filter: filter, to: sink)
+            try archive.export(table, format: format, filter: filter, zone: zone, to: sink)
         }
         FileHandle.standardError.write(Data("exported \(rows) \(table.rawValue) to \(output)\n".utf8))
     }

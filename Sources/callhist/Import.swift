@@ -4,15 +4,17 @@ import Foundation
 
 struct Import: CallhistCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Archive saved status bodies: NDJSON lines {\"call_id\": …, \"call_details\": {…}}.",
+        abstract: "Archive saved status bodies: NDJSON lines {\"call_id\": …, \"call_details\": {…}}, or a calls CSV.",
         discussion: """
-            Each line is the status body with its call id, as `callhist export calls --format ndjson` \
+            Each NDJSON line is the status body with its call id, as `callhist export calls --format ndjson` \
             writes it (or a saved API response, or a result_url callback body with its id added). \
+            A file whose first line is `call_id,…` is read as `callhist export calls` CSV (this release's \
+            ISO 8601 times and label_NAME columns, or earlier releases' unix times and labels column). \
             Bad lines are reported with their line number and skipped; the rest land. Exit 65 if any line was bad.
             """
     )
 
-    @Argument(help: ArgumentHelp("NDJSON files ('-' for stdin).", valueName: "file"), completion: .file()) var files: [String]
+    @Argument(help: ArgumentHelp("NDJSON or calls CSV files ('-' for stdin).", valueName: "file"), completion: .file()) var files: [String]
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Wait for another run on the same archive to finish instead of exiting 75.") var wait = false
     @OptionGroup var output: OutputOptions

@@ -12,9 +12,11 @@ struct ReportOptions: ParsableArguments {
     var tz: String?
     @Option(help: "table, csv, json or markdown.") var format: ReportFormat = .table
 
+    func validate() throws { try Self.useZone(tz, utc: utc) }
+
     /// `--tz` becomes the process's zone (TZ), so that every date read or
     /// printed — `--since`, periods, hours, times — follows it alike.
-    func validate() throws {
+    static func useZone(_ tz: String?, utc: Bool) throws {
         guard let tz else { return }
         if utc { throw ValidationError("--tz \(tz) and --utc both name the zone: give one.") }
         guard TimeZone(identifier: tz) != nil else {

@@ -187,11 +187,17 @@ final class LabelsCommandTests: XCTestCase {
         let imported = try Harness.callhist(["import", "--db", copy, ndjson], env: env)
         XCTAssertEqual(imported.status, 0, imported.stderr)
         XCTAssertEqual(try labels(copy), try labels(db))
-        // CSV: one labels column of JSON text.
-        let csv = try Harness.callhist(["export", "calls", "--db", db, "--format", "csv"], env: env).stdout
+        // CSV: a column per label name, and import reads it back.
+        let csvFile = dir.path("labels.csv")
+        XCTAssertEqual(try Harness.callhist(["export", "calls", "--db", db, "--format", "csv", "--output", csvFile], env: env).status, 0)
+        let csv = try String(contentsOfFile: csvFile, encoding: .utf8)
         XCTAssertTrue(csv.hasPrefix("call_id,"))
-        XCTAssertTrue(csv.components(separatedBy: "\r\n")[0].hasSuffix(",last_error,labels"))
-        XCTAssertTrue(csv.contains(#""{""campaign"":""summer"",""clinic"":""A""}""#), "the JSON object, quoted for CSV")
+        let header = csv.components(separatedBy: "\r\n")[0].components(separatedBy: ",")
+        XCTAssertEqual(header.filter { $0.hasPrefix("label") }, ["label_campaign", "label_clinic", "label_list"])
+        XCTAssertTrue(csv.contains(",autumn,A,vip\r\n"), "each value in its column: \(csv)")
+        let fromCSV = dir.path("from-csv.sqlite")
+        XCTAssertEqual(try Harness.callhist(["import", "--db", fromCSV, csvFile], env: env).status, 0)
+        XCTAssertEqual(try labels(fromCSV), try labels(db))
 
         // Only `callhist label` removes; an unknown id changes nothing.
         let removed = try Harness.callhist(

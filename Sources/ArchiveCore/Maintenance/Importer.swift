@@ -2,9 +2,10 @@ import Foundation
 import FuseAPI
 
 /// `callhist import`: NDJSON records `{"call_id": …, "call_details": {…},
-/// "labels": {…}}` archived through the same `CallStore` path as fetched
-/// bodies, their labels added to the call's. Bad lines are reported with
-/// their line number; good lines still land.
+/// "labels": {…}}`, or the rows of a calls CSV (`CSVCallRecords`), archived
+/// through the same `CallStore` path as fetched bodies, their labels added
+/// to the call's. Bad lines are reported with their line number; good lines
+/// still land.
 public final class Importer {
     public struct Report {
         public var counts: RunCounts
@@ -109,14 +110,45 @@ public final class Importer {
             }
             defer { reader.close() }
             var open = true
+            // A calls CSV (its header on the first line), and the record a
+            // quoted field carries over to the next lines.
+            var csv: CSVCallRecords?
+            var pending: (bytes: [UInt8], from: Int)?
             do {
                 try reader.forEachLine { line, number in
                     guard open else { return }
                     guard var bytes = line else {
+                        pending = nil
                         open = queue.put(.bad("\(reader.name):\(number): the line is longer than \(maxLineBytes) bytes; skipped"))
                         return
                     }
                     if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                    if number == 1 && CSVCallRecords.isHeader(bytes) {
+                        if bytes.last == 0x0D { bytes.removeLast() }
+                        do {
+                            csv = try CSVCallRecords(header: bytes)
+                        } catch {
+                            open = queue.put(.unreadable("\(reader.name):1: \(error)"))
+                        }
+                        return
+                    }
+                    if let csv {
+                        if bytes.last == 0x0D { bytes.removeLast() }
+                        let from = pending?.from ?? number
+                        if let held = pending?.bytes { bytes = held + [0x0A] + bytes }
+                        guard let fields = CSVCallRecords.fields(bytes) else {
+                            pending = (bytes, from)
+                            return
+                        }
+                        pending = nil
+                        if fields == [""] { return }
+                        do {
+                            bytes = try csv.record(fields)
+                        } catch {
+                            open = queue.put(.bad(SafeText.escape("\(reader.name):\(from): \(error)")))
+                            return
+                        }
+                    }
                     while let last = bytes.last, last == 0x0D || last == 0x20 || last == 0x09 { bytes.removeLast() }
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
                     let item: Item
@@ -139,6 +171,9 @@ public final class Importer {
             } catch {
                 queue.put(.unreadable("\(error)"))
                 return
+            }
+            if let pending, open {
+                open = queue.put(.bad("\(reader.name):\(pending.from): a quoted field is never closed; the rest of the file is that one row"))
             }
             if !open { return }
         }

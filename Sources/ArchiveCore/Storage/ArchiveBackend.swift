@@ -15,7 +15,7 @@ package protocol ArchiveBackend: ReportRows {
     /// Runs `body` while no archive run writes (`forget`, `rebuild`), or
     /// throws `ArchiveError.busy` naming `others`.
     func alone<T>(_ others: String, _ body: () throws -> T) throws -> T
-    func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int
+    func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, zone: TimeZone?, to sink: OutputSink) throws -> Int
     func backup(to destination: String) throws -> Int
     func checks() throws -> [ArchiveCheck]
     var schemaVersion: Int { get throws }

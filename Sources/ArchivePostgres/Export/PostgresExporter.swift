@@ -16,10 +16,11 @@ package struct PostgresExporter {
          FROM call_labels l WHERE l.call_id = c.call_id)
         """
 
-    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
+    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, zone: TimeZone?, to sink: OutputSink) throws -> Int {
         var q = PostgresQuery()
         let w = q.filter(filter)
         var rows = 0
+        var csv = CSVExport(zone: zone)
         switch (table, format) {
         case (.calls, .ndjson):
             let events = try db.prepare("SELECT event, timestamp FROM call_events WHERE call_id = $1 ORDER BY seq")
@@ -35,15 +36,17 @@ package struct PostgresExporter {
                 try sink.write(try Self.ndjsonLine(r, events: events) + "\n")
             }
         case (.calls, .csv):
-            try sink.write(Exporter.callColumns.joined(separator: ",") + "\r\n")
-            let selected = Exporter.callColumns.map { $0 == "labels" ? Self.labelList : "c.\($0)" }.joined(separator: ", ")
+            let names = try db.query(
+                "SELECT DISTINCT l.name FROM call_labels l JOIN calls c ON c.call_id = l.call_id WHERE \(w) ORDER BY 1", q.values
+            ).map { $0.string(0) }
+            var csv = CSVExport(zone: zone)
+            try sink.write(CSVExport.callsHeader(labelNames: names))
+            let fields = CSVExport.callFields
+            let selected = fields.map { "c.\($0)" }.joined(separator: ", ") + ", " + Self.labelList
             try db.cursor("SELECT \(selected) FROM calls c WHERE \(w) ORDER BY c.call_id", q.values) { r in
                 rows += 1
-                let labelsColumn = Exporter.callColumns.count - 1
-                let fields =
-                    (0..<labelsColumn).map { r.isNull($0) ? "" : SafeText.csvField(r.string($0)) }
-                    + [SafeText.csvField(SQLiteJSON.labels(Self.labels(r.optionalString(labelsColumn))))]
-                try sink.write(fields.joined(separator: ",") + "\r\n")
+                let labels = Exporter.labelList(r.optionalString(fields.count))
+                try sink.write(csv.callRow(fields.indices.map { r.optionalString($0) }, labels: labels, labelNames: names))
             }
         case (.events, _):
             if format == .csv { try sink.write(Exporter.eventColumns.joined(separator: ",") + "\r\n") }
@@ -53,7 +56,7 @@ package struct PostgresExporter {
                 """, q.values
             ) { r in
                 rows += 1
-                try sink.write(Self.line(format, Exporter.eventColumns, r, integers: [1, 3]))
+                try sink.write(Self.line(format, Exporter.eventColumns, r, integers: [1, 3], csv: &csv, times: CSVExport.eventTimes))
             }
         case (.snapshots, _):
             if format == .csv { try sink.write(Exporter.snapshotColumns.joined(separator: ",") + "\r\n") }
@@ -64,41 +67,28 @@ package struct PostgresExporter {
                 """, q.values
             ) { r in
                 rows += 1
-                try sink.write(Self.line(format, Exporter.snapshotColumns, r, integers: [0, 4, 5, 6], bytes: 7))
+                try sink.write(
+                    Self.line(format, Exporter.snapshotColumns, r, integers: [0, 4, 5, 6], bytes: 7, csv: &csv, times: CSVExport.snapshotTimes))
             }
         }
         try sink.flush()
         return rows
     }
 
-    /// One CSV or NDJSON line; `integers` are JSON numbers, `bytes` a bytea column read as text.
-    private static func line(_ format: Exporter.Format, _ columns: [String], _ r: PostgresRow, integers: Set<Int>, bytes: Int? = nil) -> String {
+    /// One CSV or NDJSON line; `integers` are JSON numbers, `bytes` a bytea
+    /// column read as text, `times` written by `csv` in CSV.
+    private static func line(
+        _ format: Exporter.Format, _ columns: [String], _ r: PostgresRow, integers: Set<Int>, bytes: Int? = nil, csv: inout CSVExport,
+        times: Set<String>
+    ) -> String {
         let text = { (i: Int) -> String? in
             i == bytes ? r.bytes(i).map { String(decoding: $0, as: UTF8.self) } : r.optionalString(i)
         }
-        if format == .csv {
-            return columns.indices.map { text($0).map(SafeText.csvField) ?? "" }.joined(separator: ",") + "\r\n"
-        }
+        if format == .csv { return csv.row(columns, columns.indices.map(text), times: times) }
         let members = columns.enumerated().map { i, name in
             "\"\(name)\":" + (text(i).map { integers.contains(i) ? $0 : Exporter.jsonString($0) } ?? "null")
         }
         return "{" + members.joined(separator: ",") + "}\n"
-    }
-
-    package static func labels(_ list: String?) -> [(name: String, value: String)] {
-        guard let list, !list.isEmpty else { return [] }
-        return list.split(separator: ",").map { pair in
-            let parts = pair.split(separator: ":", maxSplits: 1)
-            let hex: [UInt8] = parts.count > 1 ? Array(parts[1].utf8) : []
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(hex.count / 2)
-            var k = 0
-            while k + 1 < hex.count {
-                bytes.append(UInt8(String(decoding: hex[k...k + 1], as: UTF8.self), radix: 16) ?? 0)
-                k += 2
-            }
-            return (String(parts[0]), String(decoding: bytes, as: UTF8.self))
-        }
     }
 
     /// `export calls --format ndjson`'s line, as SQLite's `json_object` writes it.
@@ -124,6 +114,7 @@ package struct PostgresExporter {
                 + "\"last_attempt_timestamp\":\(number(8)),\"reattempt_wait\":\(number(9)),\"duration\":\(number(10)),"
                 + "\"success\":\(success),\"events\":[\(list.joined(separator: ","))]}"
         }
-        return "{\"call_id\":\(SQLiteJSON.quote(id)),\"call_details\":\(details!),\"labels\":\(SQLiteJSON.labels(labels(r.optionalString(14))))}"
+        return
+            "{\"call_id\":\(SQLiteJSON.quote(id)),\"call_details\":\(details!),\"labels\":\(SQLiteJSON.labels(Exporter.labelList(r.optionalString(14))))}"
     }
 }

@@ -9,12 +9,22 @@ package struct SQLiteExporter {
 
     package init(db: Connection) { self.db = db }
 
+    /// A call's labels as `name:hex(value)` pairs in (name, value) order,
+    /// as PostgreSQL's `PostgresExporter.labelList` gives them (`Exporter.labelList` reads both).
+    static let labelList = """
+        (SELECT group_concat(l.name || ':' || hex(l.value), ',')
+         FROM (SELECT name, value FROM call_labels l WHERE l.call_id = c.call_id ORDER BY name, value) l)
+        """
+
     /// Writes the rows and returns how many.
     @discardableResult
-    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, to sink: OutputSink) throws -> Int {
+    package func export(_ table: Exporter.Table, format: Exporter.Format, filter: CallFilter, zone: TimeZone?, to sink: OutputSink) throws -> Int {
         let (whereSQL, values) = filter.clause()
         let sql: String
         let columns: [String]
+        var csv = CSVExport(zone: zone)
+        var times: Set<String> = []
+        var labelNames: [String]?
         switch (table, format) {
         case (.calls, .ndjson):
             // The newest snapshot's call_details as received (unknown fields
@@ -36,28 +46,40 @@ package struct SQLiteExporter {
                 WHERE \(whereSQL) ORDER BY c.call_id
                 """
         case (.calls, .csv):
-            columns = Exporter.callColumns
-            // `labels` is one column of JSON text, so a spreadsheet still opens the file.
-            let selected = columns.map { $0 == "labels" ? ReportSQL.labelsJSON : "c.\($0)" }.joined(separator: ", ")
-            sql = "SELECT \(selected) FROM calls c WHERE \(whereSQL) ORDER BY c.call_id"
+            // A column per label name the exported calls hold.
+            labelNames = try db.prepare(
+                "SELECT DISTINCT l.name FROM call_labels l JOIN calls c ON c.call_id = l.call_id WHERE \(whereSQL) ORDER BY 1"
+            ).map(values) { $0.string(0) }
+            columns = CSVExport.callFields
+            sql = "SELECT \(columns.map { "c.\($0)" }.joined(separator: ", ")), \(Self.labelList) FROM calls c WHERE \(whereSQL) ORDER BY c.call_id"
         case (.events, _):
             columns = Exporter.eventColumns
+            times = CSVExport.eventTimes
             sql =
                 "SELECT e.call_id, e.seq, e.event, e.timestamp FROM call_events e JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY e.call_id, e.seq"
         case (.snapshots, _):
             columns = Exporter.snapshotColumns
+            times = CSVExport.snapshotTimes
             sql =
                 "SELECT \(columns.map { "s.\($0)" }.joined(separator: ", ")) FROM call_snapshots s JOIN calls c USING (call_id) WHERE \(whereSQL) ORDER BY s.call_id, s.snapshot_id"
         }
         let statement = try db.prepare(sql)
         var rows = 0
-        if format == .csv { try sink.write(columns.joined(separator: ",") + "\r\n") }
+        if let labelNames {
+            try sink.write(CSVExport.callsHeader(labelNames: labelNames))
+        } else if format == .csv {
+            try sink.write(columns.joined(separator: ",") + "\r\n")
+        }
         try statement.forEachRow(values) { row in
             rows += 1
+            let fields = { columns.indices.map { row.isNull(Int32($0)) ? nil : row.string(Int32($0)) } }
             if columns.isEmpty {
                 try sink.write(row.string(0) + "\n")
+            } else if let labelNames {
+                let labels = Exporter.labelList(row.optionalString(Int32(columns.count)))
+                try sink.write(csv.callRow(fields(), labels: labels, labelNames: labelNames))
             } else if format == .csv {
-                try sink.write((0..<row.columnCount).map { row.isNull($0) ? "" : SafeText.csvField(row.string($0)) }.joined(separator: ",") + "\r\n")
+                try sink.write(csv.row(columns, fields(), times: times))
             } else {
                 try sink.write(Self.jsonObject(columns, row) + "\n")
             }
