@@ -12,7 +12,8 @@ package struct ISOTime {
     package init(zone: TimeZone?) { clock = zone.map(LocalClock.init) }
 
     /// `2026-11-01T01:30:00-04:00` (`…Z` in UTC); a value no calendar can
-    /// place (outside 1970–9999) stays the number it is, so nothing is lost.
+    /// place (outside 1970–9999, or past 9999 on the local clock) stays the
+    /// number it is, so nothing is lost.
     package mutating func string(_ unix: Int64) -> String {
         guard FieldBounds.timestamp.contains(unix) else { return String(unix) }
         let offset = clock?.offset(at: unix) ?? 0
@@ -20,6 +21,8 @@ package struct ISOTime {
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let second = Int(local - days * 86_400)
         let (y, m, d) = Self.civil(days)
+        // 9999-12-31T23:59:59Z is already in the year 10000 east of UTC.
+        guard y <= 9999 else { return String(unix) }
         // Digits by hand: String(format:) costs a microsecond a call, and an
         // export writes eight times a call.
         var out: [UInt8] = []
