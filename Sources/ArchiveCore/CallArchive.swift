@@ -244,8 +244,25 @@ public final class CallArchive {
         let anomalies = try self.anomalies(
             since: filter.since ?? held?.first ?? SafeMath.plus(now, -7 * 86_400), until: filter.until ?? now,
             labels: filter.labels, now: now, thresholds: AnomaliesReport.Thresholds(), utc: utc, timeZone: timeZone)
+        // The bars cover whole local periods: the first from its start (a
+        // rolling --since 7d would leave a sliver of a day), none after now
+        // (calls queued ahead).
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
+        calendar.firstWeekday = 2
+        var whole = filter
+        whole.since = filter.since.map { DailyReport.interval($0, period, calendar).start }
+        let daily = try daily(whole, by: period, utc: utc, timeZone: timeZone).filter { $0.start <= now }
+        // Each label name the period's calls carry, its most called values.
+        let labels = try labelNames().compactMap { name -> (report: LabelsReport, values: Int)? in
+            var report = try self.labels(name, filter)
+            guard !report.rows.isEmpty else { return nil }
+            let values = report.rows.count
+            report.rows = Array(report.rows.sorted { ($0.calls, $1.value) > ($1.calls, $0.value) }.prefix(HTMLReport.labelValuesShown))
+            return (report, values)
+        }
         return HTMLReport(
-            summary: try summary(filter), daily: try daily(filter, by: period, utc: utc, timeZone: timeZone), period: period,
+            summary: try summary(filter), daily: daily, hours: try hours(filter, zone: calendar.timeZone), labels: labels, period: period,
             attempts: try attempts(filter), durations: try durations(filter), pending: try pending(filter, limit: 0),
             runs: try runs(since: filter.since, until: filter.until, limit: 0).filter { $0.kind == "archive" },
             anomalies: anomalies, filter: filter, archive: URL(fileURLWithPath: path).lastPathComponent,

@@ -13,12 +13,15 @@ struct ReportHTML: CallhistCommand {
             """)
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Dates and times in UTC instead of the local time zone (TZ).") var utc = false
+    @Option(help: ArgumentHelp("Dates, days and hours in this IANA time zone instead of the system's.", valueName: "zone")) var tz: String?
     @OptionGroup var filters: CallFilterOptions
     @Option(help: "Bars per hour, day, week (from Monday) or month.") var by: DailyReport.Period = .day
     @Option(
         name: [.short, .long], help: ArgumentHelp("Write the page here (replaced whole, or not at all); - for standard output.", valueName: "file"),
         completion: .file())
     var output: String
+
+    func validate() throws { try ReportOptions.useZone(tz, utc: utc) }
 
     func execute() throws {
         let archive = try CallArchive.openForReading(database.path, traceSQL: ProcessInfo.processInfo.environment["CALLHIST_TRACE_SQL"])

@@ -13,7 +13,36 @@ final class HTMLReportTests: XCTestCase {
     override func setUp() async throws { dir = try TemporaryDirectory() }
     override func tearDown() async throws { mock = nil }
 
-    static let charts = ["chart-daily", "chart-durations", "chart-attempts", "chart-status", "chart-pending", "chart-runs"]
+    static let charts = ["chart-daily", "chart-hours", "chart-durations", "chart-attempts", "chart-status", "chart-pending", "chart-runs"]
+
+    /// Run in a copy of the page (the page itself has no script and a policy
+    /// that forbids one): every pair of text boxes in each chart that
+    /// overlap, and every text that leaves its chart, as a JSON list.
+    static let overlapProbe = """
+        <script>
+        const found = [];
+        for (const svg of document.querySelectorAll('svg')) {
+          const frame = svg.getBoundingClientRect();
+          const boxes = [...svg.querySelectorAll('text')].map(t => ({ text: t.textContent, r: t.getBoundingClientRect() })).filter(b => b.r.width > 0);
+          for (let i = 0; i < boxes.length; i++) {
+            const a = boxes[i].r;
+            if (a.left < frame.left - 0.5 || a.right > frame.right + 0.5 || a.top < frame.top - 0.5 || a.bottom > frame.bottom + 0.5) {
+              found.push(svg.id + ': ' + boxes[i].text + ' leaves the chart');
+            }
+            for (let j = i + 1; j < boxes.length; j++) {
+              const b = boxes[j].r;
+              if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) {
+                found.push(svg.id + ': ' + boxes[i].text + ' / ' + boxes[j].text);
+              }
+            }
+          }
+        }
+        const pre = document.createElement('pre');
+        pre.id = 'overlaps';
+        pre.textContent = JSON.stringify(found);
+        document.body.appendChild(pre);
+        </script>
+        """
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Chromium, headless, offline: a proxy on a closed port and a resolver
@@ -30,9 +59,12 @@ final class HTMLReportTests: XCTestCase {
 
     /// Writes the page, loads it in the browser, and checks what every page
     /// must have; returns the DOM as the browser built it.
-    func renderAndCheck(_ db: String, _ extra: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func renderAndCheck(
+        _ db: String, _ extra: [String] = [], zone: [String] = ["--utc"], labelCharts: [String] = [], file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws -> String {
         let html = dir.path("report-\(UUID().uuidString).html")
-        let written = try Harness.callhist(["report", "html", "--db", db, "--output", html, "--utc"] + extra, env: Harness.environment(baseURL: nil))
+        let written = try Harness.callhist(["report", "html", "--db", db, "--output", html] + zone + extra, env: Harness.environment(baseURL: nil))
         XCTAssertEqual(written.status, 0, written.stderr, file: file, line: line)
         let source = try String(contentsOfFile: html, encoding: .utf8)
         // Nothing to fetch: no address but the SVG namespace, and a policy that forbids loading anything.
@@ -46,14 +78,23 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: png), "no screenshot: \(shot.stderr.suffix(500))", file: file, line: line)
         let dom = try chromium(["--dump-dom", URL(fileURLWithPath: html).absoluteString])
         XCTAssertEqual(dom.status, 0, dom.stderr.suffix(500).description, file: file, line: line)
-        for id in Self.charts {
+        let charts = Self.charts + labelCharts
+        for id in charts {
             XCTAssertEqual(
                 dom.stdout.components(separatedBy: "<svg ").filter { $0.contains("id=\"\(id)\"") }.count, 1, "one SVG \(id)", file: file, line: line)
         }
-        XCTAssertEqual(dom.stdout.components(separatedBy: "<svg ").count - 1, Self.charts.count, file: file, line: line)
+        XCTAssertEqual(dom.stdout.components(separatedBy: "<svg ").count - 1, charts.count, file: file, line: line)
         XCTAssertEqual(
-            dom.stdout.components(separatedBy: "<summary>The numbers behind this chart</summary><table>").count - 1, Self.charts.count,
+            dom.stdout.components(separatedBy: "<summary>The numbers behind this chart</summary><table>").count - 1, charts.count,
             "a table behind every chart", file: file, line: line)
+        // No label, tick or legend text of any chart overlaps another or leaves its chart.
+        let probe = dir.path("probe-\(UUID().uuidString).html")
+        let policy = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+        try source.replacingOccurrences(of: policy, with: "").replacingOccurrences(of: "</body>", with: Self.overlapProbe + "</body>")
+            .write(toFile: probe, atomically: true, encoding: .utf8)
+        let probed = try chromium(["--window-size=1000,4200", "--dump-dom", URL(fileURLWithPath: probe).absoluteString])
+        let overlaps = probed.stdout.components(separatedBy: "<pre id=\"overlaps\">").dropFirst().first?.components(separatedBy: "</pre>").first
+        XCTAssertEqual(overlaps, "[]", "text boxes that collide", file: file, line: line)
         lastPNG = png
         return dom.stdout
     }
@@ -114,6 +155,48 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertGreaterThan(seen.pixels["#0072B2"] ?? 0, 100, "the completion-rate line")
         // 91 days, each with its row in the table behind the chart.
         XCTAssertGreaterThanOrEqual(dom.components(separatedBy: "<td class=\"n\">2026-").count - 1, 90)
+    }
+
+    /// The analyst's page over a labelled archive whose last calls are
+    /// queued ahead: whole days from the first, no bar after today, the
+    /// hours heatmap, a section per label (30 clinics: the 25 most called),
+    /// and no text box that collides with another.
+    func testTheAnalystsSectionsLabelsHoursAndWholeDays() throws {
+        let mock = try MockProcess(["--calls", "3000", "--days", "30", "--seed", "5"])
+        self.mock = mock
+        let rows = (1...3000).map { i in String(format: "call-%07d,%@,clinic-%02d", i, ["spring", "summer", "autumn"][i % 3], i % 30 + 1) }
+        let ids = try dir.write("ids.csv", (["call_id,campaign,clinic"] + rows).joined(separator: "\n") + "\n")
+        let db = dir.path("l.sqlite")
+        XCTAssertEqual(
+            try Harness.callhist(["archive", "--db", db, "--ids", ids, "--concurrency", "16"], env: Harness.environment(baseURL: mock.baseURL))
+                .status, 0)
+        let dom = try renderAndCheck(db, ["--since", "7d"], labelCharts: ["chart-label-campaign", "chart-label-clinic"])
+        func section(_ id: String) -> String {
+            dom.components(separatedBy: "<section id=\"\(id)\">").dropFirst().first?.components(separatedBy: "</section>").first ?? ""
+        }
+        // Days: eight rows (a week back from now, its first day whole), none after today.
+        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        let days = section("daily").components(separatedBy: "<tr><td class=\"n\">").dropFirst().map { String($0.prefix(10)) }
+        XCTAssertEqual(days.count, 8, "\(days)")
+        XCTAssertEqual(days.last, today, "the mock queues calls up to a day ahead: no bar for them")
+        XCTAssertTrue(days.allSatisfy { $0 <= today })
+        XCTAssertTrue(section("daily").contains("Whole days"))
+        // The heatmap: 168 cells at most, each with its tooltip.
+        XCTAssertTrue(section("hours").contains("<svg "))
+        XCTAssertGreaterThan(section("hours").components(separatedBy: "final calls</title></rect>").count - 1, 50)
+        XCTAssertEqual(section("hours").components(separatedBy: "<tr>").count - 2, 24, "a row per hour of day")
+        // Labels: every campaign; the 25 clinics with the most calls of 30.
+        XCTAssertEqual(section("label-campaign").components(separatedBy: "<tr>").count - 2, 3)
+        XCTAssertEqual(section("label-clinic").components(separatedBy: "<tr>").count - 2, 25)
+        XCTAssertTrue(section("label-clinic").contains("The 25 values with the most calls of 30"))
+        XCTAssertEqual(section("label-clinic").components(separatedBy: "</title></circle>").count - 1, 25, "a dot per value")
+        // The runs chart closes the page, under Archive health.
+        let health = try XCTUnwrap(dom.range(of: "<h2>Archive health</h2>"))
+        XCTAssertGreaterThan(try XCTUnwrap(dom.range(of: "id=\"chart-runs\"")).lowerBound, health.lowerBound)
+        XCTAssertGreaterThan(health.lowerBound, try XCTUnwrap(dom.range(of: "id=\"chart-pending\"")).lowerBound)
+        // Hours by the hour over a week: long labels, thinned, never colliding (checked in renderAndCheck).
+        _ = try renderAndCheck(
+            db, ["--since", "7d", "--by", "hour"], zone: ["--tz", "America/New_York"], labelCharts: ["chart-label-campaign", "chart-label-clinic"])
     }
 
     func testAnEmptyArchiveAndOneCallRender() throws {

@@ -8,7 +8,14 @@ import Foundation
 /// the same offline, attached to a mail, or printed.
 public struct HTMLReport: Sendable {
     public var summary: SummaryReport
+    /// Whole local periods from the one holding the first call of the
+    /// filter up to now: never a sliver of a first day, never a future day.
     public var daily: [DailyReport.Row]
+    /// When people pick up, in the page's zone.
+    public var hours: HoursReport
+    /// A report per label name the period's calls carry (each at most
+    /// `labelValuesShown` values, the most called first), and how many values it has in all.
+    public var labels: [(report: LabelsReport, values: Int)]
     public var period: DailyReport.Period
     public var attempts: AttemptsReport
     public var durations: DurationsReport
@@ -31,10 +38,15 @@ public struct HTMLReport: Sendable {
         page += figures()
         page += anomalySection()
         page += dailySection()
+        page += hoursSection()
+        page += labelSections()
         page += durationSection()
         page += attemptSection()
         page += statusSection()
         page += pendingSection()
+        // The operator's part, after the analyst's.
+        page += "<section id=\"archive-health\"><h2>Archive health</h2>\n"
+        page += "<p>How the nightly archive runs went: what the figures above rest on.</p></section>\n"
         page += runSection()
         page +=
             "<footer>Made by callhist \(SafeText.html(CallhistVersion.string)). Definitions of every figure: callhist's docs/reports.md.</footer>\n"
@@ -61,6 +73,7 @@ public struct HTMLReport: Sendable {
         body{margin:0;background:#fff;color:#222;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif}
         main{max-width:1000px;margin:0 auto;padding:24px}
         h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+        h3{font-size:16px;margin:20px 0 6px}
         .period{color:#555;margin:0 0 16px}
         .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(130px,1fr));gap:10px;margin:16px 0}
         .figure{border:1px solid #ddd;border-radius:6px;padding:10px 12px;background:#fafafa}
@@ -174,7 +187,12 @@ public struct HTMLReport: Sendable {
                     r.meanDuration.map(Humanize.duration) ?? "—",
                 ]
             })
-        return Self.section("daily", "Calls per \(unit)", svg, table)
+        var out = Self.section("daily", "Calls per \(unit)", svg, table)
+        if let first = daily.first, let since = filter.since, first.start < since {
+            out = out.replacingOccurrences(
+                of: "<figure>", with: "<p>Whole \(unit)s: the first bar counts its \(unit) from its start, before the period's.</p><figure>")
+        }
+        return out
     }
 
     private func durationSection() -> String {
@@ -300,15 +318,15 @@ public struct HTMLReport: Sendable {
                     r.exitCode.map(String.init) ?? "running or killed", r.message ?? "",
                 ]
             }, flag: { $0[8] != "0" })
-        return Self.section("runs", "Archive runs", svg, table)
+        return Self.section("runs", "Archive runs", svg, table, level: 3)
     }
 
     // MARK: Helpers
 
     /// A chart and the table of its numbers (collapsed; opened for reading
     /// or copying).
-    package static func section(_ id: String, _ heading: String, _ svg: String, _ table: String) -> String {
-        "<section id=\"\(id)\"><h2>\(SafeText.html(heading))</h2><figure>\(svg)</figure>\n"
+    package static func section(_ id: String, _ heading: String, _ svg: String, _ table: String, level: Int = 2) -> String {
+        "<section id=\"\(id)\"><h\(level)>\(SafeText.html(heading))</h\(level)><figure>\(svg)</figure>\n"
             + "<details><summary>The numbers behind this chart</summary>\(table)</details></section>\n"
     }
 

@@ -142,7 +142,10 @@ package struct SVGChart {
         for (i, bar) in bars.enumerated() {
             let y = Self.margin.top + Double(i) * row
             let w = bar.value / top * plot
-            body += "<text x=\"\(Self.f(left - 8))\" y=\"\(Self.f(y + row * 0.65))\" text-anchor=\"end\">\(SafeText.html(bar.label))</text>"
+            // Cut to the room left of the bars (the whole label is in the tooltip and the table).
+            let room = Int((left - 12) / Self.characterWidth)
+            let label = bar.label.count > room ? String(bar.label.prefix(room - 1)) + "…" : bar.label
+            body += "<text x=\"\(Self.f(left - 8))\" y=\"\(Self.f(y + row * 0.65))\" text-anchor=\"end\">\(SafeText.html(label))</text>"
             body +=
                 "<rect x=\"\(Self.f(left))\" y=\"\(Self.f(y + row * 0.15))\" width=\"\(Self.f(w))\" height=\"\(Self.f(row * 0.7))\" fill=\"\(bar.colour)\">"
             body += "<title>\(SafeText.html(bar.label)): \(Self.count(bar.value))</title></rect>"
@@ -156,9 +159,9 @@ package struct SVGChart {
 
     // MARK: Parts
 
-    private func svg(_ body: String) -> String {
+    package func svg(_ body: String, height: Double = SVGChart.height) -> String {
         """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(Self.height))" role="img" \
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(Self.width)) \(Int(height))" role="img" \
         aria-labelledby="\(id)-title \(id)-desc" id="\(id)"><title id="\(id)-title">\(SafeText.html(title))</title>\
         <desc id="\(id)-desc">\(SafeText.html(description))</desc>\(body)</svg>
         """
@@ -186,19 +189,25 @@ package struct SVGChart {
             out += "<text x=\"\(Self.f(x + 6))\" y=\"\(Self.f(y + 4))\" fill=\"\(Colour.line)\">\(Int(p * 100))%</text>"
         }
         out +=
-            "<text transform=\"translate(\(Self.f(Self.width - 10)) \(Self.f(Self.margin.top + Self.plotHeight / 2))) rotate(90)\" text-anchor=\"middle\" class=\"axis-label\" fill=\"\(Colour.line)\">\(SafeText.html(label)) (%)</text>"
+            "<text transform=\"translate(\(Self.f(Self.width - 22)) \(Self.f(Self.margin.top + Self.plotHeight / 2))) rotate(90)\" text-anchor=\"middle\" class=\"axis-label\" fill=\"\(Colour.line)\">\(SafeText.html(label)) (%)</text>"
         return out
     }
 
-    /// Category labels, thinned to about a dozen so they never overlap.
+    /// Category labels, thinned so that they never overlap: every k-th, k
+    /// enough for the longest label's width (12 px text, 7.5 px a character
+    /// at most, and a gap) to fit in k bands.
     private func xAxis(_ categories: [String], band: Double, label: String) -> String {
         let baseline = Self.margin.top + Self.plotHeight
         var out =
             "<line x1=\"\(Self.f(Self.margin.left))\" y1=\"\(Self.f(baseline))\" x2=\"\(Self.f(Self.margin.left + Self.plotWidth))\" y2=\"\(Self.f(baseline))\" stroke=\"\(Colour.ink)\"/>"
-        let every = max(1, Int((Double(categories.count) / 12).rounded(.up)))
+        let widest = Double(categories.map(\.count).max() ?? 0) * Self.characterWidth + 12
+        let every = max(1, Int((widest / max(band, 0.1)).rounded(.up)))
         for (i, c) in categories.enumerated() where i % every == 0 {
-            out +=
-                "<text x=\"\(Self.f(Self.margin.left + (Double(i) + 0.5) * band))\" y=\"\(Self.f(baseline + 16))\" text-anchor=\"middle\">\(SafeText.html(c))</text>"
+            // Under its bar, but kept inside the chart: a long first or last
+            // label would run off the edge.
+            let half = Double(c.count) * Self.characterWidth / 2
+            let x = min(max(Self.margin.left + (Double(i) + 0.5) * band, half + 2), Self.width - half - 2)
+            out += "<text x=\"\(Self.f(x))\" y=\"\(Self.f(baseline + 19))\" text-anchor=\"middle\">\(SafeText.html(c))</text>"
         }
         out +=
             "<text x=\"\(Self.f(Self.margin.left + Self.plotWidth / 2))\" y=\"\(Self.f(Self.height - 12))\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(label))</text>"
@@ -214,13 +223,17 @@ package struct SVGChart {
                 ? "<line x1=\"\(Self.f(x))\" y1=\"14\" x2=\"\(Self.f(x + 14))\" y2=\"14\" stroke=\"\(item.colour)\" stroke-width=\"3\"/>"
                 : "<rect x=\"\(Self.f(x))\" y=\"7\" width=\"14\" height=\"14\" fill=\"\(item.colour)\"/>"
             out += "<text x=\"\(Self.f(x + 20))\" y=\"19\">\(SafeText.html(item.name))</text>"
-            x += 34 + Double(item.name.count) * 7
+            x += 34 + Double(item.name.count) * Self.characterWidth
         }
         return out
     }
 
-    private func empty() -> String {
-        "<text x=\"\(Self.f(Self.width / 2))\" y=\"\(Self.f(Self.height / 2))\" text-anchor=\"middle\" class=\"empty\">No data in this period</text>"
+    /// The widest a character of the charts' 12 px sans-serif text draws
+    /// (digits and most letters are narrower): what label spacing allows for.
+    package static let characterWidth = 7.5
+
+    package func empty(height: Double = SVGChart.height) -> String {
+        "<text x=\"\(Self.f(Self.width / 2))\" y=\"\(Self.f(height / 2))\" text-anchor=\"middle\" class=\"empty\">No data in this period</text>"
     }
 
     // MARK: Numbers
