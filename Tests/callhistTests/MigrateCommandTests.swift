@@ -39,7 +39,7 @@ final class MigrateCommandTests: XCTestCase {
         let refused = try Harness.callhist(["migrate", "--db", newer], env: Harness.environment(baseURL: nil))
         XCTAssertEqual(refused.status, 65)
         XCTAssertTrue(refused.stderr.contains("schema version 99"), refused.stderr)
-        XCTAssertTrue(refused.stderr.contains("up to 8"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("up to 9"), refused.stderr)
     }
 
     func testVersionAndHelp() throws {
@@ -63,6 +63,6 @@ final class MigrateCommandTests: XCTestCase {
         try p.run()
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0)
-        XCTAssertEqual(try Connection(path: scratch.path("fresh.sqlite"), mode: .readOnly).userVersion, 8)
+        XCTAssertEqual(try Connection(path: scratch.path("fresh.sqlite"), mode: .readOnly).userVersion, 9)
     }
 }

@@ -147,14 +147,14 @@ final class PostgresCommandTests: XCTestCase {
         XCTAssertEqual(migrated.status, 0, migrated.stderr)
         XCTAssertEqual(
             migrated.stdout,
-            "\(pg.replacingOccurrences(of: server.password, with: "***")): schema version 8\n"
+            "\(pg.replacingOccurrences(of: server.password, with: "***")): schema version 9\n"
                 + "the schema upgrade merged 1 label value: a call now holds one value per label name (the greatest was kept; the others are in the table call_labels_merged)\n"
         )
         XCTAssertEqual(
             try PostgresCluster.psql(pg, "SELECT string_agg(call_id || ' ' || name || '=' || value, ',' ORDER BY call_id) FROM call_labels"),
             "c1 clinic=B,c2 clinic=A\n")
         XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT value || '->' || kept FROM call_labels_merged"), "A->B\n")
-        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT string_agg(version::text, ',' ORDER BY version) FROM callhist_schema"), "1,7,8\n")
+        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT string_agg(version::text, ',' ORDER BY version) FROM callhist_schema"), "1,7,8,9\n")
     }
 
     func testMigrateDoctorAndWhatPostgresDoesNotOfferSayWhatToDoWithoutThePassword() throws {
@@ -162,16 +162,16 @@ final class PostgresCommandTests: XCTestCase {
         let env = Harness.environment(baseURL: nil)
         let migrated = try Harness.callhist(["migrate", "--db", pg], env: env)
         XCTAssertEqual(migrated.status, 0, migrated.stderr)
-        XCTAssertEqual(migrated.stdout, "\(pg.replacingOccurrences(of: server.password, with: "***")): schema version 8\n")
+        XCTAssertEqual(migrated.stdout, "\(pg.replacingOccurrences(of: server.password, with: "***")): schema version 9\n")
         // A second host migrating at the same time finds it done.
         XCTAssertEqual(try Harness.callhist(["migrate", "--db", pg], env: env).status, 0)
-        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT count(*) FROM callhist_schema").trimmingCharacters(in: .whitespacesAndNewlines), "3")
+        XCTAssertEqual(try PostgresCluster.psql(pg, "SELECT count(*) FROM callhist_schema").trimmingCharacters(in: .whitespacesAndNewlines), "4")
 
         // CALLHIST_DB names it as well as --db does.
         var viaEnv = env
         viaEnv["CALLHIST_DB"] = pg
         let doctor = try Harness.callhist(["doctor"], env: viaEnv)
-        XCTAssertTrue(doctor.stdout.contains("connects; schema version 8 (PostgreSQL 15"), doctor.stdout)
+        XCTAssertTrue(doctor.stdout.contains("connects; schema version 9 (PostgreSQL 15"), doctor.stdout)
         XCTAssertTrue(doctor.stdout.contains("0 calls"), doctor.stdout)
 
         let backup = try Harness.callhist(["backup", "--db", pg, dir.path("x.sqlite")], env: env)

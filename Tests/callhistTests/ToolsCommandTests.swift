@@ -182,10 +182,7 @@ final class ToolsCommandTests: XCTestCase {
         XCTAssertEqual(
             views,
             [
-                "archive_runs_view", "call_attempts_recount", "call_durations_recount", "call_events_view", "call_hour_durations_recount",
-                "call_quarters_recount",
-                "calls_view",
-                "calls_with_labels", "status_changes_view",
+                "archive_runs_view", "call_events_view", "calls_view", "calls_with_labels", "status_changes_view",
             ])
         for view in views {
             let s = try reader.prepare("SELECT * FROM \(view) LIMIT 50")

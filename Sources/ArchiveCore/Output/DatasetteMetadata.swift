@@ -169,10 +169,6 @@ public enum DatasetteMetadata {
                 "call_deltas", "Changes to the report aggregates not folded in yet.",
                 ["quarter", "day", "status", "attempts", "max_attempts", "effective", "sign"]
             ),
-            ("call_quarters_recount", "What call_quarters must hold, recounted from calls.", quarters),
-            ("call_attempts_recount", "What call_attempts must hold, recounted from calls.", attempts),
-            ("call_durations_recount", "What call_durations must hold, recounted from calls.", durations),
-            ("call_hour_durations_recount", "What call_hour_durations must hold, recounted from calls.", hourDurations),
         ].map { name, description, columns in
             Table(
                 name: name, description: description, columns: columns.map { ($0, meaning[$0]!) },
