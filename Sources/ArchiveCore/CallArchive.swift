@@ -164,10 +164,8 @@ public final class CallArchive {
     /// `report hours` in `zone` (UTC for --utc).
     public func hours(_ filter: CallFilter, zone: TimeZone) throws -> HoursReport {
         try storage {
-            let quarters = try backend.quarterHours(filter)
-            let slot = HoursReport.durationSlot(quarters, zone: zone)
-            return try HoursReport.build(quarters: quarters, answered: try backend.answeredQuarters(filter), slot: slot, zone: zone) {
-                try backend.durationSlots(filter, slot: slot, $0)
+            try HoursReport.build(quarters: try backend.quarterHours(filter), answered: try backend.answeredQuarters(filter), zone: zone) {
+                try backend.quarterDurations(filter, $0)
             }
         }
     }

@@ -66,8 +66,8 @@ package final class PostgresBackend: ArchiveBackend {
     package func unknownDurations(_ filter: CallFilter) throws -> Int { try primitives.unknownDurations(filter) }
     package func quarterHours(_ filter: CallFilter) throws -> [QuarterHour] { try primitives.quarterHours(filter) }
     package func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int] { try primitives.answeredQuarters(filter) }
-    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
-        try primitives.durationSlots(filter, slot: slot, visit)
+    package func quarterDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws {
+        try primitives.quarterDurations(filter, visit)
     }
 
     // MARK: Labels and anomalies

@@ -70,10 +70,9 @@ package final class SQLiteBackend: ArchiveBackend {
 
     package func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int] { try scan.answeredQuarters(filter) }
 
-    /// Hours from `call_hour_durations`; quarters (zones half an hour off
-    /// UTC) only from calls.
-    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
-        if fast(filter) && slot == 3600 { try aggregate.hourDurations(filter, visit) } else { try scan.durationSlots(filter, slot: slot, visit) }
+    /// From `call_quarter_durations` unless the filter names a phone or labels.
+    package func quarterDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws {
+        if fast(filter) { try aggregate.quarterDurations(filter, visit) } else { try scan.quarterDurations(filter, visit) }
     }
 
     // MARK: Labels

@@ -133,7 +133,7 @@ final class AggregatesPropertyTests: XCTestCase {
                 XCTAssertEqual(unknown.0, unknown.1, what)
                 let slots = try both {
                     var sums: [String: Int] = [:]
-                    try backend.durationSlots(f, slot: 3600) { sums["\($0.slot):\($0.duration)", default: 0] += $0.calls }
+                    try backend.quarterDurations(f) { sums["\($0.quarter):\($0.duration)", default: 0] += $0.calls }
                     return sums.filter { $0.value != 0 }
                 }
                 XCTAssertEqual(slots.0, slots.1, what)

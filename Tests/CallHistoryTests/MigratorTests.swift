@@ -51,7 +51,7 @@ final class MigratorTests: XCTestCase {
     /// Version 7: a call with several values of one name keeps one (the
     /// greatest: the archive never recorded which came last); the others
     /// are kept in call_labels_merged and the opening command can say so.
-    /// An archive of version 7 gets `call_hour_durations` filled from the
+    /// An archive of version 7 gets `call_quarter_durations` filled from the
     /// calls it holds — deltas still waiting counted once, not twice — and
     /// `report hours` answers from it at once.
     func testVersion8FillsTheHourDurationsFromTheCallsArchived() throws {
@@ -74,8 +74,10 @@ final class MigratorTests: XCTestCase {
         try archive.close()
         let after = try Connection(path: path, mode: .readOnly)
         XCTAssertEqual(
-            try after.prepare("SELECT hour || ':' || duration || 'x' || calls FROM call_hour_durations ORDER BY hour, duration").map { $0.string(0) },
-            ["498230:30x1", "498230:50x1", "498231:70x1"])
+            try after.prepare("SELECT quarter || ':' || duration || 'x' || calls FROM call_quarter_durations ORDER BY quarter, duration").map {
+                $0.string(0)
+            },
+            ["1992921:30x1", "1992923:50x1", "1992924:70x1"])
         XCTAssertEqual(try Aggregates.mismatches(after), 0)
         let plan = try after.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM calls INDEXED BY calls_answered WHERE \(ReportSQL.answeredUncompleted)")
             .map { $0.string(3) }.joined()

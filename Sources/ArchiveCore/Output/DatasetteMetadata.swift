@@ -154,17 +154,16 @@ public enum DatasetteMetadata {
             "calls": "How many calls.", "duration_sum": "Sum of completed calls' known durations (seconds).",
             "duration_count": "How many completed calls have a known duration.", "duration": "An effective duration (seconds).",
             "effective": "A completed call's effective duration (seconds).", "sign": "+1 a call added to the bucket, -1 removed.",
-            "hour": "queued_timestamp / 3600 (UTC hour).",
         ]
         let quarters = ["quarter", "status", "calls", "duration_sum", "duration_count"]
         let attempts = ["day", "status", "attempts", "max_attempts", "calls"]
         let durations = ["day", "duration", "calls"]
-        let hourDurations = ["hour", "duration", "calls"]
+        let quarterDurations = ["quarter", "duration", "calls"]
         return [
             ("call_quarters", "Calls by quarter hour of queued time and status (report aggregate).", quarters),
             ("call_attempts", "Final calls by UTC day, status, attempts and max_attempts (report aggregate).", attempts),
             ("call_durations", "Completed calls by UTC day and effective duration (report aggregate).", durations),
-            ("call_hour_durations", "Completed calls by UTC hour and effective duration (report aggregate).", hourDurations),
+            ("call_quarter_durations", "Completed calls by quarter hour of queued time and effective duration (report aggregate).", quarterDurations),
             (
                 "call_deltas", "Changes to the report aggregates not folded in yet.",
                 ["quarter", "day", "status", "attempts", "max_attempts", "effective", "sign"]

@@ -42,8 +42,32 @@ package enum JSONOutput {
         }
     }
 
-    /// A string, number, Bool or null, as JSONSerialization writes it.
-    private static func leaf(_ value: Any) -> String {
+    /// A string, number, Bool or null, as JSONSerialization writes it. The
+    /// common leaves are written here — JSONSerialization costs a few
+    /// microseconds a call, and a report of a year by the hour has hundreds
+    /// of thousands of them; `JSONOutputTests` checks the two agree.
+    package static func leaf(_ value: Any) -> String {
+        switch value {
+        case let v as Int: return String(v)
+        case let v as Int64: return String(v)
+        case let v as Bool: return v ? "true" : "false"
+        case is NSNull: return "null"
+        case let v as Double:
+            // Whole values print without a fraction, others in their shortest
+            // form; exponents and non-finite values are left to JSONSerialization.
+            let size = abs(v)
+            if v.isFinite && size < 1e15 && v == v.rounded() && !(v == 0 && v.sign == .minus) { return String(Int64(v)) }
+            if v.isFinite && size >= 1e-4 && size < 1e15 { return v.description }
+        case let v as String:
+            if v.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }) { return "\"" + v + "\"" }
+        default: break
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("null".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `leaf` as JSONSerialization alone writes it (for the test that they agree).
+    package static func serializedLeaf(_ value: Any) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("null".utf8)
         return String(decoding: data, as: UTF8.self)
     }

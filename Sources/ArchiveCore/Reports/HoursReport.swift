@@ -6,9 +6,9 @@ import Foundation
 /// A clock change moves calls between hours, never loses them: the skipped
 /// hour simply has none that day, and the repeated one counts both.
 ///
-/// The counts fold the quarter hours `report daily` reads (every zone's
-/// offset is whole quarters); the medians fold durations per UTC hour, or
-/// per quarter in a zone whose offset is not a whole number of hours.
+/// The counts fold the quarter hours `report daily` reads, the medians the
+/// completed calls' durations by quarter hour: every zone's offset is whole
+/// quarter hours, so each quarter lies in one local hour.
 public struct HoursReport: Equatable, Sendable {
     public enum Grouping: String, CaseIterable, Sendable {
         /// 24 rows: each hour of day over every day of the period.
@@ -52,15 +52,8 @@ public struct HoursReport: Equatable, Sendable {
     /// Whether any hour holds a call.
     public var isEmpty: Bool { !hours.contains { $0.calls > 0 } }
 
-    /// The slot (seconds) durations must come in for `zone` over these
-    /// quarters: an hour when every offset in force is whole hours.
-    package static func durationSlot(_ quarters: [QuarterHour], zone: TimeZone) -> Int64 {
-        var clock = LocalClock(zone)
-        return quarters.allSatisfy({ clock.offset(at: $0.quarter * 900) % 3600 == 0 }) ? 3600 : 900
-    }
-
     package static func build(
-        quarters: [QuarterHour], answered: [Int64: Int], slot: Int64, zone: TimeZone,
+        quarters: [QuarterHour], answered: [Int64: Int], zone: TimeZone,
         durations: (_ visit: (DurationSlot) -> Void) throws -> Void
     ) rethrows -> HoursReport {
         var hours = (0..<24).map { Cell(weekday: nil, hour: $0) }
@@ -86,7 +79,7 @@ public struct HoursReport: Equatable, Sendable {
         }
         var histograms = [SecondsHistogram](repeating: SecondsHistogram(), count: 168)
         try durations { d in
-            let (weekday, hour) = clock.weekdayHour(d.slot * slot)
+            let (weekday, hour) = clock.weekdayHour(d.quarter * 900)
             histograms[weekday * 24 + hour].add(d.duration, d.calls)
         }
         for hour in 0..<24 {

@@ -18,11 +18,11 @@ package protocol ReportRows: AnyObject {
     /// per quarter hour of queued time; -1 for those with no time a
     /// calendar can place. Completed calls are answered too: the reports add them.
     func answeredQuarters(_ filter: CallFilter) throws -> [Int64: Int]
-    /// Completed calls' known durations per `slot` seconds of queued time
-    /// (900 or 3600; only times a calendar can place), for medians by local
-    /// hour, each row given to `visit` as it is read: not grouped (a slot
-    /// and duration may come in several rows, to be added), mostly in slot order.
-    func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws
+    /// Completed calls' known durations per quarter hour of queued time
+    /// (only times a calendar can place), for medians by local hour, each
+    /// row given to `visit` as it is read: not grouped (a quarter and
+    /// duration may come in several rows, to be added), mostly in order.
+    func quarterDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws
 
     // MARK: Labels
 
@@ -57,15 +57,15 @@ package struct AttemptGroup: Sendable, Equatable {
     }
 }
 
-/// Completed calls of one slot of queued time (unix time / slot seconds)
+/// Completed calls of one quarter hour of queued time (unix time / 900)
 /// that lasted `duration` seconds.
 package struct DurationSlot: Sendable, Equatable {
-    package var slot: Int64
+    package var quarter: Int64
     package var duration: Int64
     package var calls: Int
 
-    package init(slot: Int64, duration: Int64, calls: Int) {
-        self.slot = slot
+    package init(quarter: Int64, duration: Int64, calls: Int) {
+        self.quarter = quarter
         self.duration = duration
         self.calls = calls
     }

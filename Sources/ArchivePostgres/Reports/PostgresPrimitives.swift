@@ -101,18 +101,18 @@ package struct PostgresPrimitives {
         return out
     }
 
-    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
+    package func quarterDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws {
         if let status = filter.status, status != "completed" { return }
         var q = PostgresQuery()
         let w = q.filter(filter)
         for r in try db.query(
             """
-            SELECT c.queued_timestamp / \(slot) AS s, \(Self.effective) AS v, count(*) FROM calls c
+            SELECT c.queued_timestamp / 900 AS s, \(Self.effective) AS v, count(*) FROM calls c
             WHERE c.status = 'completed' AND \(Self.effective) IS NOT NULL AND \(Self.placeable) AND \(w)
             GROUP BY s, v ORDER BY s, v
             """, q.values
         ).rows {
-            visit(DurationSlot(slot: r.int64(0), duration: r.int64(1), calls: r.int(2)))
+            visit(DurationSlot(quarter: r.int64(0), duration: r.int64(1), calls: r.int(2)))
         }
     }
 

@@ -179,11 +179,14 @@ package struct AggregatePrimitives {
         return Int(try db.scalarInt("SELECT total(n) FROM (\(s.sql)) WHERE status = 'completed'", s.values) ?? 0)
     }
 
+    /// Each part read on its own and added up here by quarter: grouping a
+    /// UNION ALL in SQL sorts every row through a temporary b-tree, which
+    /// cost more than the read on a year of quarters.
     package func quarterHours(_ filter: CallFilter) throws -> [QuarterHour] {
         var split = Split(filter, bucket: 900)
         split.unqueued = false  // no queued time, no quarter
         split.placeableOnly = true
-        let s = sources(
+        let parts = sourceParts(
             split, filter, table: "call_quarters", bucket: "quarter",
             aggregate: "quarter AS q, status, calls AS n, duration_sum AS dsum, duration_count AS dcount",
             deltas: "quarter AS q, status, sign AS n, sign * CAST(effective AS REAL) AS dsum, sign * (effective IS NOT NULL) AS dcount",
@@ -193,38 +196,50 @@ package struct AggregatePrimitives {
                 (CASE WHEN c.status = 'completed' THEN \(Self.effective) END) IS NOT NULL AS dcount
                 """,
             edgeWhere: "c.status IS NOT NULL")
-        return try db.prepare(
-            """
-            SELECT q, sum(n), sum(CASE WHEN status IN \(Self.final) THEN n ELSE 0 END), sum(CASE WHEN status = 'completed' THEN n ELSE 0 END),
-                   total(dsum), sum(dcount), sum(CASE WHEN status = 'failed' THEN n ELSE 0 END),
-                   sum(CASE WHEN status = 'canceled' THEN n ELSE 0 END), sum(CASE WHEN status = 'rejected' THEN n ELSE 0 END)
-            FROM (\(s.sql)) GROUP BY q HAVING sum(n) > 0
-            """
-        ).map(s.values) { r in
-            QuarterHour(
-                quarter: r.int64(0), calls: r.int(1), final: r.int(2), completed: r.int(3), failed: r.int(6), canceled: r.int(7),
-                rejected: r.int(8), durationSum: r.double(4), durationCount: r.int(5))
+        var quarters: [Int64: QuarterHour] = [:]
+        for part in parts {
+            try db.prepare("SELECT q, status, n, dsum, dcount FROM (\(part.sql))").forEachRow(part.values) { r in
+                let q = r.int64(0)
+                let status = r.string(1)
+                let n = r.int(2)
+                var h =
+                    quarters[q]
+                    ?? QuarterHour(
+                        quarter: q, calls: 0, final: 0, completed: 0, failed: 0, canceled: 0, rejected: 0, durationSum: 0, durationCount: 0)
+                h.calls += n
+                if ReportSQL.isFinal(status) { h.final += n }
+                switch status {
+                case "completed": h.completed += n
+                case "failed": h.failed += n
+                case "canceled": h.canceled += n
+                case "rejected": h.rejected += n
+                default: break
+                }
+                // A NULL sum (no completed call) reads as 0, as total() has it.
+                h.durationSum += r.double(3)
+                h.durationCount += r.int(4)
+                quarters[q] = h
+            }
         }
+        return quarters.values.filter { $0.calls > 0 }.sorted { $0.quarter < $1.quarter }
     }
 
-    /// `durationSlots` by hour, from `call_hour_durations` (migration 0008):
+    /// `quarterDurations` from `call_quarter_durations` (migration 0008):
     /// each part read on its own, in the table's key order, not grouped
     /// again (a regrouping would sort them all); the few deltas and edges after.
-    package func hourDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws {
+    package func quarterDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws {
         if let status = filter.status, status != "completed" { return }
-        var split = Split(filter, bucket: 3600)
+        var split = Split(filter, bucket: 900)
         split.unqueued = false
         split.placeableOnly = true
-        // A delta's hour is its quarter's; -1 (no queued time) stays -1 (SQLite's -1 / 4 is 0).
-        let hour = "iif(quarter >= 0, quarter / 4, -1)"
         let parts = sourceParts(
-            split, filter, table: "call_hour_durations", bucket: "hour", deltaBucket: hour, aggregate: "hour AS h, duration AS v, calls AS n",
-            deltas: "\(hour) AS h, effective AS v, sign AS n",
-            edge: "CAST(c.queued_timestamp AS INTEGER) / 3600 AS h, \(Self.effective) AS v, 1 AS n",
+            split, filter, table: "call_quarter_durations", bucket: "quarter", aggregate: "quarter AS q, duration AS v, calls AS n",
+            deltas: "quarter AS q, effective AS v, sign AS n",
+            edge: "CAST(c.queued_timestamp AS INTEGER) / 900 AS q, \(Self.effective) AS v, 1 AS n",
             edgeWhere: "c.status = 'completed' AND \(Self.effective) IS NOT NULL")
         for part in parts {
-            try db.prepare("SELECT h, v, n FROM (\(part.sql)) WHERE v IS NOT NULL AND n <> 0").forEachRow(part.values) {
-                visit(DurationSlot(slot: $0.int64(0), duration: $0.int64(1), calls: $0.int(2)))
+            try db.prepare("SELECT q, v, n FROM (\(part.sql)) WHERE v IS NOT NULL AND n <> 0").forEachRow(part.values) {
+                visit(DurationSlot(quarter: $0.int64(0), duration: $0.int64(1), calls: $0.int(2)))
             }
         }
     }

@@ -9,7 +9,7 @@ import SQLite
 /// out of the file).
 package enum Aggregates {
     /// The aggregate tables.
-    package static let tables = ["call_quarters", "call_attempts", "call_durations", "call_hour_durations"]
+    package static let tables = ["call_quarters", "call_attempts", "call_durations", "call_quarter_durations"]
 
     /// A calendar can place the queued time (1970–9999): the bucket expressions' guard.
     private static let placeable =
@@ -41,8 +41,8 @@ package enum Aggregates {
         WHERE d.day IS NOT NULL AND d.duration IS NOT NULL
         GROUP BY d.day, d.duration
         """,
-        "call_hour_durations": """
-        SELECT CAST(c.queued_timestamp AS INTEGER) / 3600 AS hour, coalesce(c.duration, c.event_duration) AS duration, count(*) AS calls
+        "call_quarter_durations": """
+        SELECT CAST(c.queued_timestamp AS INTEGER) / 900 AS quarter, coalesce(c.duration, c.event_duration) AS duration, count(*) AS calls
         FROM calls c
         WHERE c.status = 'completed' AND coalesce(c.duration, c.event_duration) IS NOT NULL AND \(placeable)
         GROUP BY 1, 2
@@ -75,9 +75,9 @@ package enum Aggregates {
             """
         ),
         (
-            "call_hour_durations",
+            "call_quarter_durations",
             """
-            SELECT quarter / 4 AS hour, effective AS duration, sum(sign) AS calls
+            SELECT quarter, effective AS duration, sum(sign) AS calls
             FROM call_deltas WHERE status = 'completed' AND effective IS NOT NULL AND quarter >= 0 GROUP BY 1, 2
             """
         ),
@@ -108,8 +108,8 @@ package enum Aggregates {
         ).run()
         try db.cached(
             """
-            INSERT INTO call_hour_durations (hour, duration, calls) \(deltaRows[3].select)
-            ON CONFLICT (hour, duration) DO UPDATE SET calls = calls + excluded.calls
+            INSERT INTO call_quarter_durations (quarter, duration, calls) \(deltaRows[3].select)
+            ON CONFLICT (quarter, duration) DO UPDATE SET calls = calls + excluded.calls
             """
         ).run()
         try db.cached("DELETE FROM call_deltas").run()

@@ -90,17 +90,17 @@ package struct ScanPrimitives {
         return out
     }
 
-    package func durationSlots(_ filter: CallFilter, slot: Int64, _ visit: (DurationSlot) -> Void) throws {
+    package func quarterDurations(_ filter: CallFilter, _ visit: (DurationSlot) -> Void) throws {
         if let status = filter.status, status != "completed" { return }
         let (whereSQL, values) = filter.clause()
         // A row per call, in queued order (an index range, no sort): grouping
         // in SQL would sort every completed call.
         try db.prepare(
             """
-            SELECT CAST(c.queued_timestamp AS INTEGER) / \(slot), \(ReportSQL.effectiveDuration) FROM calls c
+            SELECT CAST(c.queued_timestamp AS INTEGER) / 900, \(ReportSQL.effectiveDuration) FROM calls c
             WHERE c.queued_timestamp >= \(FieldBounds.timestamp.lowerBound) AND c.queued_timestamp < \(FieldBounds.timestamp.upperBound + 1)
               AND +c.status = 'completed' AND \(ReportSQL.effectiveDuration) IS NOT NULL AND \(whereSQL)
             """
-        ).forEachRow(values) { visit(DurationSlot(slot: $0.int64(0), duration: $0.int64(1), calls: 1)) }
+        ).forEachRow(values) { visit(DurationSlot(quarter: $0.int64(0), duration: $0.int64(1), calls: 1)) }
     }
 }

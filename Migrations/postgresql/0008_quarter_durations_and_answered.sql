@@ -1,4 +1,4 @@
--- Version 8, as Migrations/0008_hour_durations_and_answered.sql does it
+-- Version 8, as Migrations/0008_quarter_durations_and_answered.sql does it
 -- for SQLite (docs/schema.md): PostgreSQL answers `report hours` by scans
 -- (it keeps no report aggregates), so only the index of the final calls
 -- that were answered but did not complete, read by range.
