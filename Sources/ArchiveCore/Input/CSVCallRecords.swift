@@ -81,38 +81,12 @@ package struct CSVCallRecords {
         return String(s.dropFirst())
     }
 
-    /// The fields of one RFC 4180 record; nil while a quoted field is still
-    /// open (the record goes on on the next line).
+    /// The fields of one RFC 4180 record (`IDFileReader.csvFields`, which
+    /// ids files use too); nil while a quoted field is still open — an odd
+    /// number of quotes so far, as quotes inside a quoted field come in
+    /// pairs — and the record goes on on the next line.
     package static func fields(_ bytes: [UInt8]) -> [String]? {
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if quoted {
-                if b == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\"") {
-                        field.append(b)
-                        i += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.append(b)
-                }
-            } else if b == UInt8(ascii: "\"") && field.isEmpty {
-                quoted = true
-            } else if b == UInt8(ascii: ",") {
-                fields.append(String(decoding: field, as: UTF8.self))
-                field = []
-            } else {
-                field.append(b)
-            }
-            i += 1
-        }
-        if quoted { return nil }
-        fields.append(String(decoding: field, as: UTF8.self))
-        return fields
+        guard bytes.count { $0 == UInt8(ascii: "\"") } % 2 == 0 else { return nil }
+        return IDFileReader.csvFields(bytes[...], delimiter: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
     }
 }
