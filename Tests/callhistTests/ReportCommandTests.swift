@@ -136,6 +136,28 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(alone.stderr.contains("needs a second group"), alone.stderr)
     }
 
+    /// On a terminal the weekday × hour grid is shaded (`script` gives the
+    /// report one); piped or with --no-chart it shows the percents.
+    func testTheHoursGridIsAHeatmapOnATerminalOnly() throws {
+        let bin = Harness.binDirectory.appendingPathComponent("callhist").path
+        let shades = CharacterSet(charactersIn: "░▒▓█")
+        let tty = try Harness.run(
+            "/usr/bin/script", ["-qec", "COLUMNS=100 \(bin) report hours --db \(db!) --tz America/New_York", "/dev/null"])
+        XCTAssertEqual(tty.status, 0, tty.stderr + tty.stdout)
+        let grid = tty.stdout.replacingOccurrences(of: "\r", with: "").components(separatedBy: "\n")
+        let sunday = try XCTUnwrap(grid.first { $0.hasPrefix("Sunday ") })
+        XCTAssertTrue(sunday.unicodeScalars.contains { shades.contains($0) }, sunday)
+        XCTAssertTrue(sunday.contains("*"), "a cell of one or two calls is marked: \(sunday)")
+        XCTAssertTrue(tty.stdout.contains("Shades from the lowest rate to the highest"), tty.stdout)
+        let plain = try Harness.run(
+            "/usr/bin/script", ["-qec", "COLUMNS=100 \(bin) report hours --db \(db!) --tz America/New_York --no-chart", "/dev/null"])
+        XCTAssertFalse(plain.stdout.unicodeScalars.contains { shades.contains($0) }, "--no-chart")
+        let piped = try report(["hours", "--tz", "America/New_York"])
+        XCTAssertFalse(piped.unicodeScalars.contains { shades.contains($0) }, "piped")
+        let sundayPiped = try XCTUnwrap(piped.components(separatedBy: "\n").first { $0.hasPrefix("Sunday ") })
+        XCTAssertTrue(sundayPiped.contains("100*"), "the percent, marked: \(sundayPiped)")
+    }
+
     func testSummaryJSONAndCSVCarryTheSameNumbers() throws {
         let j = try XCTUnwrap(try json(["summary"]) as? [String: Any])
         XCTAssertEqual(j["calls"] as? Int, 4)
