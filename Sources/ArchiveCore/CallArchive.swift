@@ -245,9 +245,7 @@ public final class CallArchive {
         // The bars cover whole local periods: the first from its start (a
         // rolling --since 7d would leave a sliver of a day), none after now
         // (calls queued ahead).
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
-        calendar.firstWeekday = 2
+        let calendar = DailyReport.calendar(utc: utc, timeZone: timeZone)
         var whole = filter
         whole.since = filter.since.map { DailyReport.interval($0, period, calendar).start }
         let daily = try daily(whole, by: period, utc: utc, timeZone: timeZone).filter { $0.start <= now }

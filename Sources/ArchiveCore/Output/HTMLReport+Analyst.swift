@@ -51,9 +51,8 @@ extension HTMLReport {
                 })
             let more =
                 values > shown.count
-                ? "<p>The \(shown.count) values with the most calls of \(values); <code>callhist report labels \(SafeText.html(name))</code> lists every one.</p>"
-                : ""
-            return Self.section("label-\(name)", "By \(name)", svg, table).replacingOccurrences(of: "<figure>", with: more + "<figure>")
+                ? "The \(shown.count) values with the most calls of \(values); callhist report labels \(name) lists every one." : nil
+            return Self.section("label-\(name)", "By \(name)", svg, table, intro: more)
         }.joined()
     }
 

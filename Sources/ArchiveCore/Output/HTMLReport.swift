@@ -187,12 +187,10 @@ public struct HTMLReport: Sendable {
                     r.meanDuration.map(Humanize.duration) ?? "—",
                 ]
             })
-        var out = Self.section("daily", "Calls per \(unit)", svg, table)
-        if let first = daily.first, let since = filter.since, first.start < since {
-            out = out.replacingOccurrences(
-                of: "<figure>", with: "<p>Whole \(unit)s: the first bar counts its \(unit) from its start, before the period's.</p><figure>")
-        }
-        return out
+        let whole = daily.first.map { first in filter.since.map { first.start < $0 } ?? false } ?? false
+        return Self.section(
+            "daily", "Calls per \(unit)", svg, table,
+            intro: whole ? "Whole \(unit)s: the first bar counts its \(unit) from its start, before the period's." : nil)
     }
 
     private func durationSection() -> String {
@@ -325,8 +323,10 @@ public struct HTMLReport: Sendable {
 
     /// A chart and the table of its numbers (collapsed; opened for reading
     /// or copying).
-    package static func section(_ id: String, _ heading: String, _ svg: String, _ table: String, level: Int = 2) -> String {
-        "<section id=\"\(id)\"><h\(level)>\(SafeText.html(heading))</h\(level)><figure>\(svg)</figure>\n"
+    /// `intro`: a sentence between the heading and the chart (plain text).
+    package static func section(_ id: String, _ heading: String, _ svg: String, _ table: String, level: Int = 2, intro: String? = nil) -> String {
+        "<section id=\"\(id)\"><h\(level)>\(SafeText.html(heading))</h\(level)>" + (intro.map { "<p>\(SafeText.html($0))</p>" } ?? "")
+            + "<figure>\(svg)</figure>\n"
             + "<details><summary>The numbers behind this chart</summary>\(table)</details></section>\n"
     }
 

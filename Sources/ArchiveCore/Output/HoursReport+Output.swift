@@ -40,7 +40,7 @@ extension HoursReport {
                 }
         }
         t.titles = ["Weekday"] + (0..<24).map { String(format: "%02d", $0) }
-        t.note = Self.gridNote
+        t.note = Self.gridNote(none: "—")
         return t
     }
 
@@ -49,20 +49,18 @@ extension HoursReport {
         c.completionRate.map { String(Int(($0 * 100).rounded())) + (c.final < WilsonInterval.smallGroup ? "*" : "") }
     }
 
-    static let gridNote = "Completion rate (%) of the calls queued in each hour; * fewer than \(WilsonInterval.smallGroup) final calls; — none."
+    /// What the grid's marks mean; `none` marks an hour without final calls.
+    static func gridNote(none: String) -> String {
+        "Completion rate (%) of the calls queued in each hour; * fewer than \(WilsonInterval.smallGroup) final calls; \(none) none."
+    }
 
     /// The grid as text: percents, or (on a terminal) shades from the
     /// lowest rate to the highest among the hours with enough calls, so
     /// the best hours stand out whatever the overall rate.
     package func heatmap(shaded: Bool) -> String {
-        let solid = weekdays.filter { $0.final >= WilsonInterval.smallGroup }.compactMap(\.completionRate)
-        let low = solid.min() ?? 0
-        let high = solid.max() ?? 1
         let shades = ["░", "▒", "▓", "█"]
-        func shade(_ rate: Double) -> String {
-            let level = high > low ? Int(((rate - low) / (high - low) * Double(shades.count)).rounded(.down)) : shades.count - 1
-            return shades[max(0, min(shades.count - 1, level))]
-        }
+        let scale = RateScale(weekdays.map { ($0.completionRate, $0.final) }, steps: shades.count)
+        func shade(_ rate: Double) -> String { shades[scale.step(rate)] }
         let width = shaded ? 2 : 3
         var lines = ["Completion rate by weekday and hour (\(zoneName))"]
         lines.append(
@@ -79,14 +77,11 @@ extension HoursReport {
             lines.append(Self.weekdayNames[day].padding(toLength: 10, withPad: " ", startingAt: 0) + cells.joined(separator: " "))
         }
         if shaded {
-            let steps = (0..<shades.count).map { (i: Int) -> String in
-                let from: Double = low + (high - low) * Double(i) / Double(shades.count)
-                return shades[i] + shades[i] + " " + Humanize.percent(from)
-            }
+            let steps = shades.indices.map { shades[$0] + shades[$0] + " " + Humanize.percent(scale.from($0)) }
             lines.append("Shades from the lowest rate to the highest: " + steps.joined(separator: "  ") + " and up.")
             lines.append("* fewer than \(WilsonInterval.smallGroup) final calls; · none.")
         } else {
-            lines.append(Self.gridNote.replacingOccurrences(of: "— none", with: "· none"))
+            lines.append(Self.gridNote(none: "·"))
         }
         return lines.joined(separator: "\n")
     }

@@ -68,15 +68,10 @@ extension SVGChart {
         let cellHeight = 30.0
         let top = 44.0
         let height = top + 7 * cellHeight + 74
-        let solid = cells.flatMap { $0 }.filter { $0.trials >= WilsonInterval.smallGroup }.compactMap(\.rate)
-        let low = solid.min() ?? 0
-        let high = solid.max() ?? 1
         // Light to dark blue: readable in grey too, and printed.
         let ramp = ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-        func colour(_ rate: Double) -> String {
-            let t = high > low ? (rate - low) / (high - low) : 1
-            return ramp[max(0, min(ramp.count - 1, Int(t * Double(ramp.count))))]
-        }
+        let scale = RateScale(cells.flatMap { $0 }, steps: ramp.count)
+        func colour(_ rate: Double) -> String { ramp[scale.step(rate)] }
         var body = ""
         for hour in 0..<24 where hour % 2 == 0 {
             body +=
@@ -104,14 +99,13 @@ extension SVGChart {
         for (i, shade) in ramp.enumerated() {
             let x = left + Double(i) * 95
             body += "<rect x=\"\(Self.f(x))\" y=\"\(Self.f(legendY))\" width=\"16\" height=\"16\" fill=\"\(shade)\" stroke=\"\(Colour.grid)\"/>"
-            let from = low + (high - low) * Double(i) / Double(ramp.count)
-            body += "<text x=\"\(Self.f(x + 22))\" y=\"\(Self.f(legendY + 13))\">\(Humanize.percent(from))+</text>"
+            body += "<text x=\"\(Self.f(x + 22))\" y=\"\(Self.f(legendY + 13))\">\(Humanize.percent(scale.from(i)))+</text>"
         }
         body +=
             "<text x=\"\(Self.f(left + 6 * 95))\" y=\"\(Self.f(legendY + 13))\">· fewer than \(WilsonInterval.smallGroup) final calls</text>"
         body +=
             "<text x=\"\(Self.f(left + 12 * cellWidth))\" y=\"\(Self.f(height - 12))\" text-anchor=\"middle\" class=\"axis-label\">\(SafeText.html(xLabel))</text>"
-        if solid.isEmpty && cells.allSatisfy({ $0.allSatisfy { $0.rate == nil } }) { body += empty(height: height) }
+        if cells.allSatisfy({ $0.allSatisfy { $0.rate == nil } }) { body += empty(height: height) }
         return svg(body, height: height)
     }
 }

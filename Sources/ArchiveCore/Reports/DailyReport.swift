@@ -38,9 +38,7 @@ public struct DailyReport: Sendable {
 
     /// Folds quarter hours into local periods (daylight saving included).
     package static func build(_ quarters: [QuarterHour], by period: Period, utc: Bool, timeZone: TimeZone = .current) -> [Row] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
-        calendar.firstWeekday = 2  // weeks start on Monday
+        let calendar = Self.calendar(utc: utc, timeZone: timeZone)
         var rows: [Int64: Row] = [:]
         // Quarters arrive in order: most fall in the period of the one before.
         var current: (start: Int64, end: Int64)?
@@ -62,6 +60,14 @@ public struct DailyReport: Sendable {
             rows[start] = row
         }
         return rows.values.sorted { $0.start < $1.start }
+    }
+
+    /// The calendar periods are read in: UTC or the zone, weeks from Monday.
+    package static func calendar(utc: Bool, timeZone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
+        calendar.firstWeekday = 2  // weeks start on Monday
+        return calendar
     }
 
     /// The local period holding `unix`: [start, end) in unix seconds.

@@ -11,9 +11,6 @@ public struct DurationStats: Equatable, Sendable {
 
     public init() {}
 
-    /// The 1-based rank of the p-th percentile of n values: ceil(p × n / 100).
-    package static func rank(_ p: Int, of n: Int) -> Int { (p * n + 99) / 100 }
-
     /// The statistics from a histogram of (duration, calls) in ascending
     /// duration order: the p-th percentile of n values is the value at
     /// 1-based rank ceil(p × n / 100). SQL groups the values (an index walk,
@@ -24,7 +21,7 @@ public struct DurationStats: Equatable, Sendable {
         mean = Double(histogram.reduce(0.0) { $0 + Double($1.value) * Double($1.count) }) / Double(count)
         max = histogram.last?.value
         func percentile(_ p: Int) -> Int64? {
-            let rank = Self.rank(p, of: count)
+            let rank = (p * count + 99) / 100
             var seen = 0
             for bucket in histogram {
                 seen += bucket.count

@@ -125,27 +125,13 @@ private struct SecondsHistogram {
         other.merge(h.other, uniquingKeysWith: +)
     }
 
-    /// The value at rank ceil(n / 2), as `DurationStats` ranks.
+    /// The nearest-rank median, as `DurationStats` ranks it.
     var median: Int64? {
-        let total = (high >= low ? row[low...high].reduce(0, +) : 0) + other.values.reduce(0, +)
-        guard total > 0 else { return nil }
-        let rank = DurationStats.rank(50, of: total)
-        var seen = 0
-        let others = other.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-        for (seconds, n) in others where seconds < 0 {
-            seen += n
-            if seen >= rank { return seconds }
-        }
+        var histogram = other.filter { $0.key < 0 && $0.value != 0 }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
         if high >= low {
-            for s in low...high {
-                seen += row[s]
-                if seen >= rank { return Int64(s) }
-            }
+            for s in low...high where row[s] != 0 { histogram.append((Int64(s), row[s])) }
         }
-        for (seconds, n) in others where seconds >= 0 {
-            seen += n
-            if seen >= rank { return seconds }
-        }
-        return others.last?.key
+        histogram += other.filter { $0.key >= 0 && $0.value != 0 }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
+        return DurationStats(histogram: histogram).p50
     }
 }
