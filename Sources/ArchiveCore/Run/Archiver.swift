@@ -19,7 +19,7 @@ public final class Archiver {
         public var staleAfter: Int64 = 30 * 86_400
         /// Labels for every id given (`--label`), besides an ids CSV's columns.
         public var labels: [Label] = []
-        public var batchSize = 500
+        public var batchSize = 5000
         public var batchInterval: Duration = .seconds(1)
         public init() {}
     }
@@ -256,8 +256,9 @@ public final class Archiver {
         }
         let store = try CallStore(rows: rows.calls, runID: runID)
         var warnings: [String] = []
+        let planned = now()
         try rows.transaction {
-            let t = now()
+            let t = planned
             // Stale follows the clock and --stale-after both ways: a call
             // becomes stale past the horizon and due again when a longer
             // --stale-after (or a corrected clock) puts it back inside. A
@@ -274,7 +275,7 @@ public final class Archiver {
             // One schedule for every id (Schedule): given ids already archived
             // wait for their turn like the archive's own.
             try rows.classify(inputs(at: t, markStale: behind == nil))
-            counts.requested = try rows.prepareTargets(at: t, run: runID)
+            counts.requested = try rows.prepareTargets()
             let skipped = try rows.skippedCounts()
             counts.skippedFinal = skipped[.final] ?? 0
             counts.skippedWaiting = skipped[.waiting] ?? 0
@@ -295,10 +296,27 @@ public final class Archiver {
                 feed.offer(page.ids)
             }
         }
+        // The new ids are remembered (so a run killed from then on leaves
+        // them due) before any answer is stored: where pages need their
+        // rows, first; else while the first answers arrive.
+        func rememberNew() throws { try rows.transaction { try rows.rememberNew(at: planned, run: runID) } }
+        if rows.pagesClaimRows { try rememberNew() }
         try topUp()
-        let queue = BlockingQueue<FetchResult>(capacity: 4096)
+        let queue = BlockingQueue<FetchThread.Fetched>(capacity: 4096)
         let fetched = FetchThread(client: client, feed: feed, queue: queue, shouldFinish: { interruption() != nil })
         fetched.start()
+        /// Stops the fetching when the writing failed: nothing more starts, what is in flight ends.
+        func abandon(_ fetched: FetchThread) {
+            fetched.stop()
+            queue.close()
+            _ = fetched.wait()
+        }
+        do {
+            if !rows.pagesClaimRows { try rememberNew() }
+        } catch {
+            abandon(fetched)
+            throw error
+        }
         do {
             labelsAdded += try addFileLabels(interrupted: { interruption() != nil })
         } catch is RunInterrupted {
@@ -306,9 +324,7 @@ public final class Archiver {
         } catch let error as InputError {
             warnings.append("the labels of the ids files were not all added (\(error.message)); the next run adds them")
         } catch {
-            fetched.stop()
-            queue.close()
-            _ = fetched.wait()
+            abandon(fetched)
             throw error
         }
 
@@ -336,15 +352,16 @@ public final class Archiver {
                     try writer.idle()
                 }), !batch.isEmpty
             {
-                try store.prefetch(batch.compactMap { if case .found = $0.outcome { $0.callID } else { nil } })
-                for result in batch {
+                try store.prefetch(batch.compactMap { if case .found = $0.result.outcome { $0.result.callID } else { nil } })
+                for fetched in batch {
+                    let result = fetched.result
                     counts.httpRequests += result.requests
                     try writer.write {
                         let t = now()
                         switch result.outcome {
                         case .found(let status):
                             counts.fetched += 1
-                            switch try store.store(result.callID, status, at: t) {
+                            switch try store.store(result.callID, status, sha256: fetched.sha256, at: t) {
                             case .new:
                                 counts.new += 1
                                 counts.changed += 1
@@ -383,9 +400,7 @@ public final class Archiver {
                         elapsed: ContinuousClock.now - startedAt, runtimeLeft: deadline.map { $0 - ContinuousClock.now }))
             }
         } catch {
-            fetched.stop()
-            queue.close()
-            _ = fetched.wait()
+            abandon(fetched)
             throw error
         }
         let summary = fetched.wait()

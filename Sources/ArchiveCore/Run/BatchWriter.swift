@@ -10,12 +10,13 @@ package final class BatchWriter {
     private var rows = 0
     private var openedAt = ContinuousClock.now
     private(set) var commits = 0
-    /// Batches committed since the report aggregates last took the deltas in.
+    /// Writes committed since the report aggregates last took the deltas in.
     private var unfolded = 0
-    /// Folding costs a few grouped statements: once per this many batches
-    /// (and by `finish`) keeps it off the per-batch cost; reports add the
-    /// deltas still waiting, so they are exact in between.
-    package static let foldEvery = 64
+    /// Folding costs a few grouped statements: once per this many writes
+    /// (and by `finish`) keeps it off the per-batch cost, and a large run
+    /// folds as it goes rather than all at its end; reports add the deltas
+    /// still waiting, so they are exact in between.
+    package static let foldEvery = 32_000
 
     /// Over any backend's transactions (an archive run's).
     package init(rows: any ArchiveRunRows, maxRows: Int = 500, maxInterval: Duration = .seconds(1), beforeCommit: @escaping () throws -> Void = {}) {
@@ -47,9 +48,11 @@ package final class BatchWriter {
     package func commit() throws {
         guard db.isInTransaction else { return }
         do {
-            // The report aggregates take the deltas in, in the transaction
-            // that commits them (docs/reports.md, "Speed").
-            unfolded += 1
+            // Writes a backend held back for the batch go in first: the
+            // report aggregates then take their deltas in, in the
+            // transaction that commits them (docs/reports.md, "Speed").
+            try db.calls.flush()
+            unfolded += rows
             if unfolded >= Self.foldEvery {
                 try db.fold()
                 unfolded = 0

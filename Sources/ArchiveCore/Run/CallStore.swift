@@ -48,17 +48,18 @@ public final class CallStore {
 
     /// Archives a successful body for `id`. Inside the caller's transaction
     /// (a batch) when there is one, else in its own: the deferred foreign keys
-    /// between a call and its first snapshot need one.
-    public func store(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
-        guard rows.isInTransaction else { return try rows.transaction { try storeInTransaction(id, status, at: now) } }
-        return try storeInTransaction(id, status, at: now)
+    /// between a call and its first snapshot need one. `sha256`: the body's,
+    /// when the caller hashed it already.
+    public func store(_ id: String, _ status: CallStatus, sha256: String? = nil, at now: Int64) throws -> Change {
+        guard rows.isInTransaction else { return try rows.transaction { try storeInTransaction(id, status, sha256: sha256, at: now) } }
+        return try storeInTransaction(id, status, sha256: sha256, at: now)
     }
 
-    private func storeInTransaction(_ id: String, _ status: CallStatus, at now: Int64) throws -> Change {
+    private func storeInTransaction(_ id: String, _ status: CallStatus, sha256: String?, at now: Int64) throws -> Change {
         let current = try rows.current(id)
         // The body byte for byte, valid UTF-8 or not; its hash is over the same bytes.
         let snapshotID = try rows.snapshot(
-            id, sha256: SHA256.hex(status.body), format: status.format.rawValue, body: status.body, at: now, run: runID)
+            id, sha256: sha256 ?? SHA256.hex(status.body), format: status.format.rawValue, body: status.body, at: now, run: runID)
         guard let current else {
             // Never seen: one INSERT carries the whole row.
             try rows.insertCall(derived(id, status, snapshotID), refusal: Self.refusal(status), at: now, run: runID)

@@ -33,8 +33,10 @@ package protocol ArchiveRunRows: AnyObject {
     func markStale(openedBefore: Int64) throws
     func classify(_ inputs: Schedule.Inputs) throws
     func planEntries(_ body: (Archiver.PlanEntry) throws -> Void) throws
-    /// Remembers the plan's new ids and lists the ids to fetch; returns their number.
-    func prepareTargets(at now: Int64, run: Int64) throws -> Int
+    /// Lists the ids to fetch; returns their number.
+    func prepareTargets() throws -> Int
+    /// Remembers the plan's new ids in `calls` (before any answer is stored).
+    func rememberNew(at now: Int64, run: Int64) throws
     /// The next ids to fetch after position `after`, at most `limit`, with
     /// the position of the last one (nil when none is left). On PostgreSQL
     /// these are claimed for the run, so a concurrent run never gets them.
@@ -43,6 +45,9 @@ package protocol ArchiveRunRows: AnyObject {
     var pageSize: Int { get }
     /// Ids `page` passed over because another live run had them.
     var passedOver: Int { get }
+    /// `page` claims the calls' rows (PostgreSQL): the new ids are
+    /// remembered before the first page, not while it is fetched.
+    var pagesClaimRows: Bool { get }
 
     // The run's row.
     func startRun(kind: String, at now: Int64) throws -> Int64

@@ -59,4 +59,23 @@ package enum CallStatements {
 
     /// Parameters: id, the first position to remove.
     package static let trimEvents = "DELETE FROM call_events WHERE call_id = ?1 AND seq >= ?2"
+
+    /// A first answer written in bulk (a batch's calls that had no body,
+    /// held back by the backend's rows): the id, the derived columns, then
+    /// the bookkeeping an insert gives (`insertCall`, `derive`).
+    package static let firstAnswerColumns =
+        ["call_id"] + DerivedRow.names + [
+            "last_error", "first_seen_at", "first_seen_run", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks",
+            "last_outcome", "last_http_code",
+        ]
+
+    /// What a first answer sets on a calls row that exists (an id
+    /// remembered before its first answer): the same as `derive` gives; the
+    /// first sighting stays as remembered.
+    package static let firstAnswerUpsert = """
+        ON CONFLICT (call_id) DO UPDATE SET \(DerivedRow.names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
+            last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at, last_success_at = excluded.last_success_at,
+            next_check_at = excluded.next_check_at, unchanged_checks = excluded.unchanged_checks, last_outcome = excluded.last_outcome,
+            last_http_code = excluded.last_http_code, failed_checks = 0, is_stale = 0
+        """
 }

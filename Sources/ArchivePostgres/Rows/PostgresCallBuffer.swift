@@ -21,23 +21,6 @@ package struct PostgresCallBuffer {
     package var isEmpty: Bool { ids.isEmpty }
     package func holds(_ id: String) -> Bool { ids.contains(id) }
 
-    /// What a first answer sets on a calls row that exists (an id
-    /// remembered before its first answer): the same as an insert gives.
-    package static let upsert = """
-        ON CONFLICT (call_id) DO UPDATE SET \(DerivedRow.names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
-            last_error = excluded.last_error, last_fetched_at = excluded.last_fetched_at, last_success_at = excluded.last_success_at,
-            next_check_at = excluded.next_check_at, unchanged_checks = excluded.unchanged_checks, last_outcome = excluded.last_outcome,
-            last_http_code = excluded.last_http_code, failed_checks = 0, is_stale = 0
-        """
-
-    /// The staged columns: the id, the derived ones, then the bookkeeping.
-    private static let callColumns =
-        ["call_id"] + DerivedRow.names + [
-            "last_error", "first_seen_at", "first_seen_run", "last_fetched_at", "last_success_at", "next_check_at", "unchanged_checks",
-            "last_outcome",
-            "last_http_code",
-        ]
-
     private static func field(_ v: Int64?) -> PostgresCopyWriter.Field { v.map { .integer($0) } ?? .null }
     private static func field(_ v: String?) -> PostgresCopyWriter.Field { v.map { .text($0) } ?? .null }
 
@@ -74,7 +57,7 @@ package struct PostgresCallBuffer {
     /// Sends everything, in the order the foreign keys want: calls first
     /// (snapshots' and calls' keys to each other are checked at commit).
     package func send(_ db: PostgresConnection) throws {
-        let columns = Self.callColumns.joined(separator: ", ")
+        let columns = CallStatements.firstAnswerColumns.joined(separator: ", ")
         if !inserts.isEmpty {
             try db.copyIn("COPY calls (\(columns)) FROM STDIN") { w in for row in inserts { try w.row(row) } }
         }
@@ -85,7 +68,7 @@ package struct PostgresCallBuffer {
             try db.copyIn("COPY pg_temp.call_stage (\(columns)) FROM STDIN") { w in for row in upserts { try w.row(row) } }
             try db.execute(
                 """
-                INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(Self.upsert);
+                INSERT INTO calls (\(columns)) SELECT \(columns) FROM pg_temp.call_stage ORDER BY call_id \(CallStatements.firstAnswerUpsert);
                 DELETE FROM pg_temp.call_stage;
                 """)
         }

@@ -48,7 +48,7 @@ package final class PostgresCallRows: CallRows {
             RETURNING snapshot_id
             """)
         currentStatement = try db.prepare(dialect.render(CallStatements.current))
-        insertCallStatement = try db.prepare(dialect.render(CallStatements.insertCall) + "\n" + PostgresCallBuffer.upsert)
+        insertCallStatement = try db.prepare(dialect.render(CallStatements.insertCall) + "\n" + CallStatements.firstAnswerUpsert)
         deriveStatement = try db.prepare(dialect.render(CallStatements.derive))
         rederiveStatement = try db.prepare(dialect.render(CallStatements.rederive))
         quietStatement = try db.prepare(dialect.render(CallStatements.quiet))

@@ -192,12 +192,15 @@ package final class PostgresRunRows: ArchiveRunRows {
 
     /// New ids go in in id order: two runs inserting the same ids wait for
     /// each other, never deadlock.
-    package func prepareTargets(at now: Int64, run: Int64) throws -> Int {
+    package func rememberNew(at now: Int64, run: Int64) throws {
         try db.query(
             """
             INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, $1, $2 FROM pg_temp.plan WHERE reason = 'new'
             ORDER BY call_id ON CONFLICT (call_id) DO NOTHING
             """, [now, run])
+    }
+
+    package func prepareTargets() throws -> Int {
         try db.execute(
             """
             TRUNCATE pg_temp.targets RESTART IDENTITY;
@@ -210,6 +213,9 @@ package final class PostgresRunRows: ArchiveRunRows {
     /// need it (it holds four), so concurrent runs share the work instead
     /// of the first one claiming everything at its start.
     package var pageSize: Int { 64 }
+
+    /// A claim locks the call's row (`FOR UPDATE`): it must exist first.
+    package var pagesClaimRows: Bool { true }
 
     /// The next `limit` targets, and the ones among them claimed for this
     /// run. The targets live on the main connection (a temporary table), so

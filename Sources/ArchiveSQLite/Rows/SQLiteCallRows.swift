@@ -4,8 +4,25 @@ import SQLite
 
 /// `CallRows` in a SQLite archive: statements prepared once, because they
 /// run for every call of a large run.
+///
+/// With `buffering` (an archive run's or an import's rows, whose
+/// transactions `flush`), the writes of calls that had no body yet wait in
+/// a `SQLiteCallBuffer` and go in with a few multi-row statements when the
+/// batch commits: a statement per call on `calls` costs its triggers'
+/// statement journal and its ten indexes' cursors each time. Any other
+/// read or write of a buffered call writes the buffer before it.
 package final class SQLiteCallRows: CallRows {
     package let db: Connection
+    private let buffering: Bool
+    private var buffer = SQLiteCallBuffer()
+    private let writers: SQLiteCallBuffer.Writers
+    /// The call `current` found without a body (or not at all): its writes may wait.
+    private var fresh: String?
+    /// The next snapshot id to give (SQLite's own choice: one past the
+    /// largest), read again after each flush; nil when not read yet.
+    private var nextSnapshot: Int64?
+    /// A snapshot with the id given (buffering): the buffered ones are not in the table yet.
+    private let numberedSnapshotStatement: Statement
     private let rememberStatement: Statement
     private let snapshotStatement: Statement
     private let currentStatement: Statement
@@ -18,8 +35,11 @@ package final class SQLiteCallRows: CallRows {
     private let upsertEventStatement: Statement
     private var insertEventsStatements: [Int: Statement] = [:]
 
-    package init(db: Connection) throws {
+    /// `buffering` only where every transaction ends with `flush` (`SQLiteRunRows`).
+    package init(db: Connection, buffering: Bool = false) throws {
         self.db = db
+        self.buffering = buffering
+        writers = SQLiteCallBuffer.Writers(db)
         rememberStatement = try db.prepare(CallStatements.remember)
         snapshotStatement = try db.prepare(
             """
@@ -28,7 +48,20 @@ package final class SQLiteCallRows: CallRows {
             ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
             RETURNING snapshot_id
             """)
-        currentStatement = try db.prepare(CallStatements.current)
+        // The fourth column: no body of the call at all (its snapshot may wait too).
+        currentStatement = try db.prepare(
+            """
+            SELECT snapshot_id, status, unchanged_checks,
+                   snapshot_id IS NULL AND NOT EXISTS (SELECT 1 FROM call_snapshots s WHERE s.call_id = ?1)
+            FROM calls WHERE call_id = ?1
+            """)
+        numberedSnapshotStatement = try db.prepare(
+            """
+            INSERT INTO call_snapshots (snapshot_id, call_id, body_sha256, format, body, first_seen_at, last_seen_at, first_run_id)
+            VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?5, ?6)
+            ON CONFLICT (call_id, body_sha256) DO UPDATE SET last_seen_at = excluded.last_seen_at, times_seen = times_seen + 1
+            RETURNING snapshot_id
+            """)
         insertCallStatement = try db.prepare(CallStatements.insertCall)
         deriveStatement = try db.prepare(CallStatements.derive)
         quietStatement = try db.prepare(CallStatements.quiet)
@@ -44,45 +77,102 @@ package final class SQLiteCallRows: CallRows {
     }
 
     package var isInTransaction: Bool { db.isInTransaction }
-    package func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
-    /// SQLite is in-process: a statement costs no round trip, nothing is held back.
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try db.transaction {
+                let result = try body()
+                try flush()
+                return result
+            }
+        } catch {
+            discard()
+            throw error
+        }
+    }
+    /// SQLite is in-process: `current` costs no round trip.
     package func prefetch(_ ids: [String]) throws {}
-    package func flush() throws {}
-    package func discard() {}
+
+    /// Writes what the buffer holds (inside the caller's transaction).
+    package func flush() throws {
+        fresh = nil
+        nextSnapshot = nil
+        guard !buffer.isEmpty else { return }
+        let pending = buffer
+        buffer = SQLiteCallBuffer()
+        try pending.write(writers)
+    }
+
+    /// Forgets what the buffer holds (its transaction rolled back).
+    package func discard() {
+        buffer = SQLiteCallBuffer()
+        fresh = nil
+        nextSnapshot = nil
+    }
+
+    /// Before a statement that reads or writes `id` itself.
+    private func settle(_ id: String) throws {
+        if buffer.holds(id) { try flush() }
+    }
+
+    /// The writes of `id` wait in the buffer.
+    private func buffered(_ id: String) -> Bool { fresh == id }
 
     package func remember(_ id: String, at now: Int64, run: Int64?) throws -> Bool {
+        try settle(id)
         try rememberStatement.run([id, now, run])
         return db.changes > 0
     }
 
     package func current(_ id: String) throws -> (snapshot: Int64?, status: String?, quiet: Int)? {
-        try currentStatement.first([id]) { (snapshot: $0.optionalInt64(0), status: $0.optionalString(1), quiet: $0.int(2)) }
+        try settle(id)
+        let found = try currentStatement.first([id]) {
+            (snapshot: $0.optionalInt64(0), status: $0.optionalString(1), quiet: $0.int(2), bodiless: $0.int(3) != 0)
+        }
+        fresh = buffering && found?.bodiless ?? true ? id : nil
+        return found.map { ($0.snapshot, $0.status, $0.quiet) }
     }
 
     package func snapshot(_ id: String, sha256: String, format: String, body: [UInt8], at now: Int64, run: Int64?) throws -> Int64 {
-        try snapshotStatement.first([id, sha256, format, TextBytes(body), now, run]) { $0.int64(0) }!
+        guard buffering else { return try snapshotStatement.first([id, sha256, format, TextBytes(body), now, run]) { $0.int64(0) }! }
+        // Buffered snapshots are not in the table yet: every id is given here.
+        let candidate = try nextSnapshot ?? (db.scalarInt("SELECT coalesce(max(snapshot_id), 0) FROM call_snapshots") ?? 0) + 1
+        let given: Int64
+        if buffered(id) {
+            buffer.snapshot(candidate, id, sha256: sha256, format: format, body: body, at: now, run: run)
+            given = candidate
+        } else {
+            given = try numberedSnapshotStatement.first([id, sha256, format, TextBytes(body), now, run, candidate]) { $0.int64(0) }!
+        }
+        // A body seen before keeps its id and takes none.
+        nextSnapshot = given == candidate ? candidate + 1 : candidate
+        return given
     }
 
     private func values(_ d: DerivedRow) -> [any SQLiteBindable] { d.values }
 
     package func insertCall(_ d: DerivedRow, refusal: String?, at now: Int64, run: Int64?) throws {
+        if buffered(d.id) { return buffer.call(d, refusal: refusal, at: now, run: run, quiet: 0, nextCheck: now, outcome: "ok") }
         try insertCallStatement.run(values(d) + [refusal, now, run])
     }
 
     package func updateCall(_ d: DerivedRow, refusal: String?, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String) throws {
+        if buffered(d.id) { return buffer.call(d, refusal: refusal, at: now, run: nil, quiet: quiet, nextCheck: nextCheck, outcome: outcome) }
         try deriveStatement.run(values(d) + [refusal, now, quiet, nextCheck, outcome])
     }
 
     package func quiet(_ id: String, at now: Int64, quiet: Int, nextCheck: Int64, outcome: String, error: String?) throws {
+        try settle(id)
         try quietStatement.run([id, now, quiet, nextCheck, outcome, error])
     }
 
     package func statusChange(_ id: String, old: String?, new: String, at now: Int64, run: Int64?) throws {
+        if buffered(id) { return buffer.statusChange(id, old: old, new: new, at: now, run: run) }
         try statusChangeStatement.run([id, old, new, now, run])
     }
 
     /// One multi-row statement per event count.
     package func insertEvents(_ id: String, _ events: [CallStatus.Event]) throws {
+        if buffered(id) { return buffer.events(id, events) }
         guard !events.isEmpty else { return }
         if events.count > 32 { return try syncEvents(id, events) }
         let statement: Statement
@@ -100,19 +190,23 @@ package final class SQLiteCallRows: CallRows {
     }
 
     package func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {
+        if buffered(id) { return buffer.events(id, events) }
         try trimEventsStatement.run([id, events.count])
         for (seq, e) in events.enumerated() { try upsertEventStatement.run([id, seq, e.event, e.timestamp]) }
     }
 
     package func problems(_ id: String) throws -> Int {
-        try db.cached(CallStatements.problems).first([id]) { $0.int(0) } ?? 0
+        try settle(id)
+        return try db.cached(CallStatements.problems).first([id]) { $0.int(0) } ?? 0
     }
 
     package func problem(_ id: String, at now: Int64, outcome: String, http: Int?, message: String, nextCheck: Int64, problems: Int) throws {
+        try settle(id)
         try problemStatement.run([id, now, outcome, http, message, nextCheck, problems])
     }
 
     package func facts(of id: String) throws -> CallStatus? {
+        try settle(id)
         guard
             var s = try db.cached(
                 """
@@ -136,6 +230,7 @@ package final class SQLiteCallRows: CallRows {
     }
 
     package func rederive(_ d: DerivedRow) throws {
+        try settle(d.id)
         try db.cached(CallStatements.rederive).run(values(d))
     }
 

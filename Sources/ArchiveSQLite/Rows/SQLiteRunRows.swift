@@ -14,14 +14,45 @@ package final class SQLiteRunRows: ArchiveRunRows {
     package init(db: Connection) throws {
         self.db = db
         sql = SQLiteDatabase(db)
-        calls = try SQLiteCallRows(db: db)
+        calls = try SQLiteCallRows(db: db, buffering: true)
     }
 
     package var isInTransaction: Bool { db.isInTransaction }
     package func begin() throws { try db.begin() }
-    package func commit() throws { try db.commit() }
-    package func rollback() { db.rollback() }
-    package func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+    /// The calls' buffered writes go in first (`SQLiteCallRows`).
+    package func commit() throws {
+        do {
+            try calls.flush()
+        } catch {
+            rollback()
+            throw error
+        }
+        try db.commit()
+        sizeTheLog()
+    }
+
+    package func rollback() {
+        calls.discard()
+        db.rollback()
+    }
+    package func transaction<T>(_ body: () throws -> T) throws -> T { try calls.transaction(body) }
+
+    /// The log's size when SQLite copies it back into the file, in pages.
+    private var checkpointPages = 1000
+
+    /// A large file's log is copied back at an eighth of its size (up to
+    /// 64 MiB), not at SQLite's 4 MiB: each copy waits for two fsyncs on the
+    /// writing thread, and an index page that every batch changes is copied
+    /// once per checkpoint rather than once per batch (scripts/bench-archive.sh,
+    /// large runs). A small file keeps SQLite's 4 MiB: its disk may be small too.
+    /// Nothing is lost when this fails: SQLite's own size stays in force.
+    private func sizeTheLog() {
+        guard let count = try? db.scalarInt("PRAGMA page_count") else { return }
+        let pages = min(16_000, max(1000, Int(count) / 8))
+        guard pages != checkpointPages, (try? db.execute("PRAGMA wal_autocheckpoint = \(pages)")) != nil else { return }
+        checkpointPages = pages
+    }
+
     package func fold() throws { try Aggregates.fold(db) }
     /// A commit is cheap and a held write transaction blocks the next writer: at once.
     package var idleCommitAfter: Duration { .zero }
@@ -84,11 +115,14 @@ package final class SQLiteRunRows: ArchiveRunRows {
         }
     }
 
-    package func prepareTargets(at now: Int64, run: Int64) throws -> Int {
+    package func rememberNew(at now: Int64, run: Int64) throws {
         try db.cached(
             "INSERT INTO calls (call_id, first_seen_at, first_seen_run) SELECT call_id, ?, ? FROM temp.plan WHERE reason = 'new' ON CONFLICT (call_id) DO NOTHING"
         )
         .run([now, run])
+    }
+
+    package func prepareTargets() throws -> Int {
         try db.execute(
             """
             CREATE TEMP TABLE IF NOT EXISTS targets (seq INTEGER PRIMARY KEY, call_id TEXT NOT NULL UNIQUE);
@@ -110,6 +144,8 @@ package final class SQLiteRunRows: ArchiveRunRows {
     package var pageSize: Int { 5000 }
     /// Nothing is passed over.
     package var passedOver: Int { 0 }
+    /// Pages claim nothing: one run at a time holds the file.
+    package var pagesClaimRows: Bool { false }
 
     package func startRun(kind: String, at now: Int64) throws -> Int64 { try RunLog(sql, kind: kind, at: now).runID }
 }

@@ -39,8 +39,12 @@ package enum ArchiveFile {
         }
         // NORMAL is durable across process crashes in WAL mode (only a power
         // loss can undo the last commits); a bigger page cache keeps the call-id
-        // B-trees in memory during large runs.
-        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+        // B-trees in memory during large runs. Temporary tables (a run's ids)
+        // stay on disk once large, so ten million ids cost no memory; a
+        // batch's few multi-row statements keep their statement journals
+        // small (docs/reports.md, "Speed"). A log that grew large (a run's,
+        // `SQLiteRunRows.commit`) shrinks back to 64 MiB once copied.
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = FILE; PRAGMA journal_size_limit = 67108864")
         // Readers are never blocked, not even by the end of a run.
         try db.keepWALOnClose()
         try Migrator.migrate(db)
