@@ -22,10 +22,15 @@ final class ISOTimeTests: XCTestCase {
                 let calendar = Humanize.isoTime(unix, zone: zone)
                 if calendar.hasPrefix("10000-") {
                     XCTAssertEqual(text, String(unix), "past 9999 locally: the number")
+                    XCTAssertNil(iso.minute(unix), "past 9999 locally: left to the calendar")
                     continue
                 }
                 XCTAssertEqual(text, calendar, "\(unix) in \(zone?.identifier ?? "Z")")
                 XCTAssertEqual(ISOTime.parse(Substring(text)), unix, text)
+                // The form people read (`report anomalies`): the same date and minute.
+                let minute = String(calendar.prefix(16)).replacingOccurrences(of: "T", with: " ")
+                XCTAssertEqual(iso.minute(unix), minute, "\(unix) in \(zone?.identifier ?? "Z")")
+                if zone == nil { XCTAssertEqual(iso.minute(unix), Humanize.time(unix, utc: true)) }
             }
         }
         var newYork = ISOTime(zone: TimeZone(identifier: "America/New_York"))

@@ -26,11 +26,11 @@ public struct RenderOptions: Sendable {
         self.timeZone = timeZone
     }
 
-    /// The text to print: tables in the chosen format, or `json` for JSON.
-    /// Ends with a newline.
-    package func emit(_ tables: [TextTable], json: @autoclosure () -> Any) -> String {
-        if format == .json { return JSONOutput.string(json()) + "\n" }
-        let rendered = tables.map { table in
+    /// The text to print: tables in the chosen format, or `json` for JSON
+    /// (only the one asked for is built). Ends with a newline.
+    package func emit(_ tables: @autoclosure () -> [TextTable], json: @autoclosure () -> Any) -> String {
+        if format == .json { return JSONOutput.string(json(), terminator: "\n") }
+        let rendered = tables().map { table in
             var t = table
             t.width = width
             return t.render(format)

@@ -112,7 +112,7 @@ package struct TextTable {
                 cells.enumerated().map { i, text in
                     let pad = String(repeating: " ", count: widths[i] - text.count)
                     return numeric[i] ? pad + text : text + pad
-                }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+                }.joined(separator: "  ").withoutTrailingSpace
             }
             let numeric = columns.indices.map { i in rows.first?[i].numeric ?? false }
             var out = title.map { "\($0)\n" } ?? ""
@@ -122,5 +122,15 @@ package struct TextTable {
             if let note { out += "\n" + note }
             return out
         }
+    }
+}
+
+extension String {
+    /// Without the white space it ends with (a table line's padding); a
+    /// regular expression did this for every line at 40 µs each.
+    fileprivate var withoutTrailingSpace: String {
+        var s = self
+        while let last = s.unicodeScalars.last, last.properties.isWhitespace { s.unicodeScalars.removeLast() }
+        return s
     }
 }

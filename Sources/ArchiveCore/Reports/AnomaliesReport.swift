@@ -49,7 +49,10 @@ public struct AnomaliesReport: Sendable {
     ) throws -> AnomaliesReport {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = utc ? TimeZone(identifier: "UTC")! : timeZone
-        let time = { (unix: Int64) in Humanize.time(unix, utc: utc) }
+        // Each finding says a time or two: tens of thousands of them, placed
+        // without a calendar call each (the same text as `Humanize.time`).
+        var clock = ISOTime(zone: utc ? nil : TimeZone.current)
+        let time = { (unix: Int64) in clock.minute(unix) ?? Humanize.time(unix, utc: utc) }
         var findings: [Anomaly] = []
         // The archive's runs are about every call: labels do not narrow them.
         let lastSuccess = try archive.lastSuccessfulArchive()

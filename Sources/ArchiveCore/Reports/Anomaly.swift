@@ -60,11 +60,14 @@ public struct Anomaly: Equatable, Sendable {
     /// always lists the same findings in the same order.
     package static func listed(_ findings: [Anomaly]) -> [Anomaly] {
         let order = Dictionary(uniqueKeysWithValues: Kind.allCases.enumerated().map { ($1, $0) })
-        return findings.enumerated().sorted { a, b in
-            if a.element.severity != b.element.severity { return a.element.severity < b.element.severity }
-            if a.element.kind != b.element.kind { return order[a.element.kind]! < order[b.element.kind]! }
-            if a.element.subject != b.element.subject { return a.element.subject < b.element.subject }
-            return a.offset < b.offset
-        }.map(\.element)
+        // Positions are sorted, not the findings: moving a finding copies its
+        // strings' references, and a busy archive has tens of thousands.
+        let rank = findings.map { (severity: $0.severity, kind: order[$0.kind]!) }
+        return findings.indices.sorted { i, j in
+            if rank[i].severity != rank[j].severity { return rank[i].severity < rank[j].severity }
+            if rank[i].kind != rank[j].kind { return rank[i].kind < rank[j].kind }
+            if findings[i].subject != findings[j].subject { return findings[i].subject < findings[j].subject }
+            return i < j
+        }.map { findings[$0] }
     }
 }

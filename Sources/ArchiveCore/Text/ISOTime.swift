@@ -15,37 +15,11 @@ package struct ISOTime {
     /// place (outside 1970–9999, or past 9999 on the local clock) stays the
     /// number it is, so nothing is lost.
     package mutating func string(_ unix: Int64) -> String {
-        guard FieldBounds.timestamp.contains(unix) else { return String(unix) }
-        let offset = clock?.offset(at: unix) ?? 0
-        let local = unix + offset
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let second = Int(local - days * 86_400)
-        let (y, m, d) = Self.civil(days)
-        // 9999-12-31T23:59:59Z is already in the year 10000 east of UTC.
-        guard y <= 9999 else { return String(unix) }
-        // Digits by hand: String(format:) costs a microsecond a call, and an
-        // export writes eight times a call.
+        guard let (offset, y, m, d, second) = fields(unix) else { return String(unix) }
         var out: [UInt8] = []
         out.reserveCapacity(25)
-        func digits(_ n: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var n = n
-            for _ in 0..<width {
-                out.append(UInt8(ascii: "0") + UInt8(n / divisor % 10))
-                n %= divisor
-                divisor /= 10
-            }
-        }
-        digits(y, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(m, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(d, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(second / 3600, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(second / 60 % 60, 2)
+        func digits(_ n: Int, _ width: Int) { Self.digits(n, width, to: &out) }
+        Self.minute(y, m, d, second, separator: "T", to: &out)
         out.append(UInt8(ascii: ":"))
         digits(second % 60, 2)
         if clock == nil {
@@ -58,6 +32,55 @@ package struct ISOTime {
             digits(a / 60 % 60, 2)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `2026-11-28 14:03`, as people read a time (`Humanize.time`); nil
+    /// where no calendar can place `unix`.
+    package mutating func minute(_ unix: Int64) -> String? {
+        guard let (_, y, m, d, second) = fields(unix) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        Self.minute(y, m, d, second, separator: " ", to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The offset, the local date and the second of the local day; nil
+    /// outside 1970–9999 (9999-12-31T23:59:59Z is already in the year 10000
+    /// east of UTC).
+    private mutating func fields(_ unix: Int64) -> (offset: Int64, y: Int, m: Int, d: Int, second: Int)? {
+        guard FieldBounds.timestamp.contains(unix) else { return nil }
+        let offset = clock?.offset(at: unix) ?? 0
+        let local = unix + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let (y, m, d) = Self.civil(days)
+        guard y <= 9999 else { return nil }
+        return (offset, y, m, d, Int(local - days * 86_400))
+    }
+
+    /// `2026-11-28T14:03` (with `separator` between date and time). Digits
+    /// by hand: String(format:) costs a microsecond a call, and an export
+    /// writes eight times a call.
+    private static func minute(_ y: Int, _ m: Int, _ d: Int, _ second: Int, separator: Unicode.Scalar, to out: inout [UInt8]) {
+        digits(y, 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        digits(m, 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        digits(d, 2, to: &out)
+        out.append(UInt8(ascii: separator))
+        digits(second / 3600, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        digits(second / 60 % 60, 2, to: &out)
+    }
+
+    private static func digits(_ n: Int, _ width: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var n = n
+        for _ in 0..<width {
+            out.append(UInt8(ascii: "0") + UInt8(n / divisor % 10))
+            n %= divisor
+            divisor /= 10
+        }
     }
 
     /// Unix seconds of `2026-11-01T01:30:00-04:00`, `…Z` or `…+0530`; nil

@@ -69,8 +69,22 @@ public enum SafeText {
     /// A Markdown cell: what a terminal must not see escaped, and `&`, `<`
     /// and `>` as entities, so a renderer shows `<script>` as text.
     public static func markdownCell(_ s: String) -> String {
-        escape(s).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "|", with: "\\|")
+        let s = escape(s)
+        // One pass, and none for plain text: a report lists tens of thousands of cells.
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "|") }
+        guard s.utf8.contains(where: special) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "|": out += "\\|"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     package static func needsEscape(_ c: Unicode.Scalar) -> Bool {
@@ -89,8 +103,17 @@ public enum SafeText {
     public static func csvField(_ s: String) -> String {
         var s = s
         if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isPlainNumber(s) { s = "'" + s }
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Bytes, not characters: a comma, quote or line break is one byte
+        // whatever surrounds it, and an export writes millions of fields.
+        let quoted: (UInt8) -> Bool = { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        guard s.utf8.contains(where: quoted) else { return s }
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 8)
+        for scalar in s.unicodeScalars {
+            if scalar == "\"" { out += "\"" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out + "\""
     }
 
     /// `[+-]digits[.digits]`, nothing else.
