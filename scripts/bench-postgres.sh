@@ -10,7 +10,9 @@
 #   3. every report, whole process, beside psql running exactly the SQL it
 #      ran (traced with CALLHIST_TRACE_SQL), best of 3 (target: ≤ 1.5×);
 #   4. four concurrent archivers against fuse-mock with 20 ms latency
-#      beside one (ARCHIVE_CALLS ids, default 20,000; target: ≥ 3.5× the ids/s).
+#      beside one (ARCHIVE_CALLS ids, default 20,000; target: ≥ 3.5× the ids/s);
+#   5. one archive run at 0 ms into PostgreSQL beside the same run into
+#      SQLite (ARCHIVE_CALLS ids, same mock, best of 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${CALLS:-1000000}
@@ -80,7 +82,7 @@ two_weeks="--since 2026-09-01 --until 2026-09-15"
 middle=$(printf "call-%08d" $((calls / 2)))
 for spec in "summary" "summary $two_weeks" "summary --status completed" "daily" "daily $two_weeks" "daily --by week" \
             "attempts" "attempts $two_weeks" "durations" "durations $two_weeks" "pending --limit 100" "runs" "call $middle" \
-            "anomalies $two_weeks"; do
+            "anomalies $two_weeks" "anomalies"; do
   read -r -a args <<<"$spec"
   rm -f "$tmp/trace.sql"
   CALLHIST_TRACE_SQL="$tmp/trace.sql" "$bin/callhist" report "${args[@]}" --db "$copied" --format json --utc >/dev/null
@@ -113,3 +115,26 @@ four_rate=$(awk -v n="$archive_calls" -v s="$four_s" 'BEGIN {printf "%.0f", n / 
 echo "   one archiver:   $one_s s, $one_rate ids/s"
 echo "   four archivers: $four_s s, $four_rate ids/s (each run's share: $(psqlq "$four" -c "SELECT string_agg(fetched::text, ' ' ORDER BY run_id) FROM archive_runs"); ids fetched twice: $twice)"
 echo "   speed-up: $(ratio "$four_rate" "$one_rate")× (target ≥ 3.5×)"
+kill "$mock_pid" 2>/dev/null || true
+wait "$mock_pid" 2>/dev/null || true
+mock_pid=
+
+echo "== 5. one archiver at 0 ms: PostgreSQL beside SQLite, $archive_calls ids, best of 3"
+"$bin/fuse-mock" --port 0 --calls "$archive_calls" --speed 0 > "$tmp/mock0.out" 2>&1 &
+mock_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/mock0.out" ] && break; sleep 0.1; done
+export FUSE_BASE_URL="http://127.0.0.1:$(head -1 "$tmp/mock0.out")/api"
+best_pg=999 best_sqlite=999
+for k in 1 2 3; do
+  db=$(newdb zero$k)
+  "$bin/callhist" migrate --db "$db" >/dev/null
+  s_pg=$(secs "$bin/callhist" archive --db "$db" --ids "$tmp/ids.txt" --concurrency 32)
+  [ "$(psqlq "$db" -c "SELECT count(status) FROM calls")" = "$archive_calls" ] || { echo "FAILED: PostgreSQL archived too few calls" >&2; exit 1; }
+  awk -v a="$s_pg" -v b="$best_pg" 'BEGIN {exit !(a < b)}' && best_pg=$s_pg
+  rm -f "$tmp"/zero.sqlite*
+  s_sqlite=$(secs "$bin/callhist" archive --db "$tmp/zero.sqlite" --ids "$tmp/ids.txt" --concurrency 32)
+  [ "$(sqlite3 "$tmp/zero.sqlite" "SELECT count(status) FROM calls")" = "$archive_calls" ] || { echo "FAILED: SQLite archived too few calls" >&2; exit 1; }
+  awk -v a="$s_sqlite" -v b="$best_sqlite" 'BEGIN {exit !(a < b)}' && best_sqlite=$s_sqlite
+done
+echo "   PostgreSQL: $best_pg s, $(awk -v n="$archive_calls" -v s="$best_pg" 'BEGIN {printf "%.0f", n / s}') ids/s"
+echo "   SQLite:     $best_sqlite s, $(awk -v n="$archive_calls" -v s="$best_sqlite" 'BEGIN {printf "%.0f", n / s}') ids/s"
