@@ -11,18 +11,7 @@ import XCTest
 /// against the same answers stored one statement at a time: every table
 /// the same, snapshot ids included.
 final class BufferedWritesTests: XCTestCase {
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...xs.count - 1)] }
-    }
+    typealias Random = AggregatesPropertyTests.Random
 
     /// A JSON status as Fuse writes it: numbers as strings, some refused
     /// (out of range), up to 40 events.
@@ -32,7 +21,8 @@ final class BufferedWritesTests: XCTestCase {
         let attempts = r.int(0...3)
         var events: [String] = []
         for k in 0..<r.pick([0, 1, 4, 4, 5, 40]) {
-            events.append(#"{"event":"\#(r.pick(["queued", "dialing", "connected", "disconnected"]))","timestamp":\#(queued + k * r.int(1...90))}"#)
+            events.append(
+                #"{"event":"\#(r.pick(["queued", "dialing", "connected", "disconnected"]))","timestamp":\#(queued + Int64(k) * r.int(1...90))}"#)
         }
         let duration = r.int(0...9) == 0 ? #""1e400""# : "\(r.int(0...900))"
         let text = """

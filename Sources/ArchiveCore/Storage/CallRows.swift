@@ -43,6 +43,26 @@ package protocol CallRows: AnyObject {
     func rebuilt() throws
 }
 
+extension CallRows {
+    /// A transaction for rows that hold writes back for the batch: `body`
+    /// inside `open`'s transaction, the held writes sent before it commits
+    /// and dropped when it fails.
+    package func holding<T>(_ open: (() throws -> T) throws -> T, _ body: () throws -> T) throws -> T {
+        do {
+            return try withoutActuallyEscaping(body) { body in
+                try open {
+                    let result = try body()
+                    try flush()
+                    return result
+                }
+            }
+        } catch {
+            discard()
+            throw error
+        }
+    }
+}
+
 /// The `calls` columns derived from one body.
 package struct DerivedRow {
     package var id: String

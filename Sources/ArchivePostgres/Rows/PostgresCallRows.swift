@@ -74,18 +74,7 @@ package final class PostgresCallRows: CallRows {
     }
 
     package var isInTransaction: Bool { db.isInTransaction }
-    package func transaction<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try db.transaction {
-                let result = try body()
-                try flush()
-                return result
-            }
-        } catch {
-            discard()
-            throw error
-        }
-    }
+    package func transaction<T>(_ body: () throws -> T) throws -> T { try holding({ try db.transaction($0) }, body) }
 
     // MARK: The buffer
 

@@ -77,18 +77,7 @@ package final class SQLiteCallRows: CallRows {
     }
 
     package var isInTransaction: Bool { db.isInTransaction }
-    package func transaction<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try db.transaction {
-                let result = try body()
-                try flush()
-                return result
-            }
-        } catch {
-            discard()
-            throw error
-        }
-    }
+    package func transaction<T>(_ body: () throws -> T) throws -> T { try holding({ try db.transaction($0) }, body) }
     /// SQLite is in-process: `current` costs no round trip.
     package func prefetch(_ ids: [String]) throws {}
 
