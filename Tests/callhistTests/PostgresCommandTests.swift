@@ -98,11 +98,19 @@ final class PostgresCommandTests: XCTestCase {
     func testAnInterruptedCopyCarriesOnAndEndsWithTheSameCounts() throws {
         let (sqlite, env) = try sqliteArchive()
         let pg = try server.createDatabase("resume")
-        // One call per transaction, killed after a moment: some calls are there, not all.
-        _ = try Harness.run(
-            Harness.binDirectory.appendingPathComponent("callhist").path,
-            ["copy", "--from", sqlite, "--to", pg, "--chunk", "1"], env: env, timeout: 1.0)
-        let partial = Int(try PostgresCluster.psql(pg, "SELECT count(*) FROM calls").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        // One call per transaction, killed once the first are in (not after a
+        // fixed time: a fast machine copied all 2,000 within a second): some
+        // calls are there, not all.
+        let copy = try Harness.startCallhist(["copy", "--from", sqlite, "--to", pg, "--chunk", "1"], env: env)
+        func copied() throws -> Int {
+            Int(try PostgresCluster.psql(pg, "SELECT count(*) FROM calls").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        }
+        let deadline = Date().addingTimeInterval(30)
+        // Before the copy has made the schema, there is no table to count.
+        while Date() < deadline, copy.isRunning, ((try? copied()) ?? 0) <= 0 { usleep(5_000) }
+        kill(copy.processIdentifier, SIGKILL)
+        copy.waitUntilExit()
+        let partial = try copied()
         XCTAssertGreaterThan(partial, 0)
         XCTAssertLessThan(partial, 2000, "the copy finished before it was killed: nothing was resumed")
         // Every call there is whole: its snapshot and events came in its transaction.
