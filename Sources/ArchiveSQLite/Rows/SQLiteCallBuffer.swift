@@ -42,7 +42,15 @@ package struct SQLiteCallBuffer {
 
     package mutating func events(_ id: String, _ list: [CallStatus.Event]) {
         ids.insert(id)
-        for (seq, e) in list.enumerated() { events += [id, seq, e.event, SQLValue(e.timestamp)] as [any SQLiteBindable] }
+        events += Self.eventRows(id, list)
+    }
+
+    /// A call's events as `call_events` rows: id, position, event, timestamp.
+    package static func eventRows(_ id: String, _ list: [CallStatus.Event]) -> [any SQLiteBindable] {
+        var rows: [any SQLiteBindable] = []
+        rows.reserveCapacity(list.count * 4)
+        for (seq, e) in list.enumerated() { rows += [id, seq, e.event, SQLValue(e.timestamp)] as [any SQLiteBindable] }
+        return rows
     }
 
     /// The statements that write a buffer, prepared once per connection.

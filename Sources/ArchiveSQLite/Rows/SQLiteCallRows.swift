@@ -33,13 +33,15 @@ package final class SQLiteCallRows: CallRows {
     private let statusChangeStatement: Statement
     private let trimEventsStatement: Statement
     private let upsertEventStatement: Statement
-    private var insertEventsStatements: [Int: Statement] = [:]
+    /// A new call's events in one statement (or a few, for a long list).
+    private let insertEventsStatement: MultiRowInsert
 
     /// `buffering` only where every transaction ends with `flush` (`SQLiteRunRows`).
     package init(db: Connection, buffering: Bool = false) throws {
         self.db = db
         self.buffering = buffering
         writers = SQLiteCallBuffer.Writers(db)
+        insertEventsStatement = MultiRowInsert(db, "INSERT INTO call_events (call_id, seq, event, timestamp)", width: 4)
         rememberStatement = try db.prepare(CallStatements.remember)
         snapshotStatement = try db.prepare(
             """
@@ -159,23 +161,9 @@ package final class SQLiteCallRows: CallRows {
         try statusChangeStatement.run([id, old, new, now, run])
     }
 
-    /// One multi-row statement per event count.
     package func insertEvents(_ id: String, _ events: [CallStatus.Event]) throws {
         if buffered(id) { return buffer.events(id, events) }
-        guard !events.isEmpty else { return }
-        if events.count > 32 { return try syncEvents(id, events) }
-        let statement: Statement
-        if let s = insertEventsStatements[events.count] {
-            statement = s
-        } else {
-            let rows = Array(repeating: "(?, ?, ?, ?)", count: events.count).joined(separator: ", ")
-            statement = try db.prepare("INSERT INTO call_events (call_id, seq, event, timestamp) VALUES \(rows)")
-            insertEventsStatements[events.count] = statement
-        }
-        var values: [any SQLiteBindable] = []
-        values.reserveCapacity(events.count * 4)
-        for (seq, e) in events.enumerated() { values += [id, seq, e.event, e.timestamp] as [any SQLiteBindable] }
-        try statement.run(values)
+        try insertEventsStatement.run(SQLiteCallBuffer.eventRows(id, events))
     }
 
     package func syncEvents(_ id: String, _ events: [CallStatus.Event]) throws {
